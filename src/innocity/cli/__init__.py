@@ -1,0 +1,70 @@
+"""The ``innocity`` command: the composition root.
+
+Each command parses its arguments, calls one service and prints. Commands live in sibling modules, one
+module per area, each exposing ``register(app)``. Errors from the one exception tree
+(``innocity.errors``) are turned into one line on stderr and an exit status here, and only here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from innocity.errors import InnocityError
+
+from . import catalog, evaluate, parse, store, track
+
+app = typer.Typer(
+    name="innocity",
+    help="创新型城市建设实施方案:解析、指标目录、数据存储、目标跟踪与创新指数评价。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """创新型城市建设实施方案:解析、指标目录、数据存储、目标跟踪与创新指数评价。
+
+    Settings: INNOCITY_DATABASE_URL (default: a SQLite file in the user data directory), INNOCITY_DATA_DIR,
+    INNOCITY_USER.
+    """
+
+
+@app.command("version")
+def version() -> None:
+    """Print the version of innocity. Example: innocity version"""
+    from innocity import __version__
+
+    typer.echo(__version__)
+
+
+for _module in (parse, catalog, store, track, evaluate):
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status.
+
+    Typer/click handle usage errors themselves (status 2); our own errors become one line here.
+    """
+    try:
+        app(args=argv, prog_name="innocity")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except InnocityError as exc:
+        print(f"innocity: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("innocity: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
