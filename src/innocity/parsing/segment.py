@@ -1,10 +1,20 @@
-"""Splitting a page into plans and finding the website chrome (boilerplate) around and inside them."""
+"""Splitting a page into plans and finding the website chrome (boilerplate) around and inside them.
+
+Pages copied from document-sharing websites hold several plans (篇一 … 篇四, or a 通知 followed by its
+附件 方案) wrapped in the site's header and footer (site name, 时间/网站/来源 lines, 免责声明, URLs,
+相关阅读 lists) and sprinkled with watermarks such as "(某某网)" at the end of a paragraph. The rules
+below describe what chrome looks like in general; none of them names a particular site.
+
+Work is line by line (a page has a few thousand lines at most), every regex compiled once.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from innocity.domain.plan import Span
+from innocity.parsing.textfold import fold
 
 
 @dataclass(slots=True)
@@ -19,14 +29,204 @@ class PlanSlice:
 
 @dataclass(slots=True)
 class Segmentation:
+    """The plans on a page, in order, and the boilerplate spans that belong to no plan."""
+
     plans: list[PlanSlice] = field(default_factory=list)
     boilerplate: list[Span] = field(default_factory=list)
 
 
+_CN_NUM = "一二三四五六七八九十百零〇两"
+_LINE = re.compile(r"[^\n]+")
+# 篇一:标题 / 第二篇 标题 — the page numbers its plans.
+_LABEL = re.compile(rf"^(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇)\s*[:、.]?\s*")
+
+_URL = re.compile(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
+_NOTICE = re.compile(
+    r"免责声明|版权所有|版权归|copyright|©|转载.{0,12}(?:保留|注明|请|出处)|由互联网用户|用户整理|"
+    r"本文(?:仅限|仅供|来自|由)|如(?:产生|有|涉及)(?:版权|侵权)|联系我们|侵删|侵权请|网友(?:投稿|整理|分享)",
+    re.I,
+)
+_META_KEY = r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目"
+_META_START = re.compile(rf"^(?:{_META_KEY})\s*:")
+_META_ANY = re.compile(rf"(?:^|\s)(?:{_META_KEY})\s*:")
+_DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_NAV = re.compile(
+    r"^(?:相关(?:阅读|文章|推荐|链接|专题|范文)|推荐(?:阅读|专题|文章|范文)|最近更新|最新(?:文章|更新)|"
+    r"热门(?:文章|推荐|专题|阅读)|猜你喜欢|精彩推荐|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|首页|"
+    r"更多.{0,8}|点击(?:查看|下载|进入).{0,20}|分享到.{0,20}|打印本页|关闭窗口|收藏本页|当前位置\s*:.*|"
+    r"[【\[](?:打印|关闭|收藏|返回)[】\]].*)$"
+)
+_SITE_HOME = re.compile(r"^\S{1,20}\s*(?:首页|主页|>|»)\s*$")
+_CRUMBS = re.compile(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;]{0,60}$")
+# Lines after these are related-article lists until real text resumes.
+_FOOTER_START = re.compile(
+    r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇"
+)
+
+_TITLE = re.compile(
+    r"(?:方案|行动计划|实施计划|工作计划|规划|纲要|意见|通知|决定|工作要点|办法|细则|若干措施|政策措施)"
+    r"(?:\s*[(\[【][^()]{1,12}[)\]】])?$"
+)
+_HEADING_START = re.compile(
+    rf"^(?:[{_CN_NUM}]{{1,3}}\s*[、.]|[(][{_CN_NUM}\d]{{1,3}}[)]|\d{{1,2}}\s*[、.](?!\d)|第[{_CN_NUM}\d]{{1,3}}[章节条部]|"
+    r"[①-⑳]|附件|附表|注\s*:)"
+)
+_SENT_END = re.compile(r"[。;,:!?]$")
+
+# "(某某网)" inside a paragraph: a site name or address in brackets.
+_WATERMARK = re.compile(
+    r"[(\[【]\s*(?:[\u4e00-\u9fff]{0,8}(?:范文|文库|素材|公文|作文|秘书|文秘|写作|资料|学习|励志|教育|文档)"
+    r"[\u4e00-\u9fff]{0,4}网|www\.[\w.-]+|[\w-]+\.(?:com|cn|net|org)(?:\.cn)?)\s*[)\]】]",
+    re.I,
+)
+_MAX_TITLE = 60
+_BODY_MIN = 20
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str  # folded, stripped
+    chrome: bool = False
+
+
+def _lines(text: str, folded: str) -> list[_Line]:
+    out: list[_Line] = []
+    for m in _LINE.finditer(folded):
+        raw = m.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = m.start() + lead
+        out.append(_Line(s, s + len(stripped), stripped))
+    return out
+
+
+def _is_chrome(t: str) -> bool:
+    if _URL.match(t) or _NAV.match(t) or _SITE_HOME.match(t):
+        return True
+    if len(t) <= 160 and _NOTICE.search(t):
+        return True
+    if len(t) <= 100 and _META_START.match(t):
+        keys = len(_META_ANY.findall(t))
+        if keys >= 2 or _DATETIME.search(t) or (len(t) <= 30 and "。" not in t):
+            return True
+    return len(t) <= 100 and bool(_CRUMBS.match(t)) and "。" not in t
+
+
+def _is_title(t: str) -> bool:
+    return (
+        4 <= len(t) <= _MAX_TITLE
+        and bool(_TITLE.search(t))
+        and not _HEADING_START.match(t)
+        and not _SENT_END.search(t)
+    )
+
+
+def _is_body(t: str) -> bool:
+    return len(t) >= _BODY_MIN or t.endswith("。")
+
+
+def _mark_chrome(lines: list[_Line]) -> None:
+    in_footer = False
+    for ln in lines:
+        t = ln.text
+        if _LABEL.match(t):
+            in_footer = False
+            continue
+        if _is_chrome(t):
+            ln.chrome = True
+            if _FOOTER_START.search(t):
+                in_footer = True
+        elif in_footer and len(t) <= 50 and "。" not in t:
+            ln.chrome = True  # an entry of a related-articles list
+        else:
+            in_footer = False
+
+
+def _starts_by_label(lines: list[_Line]) -> list[int]:
+    return [i for i, ln in enumerate(lines) if _LABEL.match(ln.text)]
+
+
+def _starts_by_title(lines: list[_Line]) -> tuple[list[int], list[int]]:
+    """Indices of lines that start a plan (a title followed by body), and of orphan titles (chrome)."""
+    cands = [i for i, ln in enumerate(lines) if not ln.chrome and _is_title(ln.text)]
+    starts: list[int] = []
+    orphans: list[int] = []
+    run_first: int | None = None  # index into cands where the current title block began
+    for k, i in enumerate(cands):
+        nxt = cands[k + 1] if k + 1 < len(cands) else len(lines)
+        between = lines[i + 1 : nxt]
+        if run_first is None:
+            run_first = k
+        if any(not ln.chrome and _is_body(ln.text) for ln in between):
+            starts.append(cands[run_first])
+            run_first = None
+        elif any(ln.chrome for ln in between) or nxt == len(lines):
+            # A title cut off from any body by chrome: the page's own title in its header or footer.
+            orphans.extend(cands[run_first : k + 1])
+            run_first = None
+        # else: titles on consecutive lines (issuer + 关于印发…的通知) form one title block.
+    return starts, orphans
+
+
 def split_plans(text: str) -> Segmentation:
-    """The plans on the page and the boilerplate spans (header/footer lines, inline watermarks)."""
-    end = len(text.rstrip())
-    start = len(text) - len(text.lstrip())
-    if end <= start:
+    """The plans on the page and the boilerplate spans (header/footer lines, inline watermarks).
+
+    A page without chrome or several titles gives one slice covering the whole text (trimmed).
+    """
+    folded = fold(text)
+    lines = _lines(text, folded)
+    if not lines:
         return Segmentation()
-    return Segmentation(plans=[PlanSlice(span=(start, end))])
+    _mark_chrome(lines)
+    starts = _starts_by_label(lines)
+    labelled = bool(starts)
+    if labelled:
+        for ln in lines[: starts[0]]:
+            if not _is_body(ln.text):  # the page's header: site name, page title, breadcrumbs
+                ln.chrome = True
+    else:
+        starts, orphans = _starts_by_title(lines)
+        for j in orphans:
+            lines[j].chrome = True
+        first_content = next((i for i, ln in enumerate(lines) if not ln.chrome), None)
+        if first_content is None:
+            return Segmentation(boilerplate=[(ln.start, ln.end) for ln in lines])
+        if not starts or starts[0] > first_content:
+            # Text before the first title (a masthead, 文号, or an untitled document) opens plan one.
+            starts = [first_content, *[s for s in starts if s > first_content]]
+    plans: list[PlanSlice] = []
+    for k, si in enumerate(starts):
+        stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        content = [ln for ln in lines[si:stop] if not ln.chrome]
+        if not content:
+            continue
+        first = lines[si]
+        span = (first.start, content[-1].end)
+        label = title = None
+        title_span: Span | None = None
+        m = _LABEL.match(first.text) if labelled else None
+        if m:
+            label = text[first.start : first.start + len(m.group(1))]
+            ts = first.start + m.end()
+            if ts < first.end:
+                title_span = (ts, first.end)
+        else:
+            # The title is the last title-like line before the body starts (after a masthead or 文号).
+            for ln in content:
+                if _is_body(ln.text) and not _is_title(ln.text):
+                    break
+                if _is_title(ln.text):
+                    title_span = (ln.start, ln.end)
+        if title_span is not None:
+            title = text[title_span[0] : title_span[1]]
+        plans.append(PlanSlice(span=span, label=label, title=title, title_span=title_span))
+    boiler = [(ln.start, ln.end) for ln in lines if ln.chrome]
+    for p in plans:
+        for m2 in _WATERMARK.finditer(folded, p.span[0], p.span[1]):
+            boiler.append((m2.start(), m2.end()))
+    boiler.sort()
+    return Segmentation(plans=plans, boilerplate=boiler)
