@@ -1,9 +1,75 @@
-"""Commands of this area; see the module that registers them in ``innocity.cli``."""
+"""Store commands: ``db upgrade``, ``ingest``, ``plans``, ``regions``, ``data import|export``,
+``backup`` and ``restore``. Each parses its arguments, calls one service and prints.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import typer
+
+from innocity.settings import Settings
+
+db_app = typer.Typer(help="Database maintenance. Example: innocity db upgrade", no_args_is_help=True)
+plans_app = typer.Typer(help="Stored plans. Example: innocity plans list", no_args_is_help=True)
+regions_app = typer.Typer(
+    help="Administrative divisions. Example: innocity regions list --level city --parent 320000",
+    no_args_is_help=True,
+)
+data_app = typer.Typer(
+    help="Observations in and out. Example: innocity data import values.xlsx", no_args_is_help=True
+)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    Console().print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations (a new database is created). Example: innocity db upgrade"""
+    from innocity.services import store
+
+    revs = store.upgrade(_settings())
+    typer.echo(f"database at revision {', '.join(revs)}")
+
+
+@regions_app.command("list")
+def regions_list(
+    level: str = typer.Option(None, "--level", help="province, city or county"),
+    parent: str = typer.Option(None, "--parent", help="adcode of the parent region"),
+    fmt: str = typer.Option("table", "--format", help="json or table"),
+) -> None:
+    """List administrative divisions. Example: innocity regions list --level province --format json"""
+    from innocity.services import store
+
+    rows = store.list_regions(_settings(), level=level, parent=parent)
+    if fmt == "json":
+        _print_json(rows)
+    else:
+        _print_table(rows, ["adcode", "name", "level", "parent"])
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(regions_app, name="regions")
+    app.add_typer(plans_app, name="plans")
+    app.add_typer(data_app, name="data")

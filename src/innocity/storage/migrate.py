@@ -1,0 +1,57 @@
+"""Apply the Alembic migrations shipped inside the package, without an alembic.ini on disk.
+
+The configuration is built in code so ``innocity db upgrade`` works from an installed wheel; the
+connection is passed to ``migrations/env.py`` through ``Config.attributes``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations (``url`` only for the alembic CLI)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", str(MIGRATIONS / "versions"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revisions() -> tuple[str, ...]:
+    """The revision ids the code expects (normally one)."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(conn: Connection) -> tuple[str, ...]:
+    """The revision ids the database is at; empty for a new database."""
+    return tuple(MigrationContext.configure(conn).get_current_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database is at the head revision (cheap: one small query)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        return set(current_revisions(conn)) == set(head_revisions())
+
+
+def upgrade(engine: Engine, revision: str = "heads") -> tuple[str, ...]:
+    """Migrate the database to ``revision`` in one transaction; returns the revisions it is now at."""
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        return current_revisions(conn)
