@@ -1,0 +1,174 @@
+"""Plain-text decoding: UTF-8 (with or without BOM), GB18030/GBK, UTF-16 LE/BE (with or without BOM).
+
+Detect, never guess silently wrong. The order is principled:
+
+1. A BOM decides (UTF-8, UTF-16 LE/BE); the bytes must then decode strictly.
+2. UTF-8 strict: non-ASCII bytes that happen to form valid UTF-8 are vanishingly rare in other encodings.
+3. UTF-16 without BOM, recognised by NUL bytes sitting on one parity (ASCII digits, spaces and line breaks
+   of a UTF-16 text are ``xx 00`` or ``00 xx``).
+4. GB18030 (a superset of GB2312 and GBK) strict.
+
+Every candidate other than a BOM or UTF-8 must also look like Chinese prose: a high share of common
+characters (ASCII, CJK punctuation, and CJK ideographs that GB2312 covers — real simplified Chinese text
+is >99% GB2312, a wrong decoding scatters over the whole ideograph block and beyond). When two candidates
+are plausible, charset-normalizer breaks the tie; when that does not settle it, we refuse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+from innocity.errors import DocumentError
+
+_SAMPLE = 65536  # characters (or bytes) looked at for plausibility; enough and bounded
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HTML_HEAD = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<meta\s|<body)", re.IGNORECASE)
+
+PLAUSIBLE = 0.9  # minimum share of common characters for a decoding to count as Chinese text
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """True when the first bytes are an HTML page (also when UTF-16 encoded)."""
+    probe = head.replace(b"\x00", b"")
+    if probe.startswith(codecs.BOM_UTF8):
+        probe = probe[3:]
+    return bool(_HTML_HEAD.match(probe.lstrip(b"\xff\xfe")))
+
+
+def plausibility(text: str) -> float:
+    """Share of ``text`` (a bounded sample) made of characters common in Chinese documents, 0…1.
+
+    Control characters count against; non-ASCII characters count only if GB2312 (the 6,763 everyday
+    simplified characters and the usual punctuation) can encode them.
+    """
+    sample = text[:_SAMPLE]
+    if not sample:
+        return 0.0
+    controls = len(_CONTROL.findall(sample))
+    non_ascii = "".join(_NON_ASCII.findall(sample))
+    # Characters outside GB2312 become "?" in a lossy encode; count how many that were.
+    uncommon = non_ascii.encode("gb2312", errors="replace").count(b"?") - non_ascii.count("?")
+    # GB2312 lacks a few common symbols of modern documents; do not hold them against a decoding.
+    uncommon -= sum(non_ascii.count(c) for c in "“”‘’•·●™®©€–—…")
+    bad = controls + max(uncommon, 0)
+    return 1.0 - bad / len(sample)
+
+
+def _utf16_parity(data: bytes) -> str | None:
+    """'le' or 'be' when NUL bytes sit almost only on odd or even offsets (UTF-16 without BOM)."""
+    sample = data[:_SAMPLE]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if even + odd < max(4, len(sample) // 200):
+        return None
+    if odd >= 20 * max(even, 1) or (even == 0 and odd >= 4):
+        return "le"
+    if even >= 20 * max(odd, 1) or (odd == 0 and even >= 4):
+        return "be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _normalizer_guess(data: bytes) -> str | None:
+    """charset-normalizer's best encoding, normalised to our names (used only to break ties)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:_SAMPLE]).best()
+    if best is None:
+        return None
+    enc = best.encoding.lower().replace("_", "-")
+    if enc in ("gb2312", "gbk", "gb18030", "hz", "cp936"):
+        return "gb18030"
+    if enc in ("utf-16-le", "utf-16le"):
+        return "utf-16-le"
+    if enc in ("utf-16-be", "utf-16be"):
+        return "utf-16-be"
+    return enc
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode the bytes of a text file; raise ``DocumentError`` when it is not text or is ambiguous."""
+    if not data:
+        raise DocumentError("empty file")
+    for bom, enc, name in (
+        (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            text = _strict(data[len(bom) :], enc)
+            if text is None:
+                raise DocumentError(f"starts with a {name} byte-order mark but is not valid {enc}")
+            _check_not_binary(text, name)
+            return Decoded(text, name)
+
+    parity = _utf16_parity(data)
+    if parity is None:
+        text = _strict(data, "utf-8")
+        if text is not None:
+            _check_not_binary(text, "utf-8")
+            return Decoded(text, "utf-8")
+
+    candidates: dict[str, str] = {}
+    if parity is not None:
+        enc = f"utf-16-{parity}"
+        text = _strict(data, enc)
+        if text is not None:
+            candidates[enc] = text
+    else:
+        text = _strict(data, "gb18030")
+        if text is not None:
+            candidates["gb18030"] = text
+        if len(data) % 2 == 0:
+            # UTF-16 of pure CJK text has no NUL bytes at all; keep it as a candidate to be judged.
+            for enc in ("utf-16-le", "utf-16-be"):
+                text = _strict(data, enc)
+                if text is not None:
+                    candidates[enc] = text
+
+    scored = {enc: plausibility(t) for enc, t in candidates.items()}
+    good = [enc for enc, s in scored.items() if s >= PLAUSIBLE]
+    if not good:
+        if b"\x00" in data[:_SAMPLE] and parity is None:
+            raise DocumentError("binary data, not a text document")
+        if not candidates:
+            raise DocumentError("undecodable: not UTF-8, GB18030 or UTF-16 text")
+        best = max(scored, key=lambda e: scored[e])
+        raise DocumentError(
+            f"binary or undecodable data: the best decoding ({best}) does not look like text "
+            f"({scored[best]:.0%} common characters)"
+        )
+    if len(good) == 1:
+        return Decoded(candidates[good[0]], good[0])
+    good.sort(key=lambda e: scored[e], reverse=True)
+    if scored[good[0]] - scored[good[1]] >= 0.05:
+        return Decoded(candidates[good[0]], good[0])
+    guess = _normalizer_guess(data)
+    if guess in good:
+        return Decoded(
+            candidates[guess], guess, [f"encoding ambiguous between {', '.join(good)}; chose {guess}"]
+        )
+    raise DocumentError(f"ambiguous encoding: the text decodes plausibly as {' and '.join(good)}")
+
+
+def _check_not_binary(text: str, encoding: str) -> None:
+    sample = text[:_SAMPLE]
+    if sample and len(_CONTROL.findall(sample)) / len(sample) > 0.02:
+        raise DocumentError(f"binary data, not a text document (decodes as {encoding} with control bytes)")
