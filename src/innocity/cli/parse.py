@@ -1,9 +1,293 @@
-"""Commands of this area; see the module that registers them in ``innocity.cli``."""
+"""``innocity parse``: documents in, structured plans out (JSON for programs, tables for people).
+
+The command only parses arguments, calls ``innocity.services.parsing`` and prints. Exit status: 0 when
+every file was read and at least one plan was found; 1 when every file was read but none held a plan;
+2 when any file could not be read (each one is named on stderr, the others are still delivered).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
 import typer
+
+from innocity.domain.plan import ParsedDocument, Plan, Program, Target
+from innocity.errors import NoPlanFoundError, UserInputError
+from innocity.services import parsing
+
+
+class Format(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+    md = "md"
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    """stdout, or ``path`` written whole or not at all (a temp file renamed into place).
+
+    Special files such as /dev/null are written directly: renaming over them would replace them.
+    """
+    if path is None:
+        yield sys.stdout
+        return
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8") as fh:
+            yield fh
+        return
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise UserInputError("output directory does not exist", source=str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write(doc: ParsedDocument, fmt: Format, out: TextIO) -> None:
+    if fmt is Format.json:
+        json.dump(doc.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt is Format.jsonl:
+        out.write(json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":")))
+        out.write("\n")
+    elif fmt is Format.md:
+        out.write(render_markdown(doc))
+    else:
+        render_table(doc, out)
+
+
+def _single(path: Path, fmt: Format, output: Path | None) -> None:
+    doc = parsing.parse_path(path)  # errors go to innocity.cli.main: one line, exit 2
+    with _output(output) as out:
+        _write(doc, fmt, out)
+    if not doc.plans:
+        raise NoPlanFoundError("document read, but no plan found in it", source=str(path))
+
+
+def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    files = parsing.expand_paths(paths)
+    failures: list[str] = []
+    with_plans = 0
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]解析[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    )
+    with _output(output) as out, progress:
+        task = progress.add_task("", total=len(files))
+        for path, result in parsing.iter_parse(files, jobs=jobs):
+            if isinstance(result, ParsedDocument):
+                _write(result, fmt, out)
+                out.flush()
+                with_plans += bool(result.plans)
+            else:
+                failures.append(result.one_line())
+            progress.update(task, advance=1, description=path.name)
+    for line in failures:
+        err.print(f"innocity: {line}", markup=False, highlight=False, soft_wrap=True)
+    if failures:
+        err.print(f"innocity: {len(failures)} of {len(files)} files failed", markup=False, highlight=False)
+        return 2
+    if with_plans == 0:
+        err.print("innocity: no plan found in any of the files", markup=False, highlight=False)
+        return 1
+    return 0
+
+
+_CMP = {">=": "≥", "<=": "≤", "=": "=", "range": "区间"}
+_KIND = {"level": "达到", "growth": "年均增长", "change": "变化"}
+
+
+def _num(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _target_row(t: Target) -> list[str]:
+    value = _num(t.value) if t.value_max is None else f"{_num(t.value)}–{_num(t.value_max)}"
+    if t.approximate:
+        value += "（约）"
+    year = str(t.year) if t.year is not None else (t.year_text or "—")
+    return [
+        t.indicator,
+        f"{_KIND.get(t.kind, t.kind)} {_CMP.get(t.comparator, t.comparator)}",
+        value,
+        t.unit or "—",
+        year,
+    ]
+
+
+def _region(p: Plan) -> str:
+    r = p.region
+    place = r.name or "（未能确定城市）"
+    if r.province and r.province != r.name:
+        place += f"（{r.province}）"
+    if r.adcode:
+        place += f" 行政区划代码 {r.adcode}"
+    return f"{place}，置信度 {r.confidence:.2f}" + ("，推断" if r.inferred else "")
+
+
+def _program_parts(prog: Program) -> str:
+    return "；".join(f"{pt.label} 声明{pt.declared}个/列出{len(pt.found)}个" for pt in prog.parts)
+
+
+def _program_status(prog: Program) -> str:
+    if not prog.checkable:
+        return "无法核对"
+    return "一致" if prog.consistent else "不一致"
+
+
+def _plan_heading(p: Plan, i: int) -> str:
+    label = p.label or f"方案{i}"
+    return f"{label}：{p.title or '（无标题）'}"
+
+
+def _sections(p: Plan) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(caption, header, rows) of every table shown for a plan, in the order people read them."""
+    return [
+        (
+            "阶段",
+            ["阶段", "开始", "结束"],
+            [[ph.name, ph.start or ph.start_text or "—", ph.end or ph.end_text or "—"] for ph in p.phases],
+        ),
+        ("目标指标", ["指标", "比较", "数值", "单位", "年份"], [_target_row(t) for t in p.targets]),
+        (
+            "责任分工",
+            ["任务", "牵头", "配合"],
+            [[d.task or "—", "、".join(d.lead) or "—", "、".join(d.support) or "—"] for d in p.duties],
+        ),
+        (
+            "工程/计划",
+            ["名称", "组成", "核对"],
+            [[pr.name, _program_parts(pr), _program_status(pr)] for pr in p.programs],
+        ),
+    ]
+
+
+def render_table(doc: ParsedDocument, out: TextIO) -> None:
+    """Rich tables, per plan: region, phases, targets, duties, programmes."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, width=None if out.isatty() else 120, highlight=False)
+    console.print(
+        f"[bold]{doc.source.name}[/]  {doc.source.media_type} {doc.source.encoding}，{doc.source.chars} 字"
+    )
+    if not doc.plans:
+        console.print("未找到方案。")
+    for i, p in enumerate(doc.plans, 1):
+        console.rule(_plan_heading(p, i))
+        console.print(f"地区：{_region(p)}", markup=False)
+        for caption, header, rows in _sections(p):
+            if not rows:
+                console.print(f"{caption}：无", markup=False)
+                continue
+            table = Table(title=caption, title_justify="left", show_lines=False)
+            for h in header:
+                table.add_column(h, overflow="fold")
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
+    for w in doc.warnings:
+        console.print(f"注意：{w}", markup=False)
+
+
+def _md_cell(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(doc: ParsedDocument) -> str:
+    """The same content as ``render_table`` as Markdown."""
+    lines = [f"# {doc.source.name}", ""]
+    if not doc.plans:
+        lines += ["未找到方案。", ""]
+    for i, p in enumerate(doc.plans, 1):
+        lines += [f"## {_plan_heading(p, i)}", "", f"**地区**：{_region(p)}", ""]
+        for caption, header, rows in _sections(p):
+            lines.append(f"### {caption}")
+            lines.append("")
+            if not rows:
+                lines += ["无", ""]
+                continue
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * len(header))
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            lines.append("")
+    lines += [f"> 注意：{w}" for w in doc.warnings]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app."""
+    """Add ``innocity parse`` to the root app."""
+
+    @app.command("parse")
+    def parse(
+        files: Annotated[
+            list[Path],
+            typer.Argument(
+                help="Documents (.txt .html .htm .docx .pdf) or directories of them.", show_default=False
+            ),
+        ],
+        fmt: Annotated[
+            Format | None,
+            typer.Option(
+                "--format",
+                "-f",
+                help="json (one file, the plan.schema.json contract), jsonl (one document per line; "
+                "default for several files), table or md (for people, in Chinese).",
+                show_default=False,
+            ),
+        ] = None,
+        jobs: Annotated[
+            int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")
+        ] = 1,
+        output: Annotated[
+            Path | None,
+            typer.Option("--output", "-o", help="Write here instead of stdout (whole or not at all)."),
+        ] = None,
+    ) -> None:
+        """Parse innovative-city plans (创新型城市建设实施方案) into structured plans.
+
+        Every target, fact, duty, phase and programme quotes its exact source span. Exit status: 0 ok,
+        1 every file read but no plan found, 2 a file could not be read (named on stderr; in a batch the
+        other files are still delivered).
+
+        Example: innocity parse 方案.docx --format table
+
+        Example: innocity parse plans/ --jobs 2 -o plans.jsonl
+        """
+        batch = len(files) > 1 or any(p.is_dir() for p in files)
+        if not batch:
+            _single(files[0], fmt or Format.json, output)
+            return
+        if fmt is Format.json:
+            raise UserInputError(
+                "--format json takes one file; use --format jsonl for several", source="--format"
+            )
+        code = _batch(files, fmt or Format.jsonl, jobs, output)
+        if code:
+            raise typer.Exit(code)

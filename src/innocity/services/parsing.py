@@ -1,0 +1,105 @@
+"""Use case: turn files on disk into parsed, catalogue-annotated documents, one or many at a time.
+
+``parse_path`` is read → decode → parse → match indicators for one file; ``iter_parse`` does it for a batch
+(optionally in worker processes) and hands back each file's result or its error in input order, so one bad
+file never stops the others. ``expand_paths`` turns directory arguments into the documents inside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from innocity import catalog
+from innocity.domain.plan import ParsedDocument
+from innocity.errors import DocumentError, InnocityError, NotFoundError, UserInputError
+from innocity.parsing import pipeline
+from innocity.parsing.readers import SUPPORTED_SUFFIXES
+
+ParseResult = ParsedDocument | InnocityError
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """The files to parse: files as given, directories replaced by their documents (recursive, sorted).
+
+    Missing paths stay in the list so the batch reports them alongside the others. A directory holding no
+    supported document is the user's mistake and raises ``DocumentError``.
+    """
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+            if not found:
+                raise DocumentError(
+                    f"directory holds no documents ({' '.join(SUPPORTED_SUFFIXES)})", source=str(path)
+                )
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def parse_path(path: Path, *, annotate: bool = True) -> ParsedDocument:
+    """Read, decode and parse one file, then match its targets and facts to the indicator catalogue.
+
+    Raises ``NotFoundError`` for a missing file and ``DocumentError`` for one that cannot be read as a
+    document. A document without plans is returned as such (``plans == []``); the caller decides.
+    """
+    name = str(path)
+    if not path.exists():
+        raise NotFoundError("no such file", source=name)
+    if path.is_dir():
+        raise DocumentError("is a directory (give its files, or use several paths)", source=name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}", source=name) from None
+    doc = pipeline.parse_bytes(data, name)
+    if annotate:
+        catalog.annotate_document(doc)
+    return doc
+
+
+def _parse_one(path: Path) -> ParsedDocument | tuple[str, str, str | None]:
+    """Worker body: the document, or the error as plain data (our exceptions do not pickle their source)."""
+    try:
+        return parse_path(path)
+    except UserInputError as exc:
+        return (type(exc).__name__, exc.message, exc.source)
+    except InnocityError as exc:
+        return ("InnocityError", exc.message, exc.source)
+    except Exception as exc:  # a bug in one extractor must not end the batch; report it as that file's error
+        return ("InnocityError", f"internal error while parsing ({type(exc).__name__}: {exc})", str(path))
+
+
+_ERRORS: dict[str, type[InnocityError]] = {
+    "DocumentError": DocumentError,
+    "NotFoundError": NotFoundError,
+    "UserInputError": UserInputError,
+}
+
+
+def _result(raw: ParsedDocument | tuple[str, str, str | None]) -> ParseResult:
+    if isinstance(raw, ParsedDocument):
+        return raw
+    kind, message, source = raw
+    return _ERRORS.get(kind, InnocityError)(message, source=source)
+
+
+def iter_parse(paths: Iterable[Path], *, jobs: int = 1) -> Iterator[tuple[Path, ParseResult]]:
+    """Parse each path; yield ``(path, document or error)`` in input order.
+
+    With ``jobs > 1`` the files are parsed by that many worker processes. Errors are yielded, not raised,
+    so the caller can report every bad file and still deliver the good ones.
+    """
+    todo = list(paths)
+    if jobs <= 1 or len(todo) <= 1:
+        for path in todo:
+            yield path, _result(_parse_one(path))
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        for path, raw in zip(todo, pool.map(_parse_one, todo, chunksize=1), strict=True):
+            yield path, _result(raw)
