@@ -2,7 +2,7 @@
 督办 (supervision) items with their event history.
 
 Targets, duties, departments, observations and the audit log are ``0001_initial``'s (``storage.tables``);
-this module only adds what tracking needs on top. A target's resolved year and baseline live on
+this module only adds what tracking needs on top (including which departments answer for a target). A target's resolved year and baseline live on
 ``targets`` itself; who set them is in the audit log. Nothing here is deleted: a supervision item is closed
 or escalated, never removed, and each step is one more row in ``supervision_events``.
 """
@@ -38,6 +38,21 @@ class TaskState(Base):
     note: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TargetDepartment(Base):
+    """A department answerable for a target, assigned by a person: role ``lead`` (牵头) or ``support``.
+
+    The plan ties departments to tasks, not to targets; this is how a target gets its owners.
+    """
+
+    __tablename__ = "target_departments"
+    __table_args__ = (CheckConstraint("role IN ('lead', 'support')", name="role"),)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    assigned_by: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Milestone(Base):

@@ -1,4 +1,4 @@
-"""tracking: task states, milestones, supervision items and events
+"""tracking: task states, milestones, target departments, supervision items and events
 
 Revision ID: 0002_tracking
 Revises: 0001_initial
@@ -103,8 +103,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("duty_id", name=op.f("pk_task_states")),
     )
 
+    op.create_table(
+        "target_departments",
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("assigned_by", sa.String(length=100), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint("role IN ('lead', 'support')", name=op.f("ck_target_departments_role")),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["departments.id"],
+            name=op.f("fk_target_departments_department_id_departments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"], ["targets.id"], name=op.f("fk_target_departments_target_id_targets")
+        ),
+        sa.PrimaryKeyConstraint("target_id", "department_id", "role", name=op.f("pk_target_departments")),
+    )
+    with op.batch_alter_table("target_departments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_target_departments_department_id"), ["department_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("target_departments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_target_departments_department_id"))
+
+    op.drop_table("target_departments")
     op.drop_table("task_states")
     with op.batch_alter_table("task_milestones", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_task_milestones_duty_id"))
