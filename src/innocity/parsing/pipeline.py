@@ -16,14 +16,25 @@ from innocity.domain.plan import ParsedDocument, Plan, Region, Section, SourceIn
 from innocity.parsing import segment
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A sibling stage that may not be written yet (parallel development); None until it exists."""
+def _optional(module: str, name: str, warnings: list[str], strict: bool) -> Callable[..., Any] | None:
+    """A sibling stage that may not be written yet (parallel development); None until it exists.
+
+    A stage that exists but fails to import is reported as a warning (or raised when ``strict``).
+    """
     full = f"innocity.parsing.{module}"
     try:
         mod = importlib.import_module(full)
     except ModuleNotFoundError as exc:
-        if exc.name != full:  # the stage exists but is broken: say so
+        if exc.name == full:
+            return None
+        if strict:
             raise
+        warnings.append(f"{module}: cannot import: {exc}")
+        return None
+    except Exception as exc:
+        if strict:
+            raise
+        warnings.append(f"{module}: cannot import: {type(exc).__name__}: {exc}")
         return None
     fn = getattr(mod, name, None)
     return fn if callable(fn) else None
@@ -53,12 +64,12 @@ def parse_text(text: str, *, strict: bool = False) -> tuple[list[Plan], list[str
             return default
 
     seg = segment.split_plans(text)
-    build_outline = _optional("outline", "build_outline")
-    detect_region = _optional("region", "detect_region")
-    extract_targets = _optional("targets", "extract")
-    extract_duties = _optional("duties", "extract_duties")
-    extract_phases = _optional("phases", "extract_phases")
-    extract_programs = _optional("programs", "extract_programs")
+    build_outline = _optional("outline", "build_outline", warnings, strict)
+    detect_region = _optional("region", "detect_region", warnings, strict)
+    extract_targets = _optional("targets", "extract", warnings, strict)
+    extract_duties = _optional("duties", "extract_duties", warnings, strict)
+    extract_phases = _optional("phases", "extract_phases", warnings, strict)
+    extract_programs = _optional("programs", "extract_programs", warnings, strict)
     plans: list[Plan] = []
     for sl in seg.plans:
         span: Span = sl.span
@@ -92,7 +103,8 @@ def parse_bytes(data: bytes, name: str) -> ParsedDocument:
 
     Raises ``DocumentError`` from the reader when the bytes hold no readable text.
     """
-    read_document = _optional("readers", "read_document")
+    import_warnings: list[str] = []
+    read_document = _optional("readers", "read_document", import_warnings, True)
     if read_document is None:  # readers not written yet: plain UTF-8 text only
         from innocity.errors import DocumentError
 

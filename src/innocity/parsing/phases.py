@@ -1,0 +1,140 @@
+"""The plan's schedule: its stages (阶段) with start and end as YYYY-MM.
+
+Shapes handled (matched on the folded text, quoted from the original):
+  "(一)全面推进阶段(20XX年7月201*年6月)"   (no dash between the dates; masked years)
+  "第一阶段:2021年1月—2021年12月"          "(一)启动阶段(2022年3月至6月)" (second date inherits the year)
+  "2023—2025年为全面推进阶段"              (year-only ranges widen to January and December)
+A masked year (20XX, 201*) gives start/end null but keeps the words and the month. A period heading
+such as "五、20XX-201*年主要工作" is not a stage: a stage names itself …阶段.
+"""
+
+from __future__ import annotations
+
+import re
+
+from innocity.domain.plan import Phase, Section, Span
+from innocity.parsing.textfold import fold
+
+_CN_MONTH = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+_Y = r"[12]\d[\dXx*]{2}"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_MSUF = r"(?:份|底|初|末|中旬|上旬|下旬)?"
+
+
+def _date(p: str) -> str:
+    """A year and/or a month; both parts optional here, so callers check that one matched."""
+    return rf"(?:(?P<{p}y>{_Y})\s*年\s*)?(?:(?P<{p}m>{_M})\s*月{_MSUF})?"
+
+
+_SEP = r"\s*(?P<sep>[-—~至到]{1,2})?\s*"
+# The start may be a bare year before a dash ("2023—2025年").
+_RANGE = (
+    rf"(?P<a>{_date('a')}|(?P<ab>{_Y})(?=\s*[-—~至到]))"
+    rf"{_SEP}"
+    rf"(?P<b>{_date('b')})"
+)
+_NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9fff]{1,10}?阶段)"
+# 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
+_NAME_THEN_RANGE = re.compile(rf"{_NAME}\s*(?P<open>[(:,]?)\s*{_RANGE}\s*(?P<close>\))?")
+# 2023—2025年为全面推进阶段
+_RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?:为|是|:|,)?\s*{_NAME}")
+_SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
+_BAD_NAME = re.compile(r"[的是了在]|一个|这个|关键|重要")
+
+
+def _month(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    if s.startswith("十"):
+        return 10 + (_CN_MONTH.get(s[1], 0) if len(s) > 1 else 0)
+    return _CN_MONTH.get(s)
+
+
+def _ym(year: str | None, month: int | None, default_month: int) -> str | None:
+    if year is None or not year.isdigit():
+        return None
+    return f"{year}-{(month or default_month):02d}"
+
+
+def _headings(outline: list[Section]) -> list[Section]:
+    return [s for top in outline for s in top.walk()]
+
+
+def _in_schedule(outline: list[Section], pos: int) -> bool:
+    for sec in _headings(outline):
+        if sec.span[0] <= pos < sec.span[1] and _SCHEDULE.search(sec.title):
+            return True
+    return False
+
+
+def _phase(text: str, m: re.Match[str], base: int, start: int, end: int, name: str) -> Phase | None:
+    sep = m.group("sep")
+    a_year = m.group("ay") or m.group("ab")
+    b_year = m.group("by")
+    if not (a_year or m.group("am")) or not (b_year or m.group("bm")):
+        return None
+    if not sep and not (m.group("ay") and b_year):
+        return None  # "7月6月" without a dash is not a range; "年…年" is
+    a_month = _month(m.group("am"))
+    b_month = _month(m.group("bm"))
+    if b_year is None:
+        b_year = a_year  # "2022年3月至6月": the end inherits the start's year
+    if a_year is None:
+        a_year = b_year
+    a_text = text[base + m.start("a") : base + m.end("a")].strip()
+    b_text = text[base + m.start("b") : base + m.end("b")].strip()
+    if a_year and a_year.isdigit() and b_year and b_year.isdigit():
+        if (int(a_year), a_month or 1) > (int(b_year), b_month or 12):
+            return None
+    return Phase(
+        text=text[start:end],
+        span=(start, end),
+        name=name,
+        start=_ym(a_year, a_month, 1),
+        end=_ym(b_year, b_month, 12),
+        start_text=a_text,
+        end_text=b_text,
+        start_month=a_month,
+        end_month=b_month,
+    )
+
+
+def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]:
+    """The schedule stages in ``text[span]``, in document order, each quoting its words."""
+    s0, s1 = max(0, span[0]), min(len(text), span[1])
+    if s1 <= s0 or "阶段" not in text[s0:s1]:
+        return []
+    folded = fold(text[s0:s1])
+    head_at_title: dict[int, Section] = {}  # where each heading's title begins → the heading
+    for h in _headings(outline):
+        if h.heading_span:
+            t = h.heading_span[0] + len(h.marker)
+            while t < s1 and text[t] in " \t\u3000":
+                t += 1
+            head_at_title[t] = h
+    out: list[Phase] = []
+    taken: list[Span] = []
+    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME):
+        for m in rx.finditer(folded):
+            name = m.group("name")
+            if _BAD_NAME.search(name[:-2]):
+                continue
+            start, end = s0 + m.start(), s0 + m.end()
+            name_start = s0 + m.start("name")
+            sec = head_at_title.get(name_start) if rx is _NAME_THEN_RANGE else None
+            if sec is None and not name.startswith("第") and not _in_schedule(outline, start):
+                continue
+            if sec is not None:
+                start = sec.span[0]  # quote the heading with its marker: "(一)全面推进阶段(…)"
+            if rx is _NAME_THEN_RANGE and m.group("open") == "(" and not m.group("close"):
+                continue  # "(2021年1月…" without its closing bracket is a sentence, not a stage label
+            if any(a < end and start < b for a, b in taken):
+                continue
+            ph = _phase(text, m, s0, start, end, text[name_start : s0 + m.end("name")])
+            if ph is not None:
+                out.append(ph)
+                taken.append((start, end))
+    out.sort(key=lambda p: p.span[0])
+    return out
