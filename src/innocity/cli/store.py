@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -67,8 +68,62 @@ def regions_list(
         _print_table(rows, ["adcode", "name", "level", "parent"])
 
 
+@plans_app.command("list")
+def plans_list(fmt: str = typer.Option("table", "--format", help="json or table")) -> None:
+    """List stored plans. Example: innocity plans list --format json"""
+    from innocity.services import ingest
+
+    rows = ingest.list_plans(_settings())
+    if fmt == "json":
+        _print_json(rows)
+    else:
+        _print_table(rows, ["id", "title", "region", "version", "targets", "duties", "document"])
+
+
+@plans_app.command("show")
+def plans_show(
+    plan_id: str = typer.Argument(..., help="plan id (see innocity plans list)"),
+    fmt: str = typer.Option("table", "--format", help="json or table"),
+) -> None:
+    """Show one plan with its targets, duties and phases. Example: innocity plans show 1 --format json"""
+    from innocity.services import ingest
+
+    plan = ingest.show_plan(_settings(), ingest.parse_plan_id(plan_id))
+    if fmt == "json":
+        _print_json(plan)
+        return
+    typer.echo(
+        f"#{plan['id']} {plan['title'] or '(untitled)'} · {plan['region'] or '?'} · version {plan['version']}"
+    )
+    _print_table(
+        plan["targets"],
+        ["id", "indicator", "comparator", "value", "unit", "year_text", "review_state"],
+        "targets",
+    )
+    _print_table(plan["duties"], ["id", "task", "lead", "support", "review_state"], "duties")
+    _print_table(plan["phases"], ["id", "name", "start", "end"], "phases")
+
+
+def ingest_cmd(files: list[Path] = typer.Argument(..., help="plan documents (txt, html, docx, pdf)")) -> None:
+    """Parse plan documents and store them; the same bytes twice change nothing.
+
+    Example: innocity ingest 苏州方案.docx 无锡方案.pdf
+    """
+    from innocity.services import ingest
+
+    for r in ingest.ingest_paths(_settings(), files):
+        what = {
+            "stored": "stored",
+            "unchanged": "already stored, nothing changed",
+            "new-version": "stored as a new version",
+        }[r.status]
+        ids = ", ".join(f"#{i}" for i in r.plan_ids)
+        typer.echo(f"{r.path}: {what} (plans {ids}; sha256 {r.sha256[:12]})")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("ingest")(ingest_cmd)
     app.add_typer(db_app, name="db")
     app.add_typer(regions_app, name="regions")
     app.add_typer(plans_app, name="plans")

@@ -18,6 +18,19 @@ from sqlalchemy.engine import Connection, Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def load_table_modules() -> None:
+    """Import every module of ``innocity.storage`` so all tables (ours and other areas') are on
+    ``Base.metadata``: autogenerate and schema checks must see the whole schema."""
+    import importlib
+    import pkgutil
+
+    import innocity.storage as pkg
+
+    for m in pkgutil.iter_modules(pkg.__path__):
+        if not m.ispkg:
+            importlib.import_module(f"innocity.storage.{m.name}")
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic config pointing at the packaged migrations (``url`` only for the alembic CLI)."""
     cfg = Config()

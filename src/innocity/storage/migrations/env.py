@@ -9,8 +9,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from innocity.storage import tables  # noqa: F401  (registers every table on Base.metadata)
 from innocity.storage.db import Base
+from innocity.storage.migrate import load_table_modules
+
+load_table_modules()
 
 config = context.config
 target_metadata = Base.metadata
