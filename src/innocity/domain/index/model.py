@@ -21,6 +21,7 @@ from .framework import Framework
 from .treat import TreatRecord
 from .weighting import OBJECTIVE, ahp_weights, combine_weights, pca_weights
 
+_DOWNSTREAM = {"normalise", "normalise_range", "weights", "weight_params", "aggregate", "p"}
 WEIGHT_METHODS = ("manual", "equal", "entropy", "critic", "cv", "pca", "ahp", "combined")
 
 
@@ -84,7 +85,17 @@ class CompositeIndex:
         unknown = set(overrides) - set(self.get_params())
         if unknown:
             raise TypeError(f"unknown parameters: {', '.join(sorted(unknown))}")
-        return CompositeIndex(**{**self.get_params(), **overrides}).fit(self.data_)
+        new = CompositeIndex(**{**self.get_params(), **overrides})
+        if set(overrides) <= _DOWNSTREAM and overrides.get("framework", self.framework) is self.framework:
+            # the data steps are unchanged: reuse them rather than re-treating every column
+            new.data_, new.denominated_, new.imputed_mask_ = self.data_, self.denominated_, self.imputed_mask_
+            new.imputed_, new.treatment_log_, new.treated_points_ = (self.imputed_, self.treatment_log_,
+                                                                     self.treated_points_)
+            new.treated_ = self.treated_
+            new.log_ = [s for s in self.log_ if s.name in ("denominate", "impute", "treat")]
+            new.warnings_ = [w for w in self.warnings_ if "imputation" in w]
+            return new._finish()
+        return new.fit(self.data_)
 
     # -- fitting ----------------------------------------------------------------------------------------
     def fit(self, data: Dataset) -> CompositeIndex:
@@ -126,7 +137,13 @@ class CompositeIndex:
         x, self.treatment_log_, self.treated_points_ = steps.treat(x, self.treat, **tparams)
         self.log_.append(Step("treat", {"method": self.treat, **tparams}))
         self.treated_ = x
+        return self._finish()
 
+    def _finish(self) -> CompositeIndex:
+        """normalise → weight → aggregate → rank, from ``treated_``."""
+        fw = self.framework
+        x = self.treated_
+        ind_nodes = fw.nodes[: fw.n_indicators]
         lo, hi = self.normalise_range
         if self.normalise == "zscore":
             lo, hi = 0.0, 1.0
