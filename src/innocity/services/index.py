@@ -205,7 +205,7 @@ def load_framework(path: Path) -> FrameworkSpec:
 
 def default_framework() -> FrameworkSpec:
     """The catalogue's five dimensions (GOV, ORI, TEC, TRA, DRV), equal weights, catalogue directions."""
-    from innocity.catalog import load_catalog
+    from innocity.catalog import load_catalog  # type: ignore[attr-defined]
 
     cat = load_catalog()
     dims: dict[str, list[dict[str, Any]]] = {}
