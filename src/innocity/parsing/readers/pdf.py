@@ -25,6 +25,7 @@ _PAGE_NO = re.compile(
     r"\d{1,4}\s*/\s*\d{1,4}|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$"
 )
 _DIGITS = re.compile(r"\d+")
+_PROSE = re.compile(r"[，,、。；;！!？?]")
 
 
 def read_pdf(data: bytes) -> tuple[str, str, list[str]]:
@@ -105,9 +106,9 @@ def reflow(pages: list[str]) -> str:
             line.endswith(_END)
             or not nxt
             or _HEADING.match(nxt) is not None
-            # a heading line ("一、总体要求") or a title stands alone; so does a visibly short last line
-            or (_HEADING.match(line) is not None and len(line) <= 40 and not line.endswith(("，", ",", "、")))
-            or (full >= 15 and len(line) < full * 0.6 and not line.endswith(("，", ",", "、")))
+            # A title line ("一、总体要求", a centred document title) stands alone: it starts with a heading
+            # marker or is visibly short, and has no punctuation of running prose.
+            or _title_line(line, full)
         )
         if ends:
             paragraphs.append(current)
@@ -115,6 +116,13 @@ def reflow(pages: list[str]) -> str:
     if current:
         paragraphs.append(current)
     return "\n\n".join(paragraphs)
+
+
+def _title_line(line: str, full: int) -> bool:
+    m = _HEADING.match(line)
+    if _PROSE.search(line[m.end() :] if m else line):
+        return False
+    return (m is not None and len(line) <= 40) or (full >= 15 and len(line) < full * 0.6)
 
 
 def _join(left: str, right: str) -> str:

@@ -70,11 +70,9 @@ def _utf16_parity(data: bytes) -> str | None:
     sample = data[:_SAMPLE]
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
-    if even + odd < max(4, len(sample) // 200):
-        return None
-    if odd >= 20 * max(even, 1) or (even == 0 and odd >= 4):
+    if odd and (even == 0 or odd >= 20 * even):
         return "le"
-    if even >= 20 * max(odd, 1) or (odd == 0 and even >= 4):
+    if even and (odd == 0 or even >= 20 * odd):
         return "be"
     return None
 
@@ -120,11 +118,14 @@ def decode_text(data: bytes) -> Decoded:
             return Decoded(text, name)
 
     parity = _utf16_parity(data)
+    utf8: str | None = None
     if parity is None:
-        text = _strict(data, "utf-8")
-        if text is not None:
-            _check_not_binary(text, "utf-8")
-            return Decoded(text, "utf-8")
+        utf8 = _strict(data, "utf-8")
+        # Valid UTF-8 that reads as Chinese (or plain ASCII) is accepted at once. Short GB18030 text can
+        # also be valid UTF-8 ("牵" is C7 A3, "ǣ" in UTF-8), and UTF-16 of pure CJK text can be all ASCII
+        # bytes full of control codes: those are judged against the other candidates below.
+        if utf8 is not None and plausibility(utf8) >= PLAUSIBLE:
+            return Decoded(utf8, "utf-8")
 
     candidates: dict[str, str] = {}
     if parity is not None:
@@ -145,6 +146,9 @@ def decode_text(data: bytes) -> Decoded:
 
     scored = {enc: plausibility(t) for enc, t in candidates.items()}
     good = [enc for enc, s in scored.items() if s >= PLAUSIBLE]
+    if not good and utf8 is not None and _control_share(utf8) <= _MAX_CONTROL:
+        # Valid UTF-8 in some other script (and no Chinese reading of the bytes): UTF-8 it is.
+        return Decoded(utf8, "utf-8", ["the text is valid UTF-8 but does not read as Chinese"])
     if not good:
         if b"\x00" in data[:_SAMPLE] and parity is None:
             raise DocumentError("binary data, not a text document")
@@ -168,7 +172,14 @@ def decode_text(data: bytes) -> Decoded:
     raise DocumentError(f"ambiguous encoding: the text decodes plausibly as {' and '.join(good)}")
 
 
-def _check_not_binary(text: str, encoding: str) -> None:
+_MAX_CONTROL = 0.02
+
+
+def _control_share(text: str) -> float:
     sample = text[:_SAMPLE]
-    if sample and len(_CONTROL.findall(sample)) / len(sample) > 0.02:
+    return len(_CONTROL.findall(sample)) / len(sample) if sample else 0.0
+
+
+def _check_not_binary(text: str, encoding: str) -> None:
+    if _control_share(text) > _MAX_CONTROL:
         raise DocumentError(f"binary data, not a text document (decodes as {encoding} with control bytes)")

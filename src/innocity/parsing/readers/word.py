@@ -28,6 +28,7 @@ class _Level:
     text: str
     start: int
     suffix: str  # tab | space | nothing
+    legal: bool = False  # w:isLgl: every number of the marker in arabic digits (1.1 under 第一章)
 
 
 class _Numbering:
@@ -48,6 +49,7 @@ class _Numbering:
                     text=(_val(lvl, "lvlText") or "") if lvl.find(f"{W}lvlText") is not None else "%1.",
                     start=int(_val(lvl, "start") or "1"),
                     suffix=_val(lvl, "suff") or "tab",
+                    legal=lvl.find(f"{W}isLgl") is not None,
                 )
             abstract[an.get(f"{W}abstractNumId", "")] = levels
         for num in numbering_el.iter(f"{W}num"):
@@ -80,7 +82,8 @@ class _Numbering:
             if token in out:
                 lv = levels.get(k)
                 n = counts.get(k, self.starts.get((num_id, k), lv.start if lv else 1))
-                out = out.replace(token, format_number(n, lv.fmt if lv else "decimal"))
+                fmt = "decimal" if level.legal or lv is None else lv.fmt
+                out = out.replace(token, format_number(n, fmt))
         if level.suffix == "nothing" or not out or (out[-1] in "、）)．.:：" and _is_cjk_marker(out)):
             return out
         return out + " "

@@ -1,0 +1,71 @@
+"""PDF: text layers re-flowed into sentences; scans and damaged files refused with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from innocity.errors import DocumentError
+from innocity.parsing.readers import MEDIA_PDF, read_document
+from innocity.parsing.readers.pdf import reflow
+
+
+def test_text_layer_is_reflowed_without_headers_and_page_numbers(docs, build) -> None:
+    doc = read_document(docs["plan.pdf"].read_bytes(), "plan.pdf")
+    assert doc.media_type == MEDIA_PDF
+    # Lines were cut every 30 characters on the page; the reader joins them back into paragraphs and
+    # drops the running header (株洲市人民政府文件) and the page numbers (- 2 -).
+    assert doc.text == "\n\n".join(build.plan_lines()[:-1] * 3)
+
+
+def test_scanned_pdf_has_no_text_layer(docs) -> None:
+    with pytest.raises(DocumentError) as info:
+        read_document(docs["scanned.pdf"].read_bytes(), "scan.pdf")
+    assert info.value.message == "no text layer (scanned PDF?)"
+    assert info.value.source == "scan.pdf"
+
+
+def test_truncated_pdf_is_refused(docs) -> None:
+    with pytest.raises(DocumentError, match="truncated or corrupt PDF"):
+        read_document(docs["truncated.pdf"].read_bytes(), "truncated.pdf")
+
+
+def test_pdf_named_txt_is_read_as_pdf(docs) -> None:
+    assert read_document(docs["plan.pdf"].read_bytes(), "plan.txt").media_type == MEDIA_PDF
+
+
+def test_not_a_pdf() -> None:
+    with pytest.raises(DocumentError, match="not a PDF"):
+        read_document(b"hello, this is text", "x.pdf")
+
+
+def test_reflow_rules() -> None:
+    page1 = "\n".join(
+        [
+            "关于印发某市创新型城市建设",
+            "实施方案的通知",  # short title line: ends the paragraph
+            "一、总体要求",
+            "坚持创新驱动发展，到2025年全市研发经费投入强度",
+            "达到2.6%，高新技术企业达到600家；",
+            "(一)基本原则",
+            "市场主导，政府引导。",
+            "第 1 页 共 2 页",
+        ]
+    )
+    page2 = "\n".join(
+        [
+            "— 2 —",
+            "1.加强平台建设。由市科技局牵头，市发改委",
+            "配合。",
+            "Innovation and",
+            "technology",
+        ]
+    )
+    assert reflow([page1, page2]).split("\n\n") == [
+        "关于印发某市创新型城市建设实施方案的通知",
+        "一、总体要求",
+        "坚持创新驱动发展，到2025年全市研发经费投入强度达到2.6%，高新技术企业达到600家；",
+        "(一)基本原则",
+        "市场主导，政府引导。",
+        "1.加强平台建设。由市科技局牵头，市发改委配合。",
+        "Innovation and technology",
+    ]
