@@ -1,0 +1,341 @@
+"""Named programmes that declare their parts, and whether the text enumerates as many as it declares.
+
+Three shapes, found on the folded text and quoted from the original:
+  code-named   "“5568”创新工程,即“5个行动、5个平台、6个专项、8个产学研创新基地”" — the parts come from the
+               clause after 即/包括; items from the outline section that names the part ("(一)推进“五个
+               行动”" → its numbered children) or, failing that, from a listing "A行动、B行动…" in it.
+               A code without a declaration ("十、百、千"工程, “四城一河”) is kept: parts read from the code
+               itself when it spells them (一城五区 → 城 1, 区 5), otherwise none.
+  listed       "实施A、B…和H等八大工程", "“专利、品牌、商标、标准”四大战略", "…四个科技创新服务平台" —
+               the count labels a list written just before it.
+  counted      "推进四大平台建设": N大 + label with nothing listed.
+
+``consistent`` is True when every part whose items are enumerated has as many as declared.
+``checkable`` is False when nothing at all is enumerated; ``consistent`` is then False as well, since
+agreement was not shown (readers should look at ``checkable`` first).
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import mean
+
+from innocity.domain.plan import Program, ProgramPart, Section, Span
+from innocity.parsing.textfold import fold
+
+_CN = "零〇一二两三四五六七八九十百千"
+_NUM = rf"(?:\d{{1,4}}|[{_CN}]{{1,4}})"
+_CJK = r"\u4e00-\u9fff"
+_Q_OPEN = '“"「『'
+_Q_CLOSE = '”"」』'
+# “5568”创新工程 / “十、百、千”农业科技创新示范工程 / “一区六基地二十个示范企业”
+_CODE = re.compile(
+    rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]*[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
+    rf"(?P<tail>[{_CJK}]{{0,14}}?(?:工程|计划|行动|战略|体系|布局|格局|建设|管理体制|要求|融合))?"
+)
+_DECL = re.compile(r"^\s*[,:]?\s*(?:即|包括|就是|主要是|具体为|分别是)\s*[:“\"]?")
+_PART = re.compile(
+    rf"(?P<n>{_NUM})\s*(?P<unit>个|大|家|项|类|条|所|座|支)(?:左右|以上|多)?(?:的)?(?P<label>[{_CJK}、]{{1,40}})"
+)
+_CODE_PAIR = re.compile(rf"(?P<n>[{_CN}]{{1,3}}|\d{{1,3}})(?P<m>个|大)?(?P<label>[^{_CN}\d、]{{1,4}})")
+_STRONG_TAIL = re.compile(r"工程|计划|行动|战略")
+# A count that labels a list before it: "…和H等八大工程", "…四个科技创新服务平台"
+_COUNT = re.compile(
+    rf"(?P<n>(?:[{_CN}]{{1,3}}|\d{{1,2}}))\s*(?P<unit>大|个|项|类)(?P<label>[{_CJK}]{{1,10}}?)"
+    rf"(?=[,。;:、)”\"]|建设|$|的|为|和)"
+)
+_VERB = re.compile(
+    r"实施|形成|发展|建设好|建设|打造|构建|推进|培育|包括|涵盖|围绕|重点|着力|加快|大力|突出|做强|做大|壮大|"
+    r"聚焦|布局|依托|抓好|建成|组建|设立|成立|推动|开展|即|以|是|为|有|整体|积极|深入|全面|继续|进一步|通过|其中|组织|重点发展"
+)
+_LEAD_VERB = re.compile(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
+_CONJ = re.compile(r"\s*(?:以及|及|和|并|还有)")
+_SPLIT = re.compile(r"、|以及|和|及")
+_CLAUSE_START = re.compile(r"[,。;:!?\n(]")
+_CN_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _orig(text: str, base: int, a: int, b: int) -> str:
+    """The original words between two offsets of the folded slice (lists are quoted as written)."""
+    return text[base + a : base + b]
+
+
+def _cn_int(s: str) -> int | None:
+    """Arabic or Chinese numerals below 10000 (五 → 5, 十二 → 12, 二十 → 20, 三百 → 300)."""
+    if s.isdigit():
+        return int(s)
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _CN_DIGIT:
+            cur = _CN_DIGIT[ch]
+        elif ch in "十百千":
+            mult = {"十": 10, "百": 100, "千": 1000}[ch]
+            total += (cur or 1) * mult
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def _numeral_forms(n: int) -> str:
+    """A regex alternative matching ``n`` written in digits or Chinese (5 / 五, 10 / 十, 12 / 十二)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        cn = digits[n] + ("|两" if n == 2 else "")
+    elif n < 20:
+        cn = "十" + (digits[n - 10] if n > 10 else "")
+    elif n < 100:
+        cn = digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    else:
+        cn = str(n)
+    return rf"(?:{n}|{cn})"
+
+
+def _strip_lead(item: str) -> str:
+    for _ in range(2):
+        m = _LEAD_VERB.match(item)
+        if m and len(item) - m.end() >= 2:
+            item = item[m.end() :]
+    return item.strip('“”" ')
+
+
+def _unquote(item: str) -> str:
+    item = item.strip()
+    if len(item) > 2 and item[0] in _Q_OPEN and item[-1] in _Q_CLOSE:
+        return item[1:-1]
+    return item
+
+
+def _split_list(clause: str) -> list[str]:
+    """Items of "A、B、C和D"; the words in front of A (a verb, a modifier ending in 的) are cut off."""
+    items = [_unquote(x) for x in _SPLIT.split(clause)]
+    if len(items) < 2 or any(not x for x in items):
+        return []
+    # "布局合理、特色鲜明、运转高效的A平台、B平台": everything up to the last 的 only describes the items.
+    with_de = [k for k, x in enumerate(items) if "的" in x]
+    if with_de:
+        k = with_de[-1]
+        items = [items[k].rsplit("的", 1)[1], *items[k + 1 :]]
+        if len(items) < 2 or not items[0]:
+            return []
+    rest = items[1:]
+    avg = mean(len(x) for x in rest)
+    first = items[0]
+    while (lead := _VERB.match(first)) and len(first) - lead.end() >= 2:
+        first = first[lead.end() :]  # 打造软件、… / 组织实施新能源、…
+    cuts = [0] + [m.end() for m in _VERB.finditer(first)]
+    # the cut that makes A about as long as the other items; a verb cut beats no cut on a tie
+    cut = min(
+        (c for c in cuts if len(first) - c >= 2),
+        key=lambda c: (abs(len(first) - c - avg) + (0.75 if c == 0 else 0), -c),
+        default=0,
+    )
+    items[0] = first[cut:]
+    if any(len(x) > 30 or len(x) < 2 for x in items):
+        return []  # a sentence, or single characters (汉、藏、蒙、回), not a list of names
+    return items
+
+
+def _sections(outline: list[Section]) -> list[Section]:
+    return [s for top in outline for s in top.walk()]
+
+
+def _items_for_part(
+    text: str, folded: str, base: int, secs: list[Section], after: int, part: ProgramPart
+) -> list[str]:
+    """Items of one declared part: children of the section naming it, else a listing inside that section."""
+    rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"]?{re.escape(part.label)}")
+    for sec in secs:
+        if sec.span[0] < after or not rx.search(fold(sec.title)):
+            continue
+        if sec.children:
+            return [_strip_lead(c.title) for c in sec.children]
+        suffix = re.escape(part.label[-2:])
+        body = text[sec.span[0] : sec.span[1]]
+        lst = re.search(rf"[^,，。;；:：\n]*?{suffix}(?:(?:、|和|及)[^,，。;；:：\n、]*?{suffix})+", body)
+        if lst:
+            return _split_list(lst.group())
+        return []
+    # No section names the part: look for a listing of items ending with the label right after the declaration.
+    return []
+
+
+def _items_before(segment: str, label: str) -> list[str]:
+    """Items named just before a declared count: "以…为代表的A产业,以…为代表的B产业和…等4个高新技术产业"."""
+    segment = segment.rstrip("、,，")
+    if segment.endswith("等"):
+        segment = segment[:-1]
+    head = label[-2:]
+    pieces = [x for x in re.split(r"[,;，；]|和|以及", segment) if x]
+    items = [x.rsplit("的", 1)[-1].strip() for x in pieces if x.endswith(head)]
+    return items if len(items) >= 2 else []
+
+
+def _parts_from_code(code: str) -> list[ProgramPart]:
+    """Parts a code spells itself: 一城五区 → 城 1, 区 5; 四个发展 → 发展 4; 三足鼎立 → none."""
+    pairs = list(_CODE_PAIR.finditer(code))
+    if not pairs or sum(len(p.group()) for p in pairs) != len(code):
+        return []
+    if any(_STRONG_TAIL.fullmatch(p.group("label")) and not p.group("m") for p in pairs):
+        return []  # “三百计划”: the number is the name, not a count of parts
+    longest = max(len(p.group("label")) for p in pairs)
+    if longest > (2 if len(pairs) == 1 else 4):
+        return []
+    parts = []
+    for pm in pairs:
+        n = _cn_int(pm.group("n"))
+        if n is None:
+            return []
+        parts.append(ProgramPart(label=pm.group("label"), declared=n))
+    return parts
+
+
+def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: list[Section]) -> Program:
+    code = m.group("code")
+    end = m.end()
+    parts: list[ProgramPart] = []
+    rest = folded[end : end + 300]
+    d = _DECL.match(rest)
+    if d:
+        stop = re.search(r"[。;]", rest)
+        clause_end = stop.start() if stop else len(rest)
+        clause = rest[d.end() : clause_end]
+        digits = [int(c) for c in code] if code.isdigit() else []
+        last = d.end()
+        for pm in _PART.finditer(clause):
+            n = _cn_int(pm.group("n"))
+            if n is None:
+                continue
+            if digits:
+                # a numeric code spells its parts' counts: 4315 → 4 …, 30 …, 10 …, 500 …
+                if not digits or str(n)[0] != str(digits[0]):
+                    continue
+                digits.pop(0)
+            label = pm.group("label").split("的")[-1].strip("、")
+            if label:
+                part = ProgramPart(label=label, declared=n)
+                seg = _orig(text, base, end + last, end + d.end() + pm.start())
+                part.found = _items_before(seg, label)
+                parts.append(part)
+                last = d.end() + pm.end()
+        if parts:
+            close = rest[last : last + 1]
+            end = end + last + (1 if close and close in _Q_CLOSE else 0)
+    else:
+        parts = _parts_from_code(code)
+    for part in parts:
+        if not part.found:
+            part.found = _items_for_part(text, folded, base, secs, base + m.start(), part)
+    start = base + m.start()
+    return _program(text, (start, base + end), text[start : base + m.end()], parts)
+
+
+def _program(text: str, span: Span, name: str, parts: list[ProgramPart]) -> Program:
+    listed = [p for p in parts if p.found]
+    checkable = bool(listed)
+    consistent = checkable and all(len(p.found) == p.declared for p in listed)
+    return Program(
+        text=text[span[0] : span[1]],
+        span=span,
+        name=name,
+        parts=parts,
+        consistent=consistent,
+        checkable=checkable,
+    )
+
+
+def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Program | None:
+    n = _cn_int(m.group("n"))
+    label = m.group("label")
+    if n is None or n < 2 or n > 50 or not label:
+        return None
+    lo = max(0, m.start() - 200)
+    before = folded[lo : m.start()]
+    items: list[str] = []
+    start = m.start()
+    quoted = re.search(rf"[{_Q_OPEN}]([^{_Q_CLOSE}]{{2,80}})[{_Q_CLOSE}]$", before)
+    if quoted:
+        items = _split_list(_orig(text, base, lo + quoted.start(1), lo + quoted.end(1)))
+        start = lo + quoted.start()
+    else:
+        cut = max((x.end() for x in _CLAUSE_START.finditer(before)), default=0)
+        conj = _CONJ.match(before, cut)
+        if conj:
+            cut = conj.end()
+        clause = _orig(text, base, lo + cut, m.start())
+        etc = clause.endswith("等")
+        clause = clause[:-1] if etc else clause
+        if "、" in clause or "和" in clause:
+            items = _split_list(clause)
+        elif etc:  # "包括A等12个子平台": one item named, the rest left out
+            items = _split_list(clause + "、XX")[:1]
+        if items:
+            start = lo + cut + clause.find(items[0])
+    if not items and m.group("unit") != "大":
+        return None  # "五个县市区" with nothing listed is just a count
+    s, e = base + start, base + m.end()
+    name = text[base + m.start() : e] if not quoted else text[s:e]
+    return _program(text, (s, e), name, [ProgramPart(label=label, declared=n, found=items)])
+
+
+def _all_declared(prog: Program, earlier: list[Program]) -> bool:
+    known = {(part.label, part.declared) for p in earlier for part in p.parts}
+    return all((part.label, part.declared) in known for part in prog.parts)
+
+
+def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Program]:
+    """The programmes declared in ``text[span]``, in document order."""
+    s0, s1 = max(0, span[0]), min(len(text), span[1])
+    if s1 <= s0:
+        return []
+    folded = fold(text[s0:s1])
+    secs = _sections(outline)
+    out: list[Program] = []
+    by_code: dict[str, int] = {}
+    for m in _CODE.finditer(folded):
+        prog = _code_program(text, folded, s0, m, secs)
+        code = m.group("code")
+        tail = m.group("tail") or ""
+        strong = bool(_STRONG_TAIL.search(tail) or _STRONG_TAIL.search(code[-2:])) or code.isdigit()
+        if not (strong or prog.parts):
+            continue  # “两型社会”, “三足鼎立”: slogans, not programmes with parts
+        if prog.parts and _all_declared(prog, out):
+            continue  # “五个行动”: a part of a programme declared earlier, named again
+        if code in by_code:
+            # a programme is named again later ("全面落实“5568”创新工程的各项任务"): keep the declaring mention
+            k = by_code[code]
+            if not out[k].parts and prog.parts:
+                out[k] = prog
+            continue
+        by_code[code] = len(out)
+        out.append(prog)
+    declared = [(part.label, part.declared) for p in out for part in p.parts]
+    taken = [p.span for p in out]
+    for m in _COUNT.finditer(folded):
+        a, b = s0 + m.start(), s0 + m.end()
+        if any(x < b and a < y for x, y in taken):
+            continue
+        p = _list_program(text, folded, s0, m)
+        if p is not None and any(
+            n == p.parts[0].declared and (lab.endswith(p.parts[0].label) or p.parts[0].label.endswith(lab))
+            for lab, n in declared
+        ):
+            continue  # the listing of a part of a code-named programme ("六个科技专项" of “5568”)
+        if p is not None:
+            out.append(p)
+            taken.append(p.span)
+    out.sort(key=lambda p: p.span[0])
+    return out
