@@ -1,0 +1,449 @@
+"""Tracking use cases: progress of every target, resolving what a plan left open, department scorecards.
+
+``progress`` reads the current (not superseded, not rejected) targets of the stored plans, finds each one's
+baseline and figures, and applies ``innocity.domain.progress``. Where the baseline comes from, in order:
+a value a person set (``targets set``), the plan's own fact for the same indicator code (and year, when the
+baseline year is known), the stored figure for the baseline year. Values are compared in the indicator's
+canonical unit (the catalogue's): the target's value, and a plan fact's value, are converted into it, and a
+baseline set by a person is taken to be in it already.
+
+Supervision (督办) is in ``services.supervise``; tasks in ``services.tasks``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from innocity.domain.progress import STATUSES, Reading, TargetSpec, assess, known_series
+from innocity.errors import NotFoundError, UserInputError
+from innocity.settings import Settings
+from innocity.storage import audit
+from innocity.storage import plans as plan_repo
+from innocity.storage import regions as region_repo
+from innocity.storage import tracking as repo
+from innocity.storage.tables import Department, FactRow, ObservationRow, PlanRow, Region, TargetRow, utcnow
+
+from .store import Store, open_store
+
+UNASSIGNED = "（未指定牵头单位）"
+
+
+@contextmanager
+def opened(settings: Settings, store: Store | None) -> Iterator[Store]:
+    """The given store, or one opened (and closed afterwards) from ``settings``."""
+    if store is not None:
+        yield store
+        return
+    st = open_store(settings)
+    try:
+        yield st
+    finally:
+        st.dispose()
+
+
+# ---------------------------------------------------------------- catalogue (units and direction)
+
+
+class _Units:
+    """Canonical unit and direction per indicator code, from the catalogue when it is available."""
+
+    def __init__(self) -> None:
+        self._cat: Any = None
+        try:
+            import importlib
+
+            # resolved at call time: the catalogue is written in parallel and may not be there yet
+            self._cat = importlib.import_module("innocity.catalog").load_catalog()
+        except Exception:  # the catalogue is optional for progress: without it nothing is converted
+            self._cat = None
+
+    def info(self, code: str | None) -> tuple[str | None, int | None]:
+        if not code or self._cat is None or code not in self._cat:
+            return None, None
+        ind = self._cat.get(code)
+        return ind.unit, ind.direction
+
+    def convert(self, value: float | None, unit: str | None, code: str | None) -> float | None:
+        """``value`` in ``unit`` → the indicator's unit; unchanged when either unit is unknown or equal.
+
+        Raises ``UnitError`` when they cannot be converted (亿元 into 件).
+        """
+        canon, _ = self.info(code)
+        if value is None or not unit or not canon or unit == canon:
+            return value
+        from innocity.catalog.units import convert
+
+        return float(convert(value, unit, canon))
+
+
+# ---------------------------------------------------------------- selection
+
+
+def find_region(s: Session, text: str) -> Region:
+    """A region by adcode or name (市 suffix optional); cities before counties with the same name."""
+    rows = list(s.scalars(select(Region).where(Region.adcode == text)))
+    if not rows:
+        names = {text, text + "市", text.removesuffix("市")}
+        rows = list(s.scalars(select(Region).where(Region.name.in_(names))))
+    if not rows:
+        raise NotFoundError(f"no region called {text!r}", source="--region")
+    order = {"province": 1, "city": 0, "county": 2}
+    return sorted(rows, key=lambda r: order.get(r.level, 3))[0]
+
+
+def current_targets(
+    s: Session, *, region: str | None = None, plan_id: int | None = None
+) -> list[tuple[TargetRow, PlanRow]]:
+    """Targets of the current plan versions (not retired, not rejected) with their plan."""
+    if plan_id is not None and s.get(PlanRow, plan_id) is None:
+        raise NotFoundError(f"no plan with id {plan_id}", source="--plan")
+    region_id = find_region(s, region).id if region else None
+    rows = plan_repo.targets(s, plan_id=plan_id, region_id=region_id)
+    plans = {p.id: p for p in s.scalars(select(PlanRow).where(PlanRow.id.in_({t.plan_id for t in rows})))}
+    return [(t, plans[t.plan_id]) for t in rows]
+
+
+def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[Reading]]:
+    out: dict[tuple[int, str], list[Reading]] = defaultdict(list)
+    if not region_ids or not codes:
+        return out
+    q = select(ObservationRow).where(
+        ObservationRow.region_id.in_(region_ids),
+        ObservationRow.indicator_code.in_(codes),
+        ObservationRow.period_kind == "year",
+        ObservationRow.status != "rejected",
+    )
+    for o in s.scalars(q):
+        out[(o.region_id, o.indicator_code)].append(
+            Reading(o.period_year, o.value, known_on=o.known_on, approved=o.status == "approved", order=o.id)
+        )
+    return out
+
+
+def _departments(s: Session, target_ids: list[int]) -> dict[int, dict[str, list[str]]]:
+    out: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "support": []})
+    if not target_ids:
+        return out
+    q = (
+        select(repo.TargetDepartment.target_id, repo.TargetDepartment.role, Department.name)
+        .join(Department, Department.id == repo.TargetDepartment.department_id)
+        .where(repo.TargetDepartment.target_id.in_(target_ids))
+        .order_by(repo.TargetDepartment.assigned_at)
+    )
+    for tid, role, name in s.execute(q):
+        out[tid][role].append(name)
+    return out
+
+
+# ---------------------------------------------------------------- progress
+
+
+def _baseline(
+    t: TargetRow, facts: list[FactRow], series: list[tuple[int, float]], units: _Units
+) -> tuple[int | None, float | None, str | None]:
+    """(year, value in canonical unit, where it came from)."""
+    if t.baseline_value is not None and t.baseline_year is not None:
+        return t.baseline_year, t.baseline_value, "set"
+    by_code = [f for f in facts if t.indicator_code and f.indicator_code == t.indicator_code and f.year]
+    if t.baseline_year is not None:
+        by_code = [f for f in by_code if f.year == t.baseline_year]
+    deadline = t.effective_year
+    by_code = [f for f in by_code if deadline is None or (f.year or 0) < deadline]
+    if by_code:
+        f = max(by_code, key=lambda f: f.year or 0)
+        return f.year, units.convert(f.value, f.unit, t.indicator_code), "plan"
+    if t.baseline_year is not None:
+        found = [v for y, v in series if y == t.baseline_year]
+        return t.baseline_year, (found[0] if found else None), ("observation" if found else None)
+    return None, None, None
+
+
+def progress(
+    settings: Settings,
+    *,
+    region: str | None = None,
+    plan_id: int | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
+    include_draft: bool = False,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """``innocity progress``: one row per current target with its baseline, goal, figures and status.
+
+    ``year`` is the evaluation year (default: the year of ``as_of``, else this year); ``as_of`` limits the
+    figures to those known on that date; drafts count only with ``include_draft``.
+    """
+    eval_year = year or (as_of or date.today()).year
+    units = _Units()
+    with opened(settings, store) as st, st.session() as s:
+        pairs = current_targets(s, region=region, plan_id=plan_id)
+        plan_ids = {p.id for _, p in pairs}
+        facts: dict[int, list[FactRow]] = defaultdict(list)
+        if plan_ids:
+            for f in s.scalars(
+                select(FactRow).where(FactRow.plan_id.in_(plan_ids), FactRow.retired_in.is_(None))
+            ):
+                facts[f.plan_id].append(f)
+        readings = _readings(
+            s,
+            {p.region_id for _, p in pairs if p.region_id is not None},
+            {t.indicator_code for t, _ in pairs if t.indicator_code},
+        )
+        depts = _departments(s, [t.id for t, _ in pairs])
+        regions = {
+            r.id: r.name
+            for r in s.scalars(select(Region).where(Region.id.in_({p.region_id for _, p in pairs})))
+        }
+        rows = []
+        for t, p in pairs:
+            key = (p.region_id or -1, t.indicator_code or "")
+            series = known_series(readings.get(key, []), as_of=as_of, include_draft=include_draft)
+            rows.append(_row(t, p, facts[p.id], series, units, eval_year, settings, depts[t.id], regions))
+    return rows
+
+
+def _row(
+    t: TargetRow,
+    p: PlanRow,
+    facts: list[FactRow],
+    series: list[tuple[int, float]],
+    units: _Units,
+    eval_year: int,
+    settings: Settings,
+    depts: dict[str, list[str]],
+    regions: dict[int, str],
+) -> dict[str, Any]:
+    canon, cat_dir = units.info(t.indicator_code)
+    reason: str | None = None
+    try:
+        by, bv, bsrc = _baseline(t, facts, series, units)
+        value, value_max = t.value, t.value_max
+        if t.kind == "level":
+            value = units.convert(value, t.unit, t.indicator_code)
+            value_max = units.convert(value_max, t.unit, t.indicator_code)
+    except UserInputError as exc:
+        by, bv, bsrc, value, value_max = None, None, None, None, None
+        reason = f"unit: {exc.message}"
+    spec = TargetSpec(
+        kind=t.kind,  # type: ignore[arg-type]
+        comparator=t.comparator,  # type: ignore[arg-type]
+        value=value,
+        year=t.effective_year,
+        value_max=value_max,
+        unit=t.unit,
+        approximate=t.approximate,
+        baseline_year=by,
+        baseline_value=bv,
+        catalog_direction=cat_dir,
+    )
+    res = assess(spec, series, year=eval_year, thresholds=settings.thresholds)
+    if not t.indicator_code and res.status == "no_data":
+        reason = "indicator not matched to the catalogue, so no figures can be found"
+    return {
+        "target_id": t.id,
+        "plan_id": p.id,
+        "region": regions.get(p.region_id or -1),
+        "indicator": t.indicator,
+        "indicator_code": t.indicator_code,
+        "text": t.text,
+        "unit": canon or t.unit,
+        "baseline": {"year": by, "value": bv, "source": bsrc},
+        "target": {
+            "year": t.effective_year,
+            "year_text": t.year_text,
+            "value": t.value,
+            "value_max": t.value_max,
+            "unit": t.unit,
+            "comparator": t.comparator,
+            "kind": t.kind,
+            "approximate": t.approximate,
+        },
+        "goal": res.goal,
+        "expected": res.expected,
+        "actual": {"year": res.actual_year, "value": res.actual},
+        "ratio": res.ratio,
+        "projected": res.projected,
+        "projected_met": res.projected_met,
+        "status": res.status,
+        "reason": reason or res.reason,
+        "lead": depts["lead"],
+        "support": depts["support"],
+        "evaluated_year": eval_year,
+    }
+
+
+def status_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many targets have each status, in the order of ``STATUSES``."""
+    c = Counter(r["status"] for r in rows)
+    return {k: c.get(k, 0) for k in STATUSES}
+
+
+# ---------------------------------------------------------------- resolving what the plan left open
+
+
+def set_target(
+    settings: Settings,
+    target_id: int,
+    *,
+    year: int | None = None,
+    baseline_year: int | None = None,
+    baseline_value: float | None = None,
+    lead: list[str] | None = None,
+    support: list[str] | None = None,
+    comment: str | None = None,
+    user: str | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """``innocity targets set``: resolve a target's deadline year, baseline or departments; audited."""
+    if year is None and baseline_year is None and baseline_value is None and not lead and not support:
+        raise UserInputError(
+            "nothing to set: give --year, --baseline-year, --baseline-value, --lead or --support"
+        )
+    for name, y in (("--year", year), ("--baseline-year", baseline_year)):
+        if y is not None and not 1949 <= y <= 2100:
+            raise UserInputError(f"year out of range: {y}", source=name)
+    with opened(settings, store) as st, st.session() as s:
+        who = user or st.user
+        t = s.get(TargetRow, target_id)
+        if t is None or t.retired_in is not None:
+            raise NotFoundError(f"no current target with id {target_id}", source="targets set")
+        now = utcnow()
+        changes: dict[str, Any] = {}
+        if year is not None:
+            plan_repo.resolve_year(s, t, year, by=who)
+            if comment:
+                audit.record(
+                    s,
+                    actor=who,
+                    action="note",
+                    entity="targets",
+                    entity_id=t.id,
+                    field="resolved_year",
+                    after=year,
+                    comment=comment,
+                )
+        if baseline_year is not None:
+            changes["baseline_year"] = baseline_year
+        if baseline_value is not None:
+            changes["baseline_value"] = baseline_value
+        for field, new in changes.items():
+            old = getattr(t, field)
+            setattr(t, field, new)
+            audit.record(
+                s,
+                actor=who,
+                action="resolve",
+                entity="targets",
+                entity_id=t.id,
+                field=field,
+                before=old,
+                after=new,
+                comment=comment,
+            )
+        plan = s.get(PlanRow, t.plan_id)
+        region_id = plan.region_id if plan else None
+        for role, names in (("lead", lead or []), ("support", support or [])):
+            for name in names:
+                dept = region_repo.get_or_create_department(s, region_id, name)
+                exists = s.get(repo.TargetDepartment, (t.id, dept.id, role))
+                if exists is None:
+                    s.add(
+                        repo.TargetDepartment(
+                            target_id=t.id, department_id=dept.id, role=role, assigned_by=who, assigned_at=now
+                        )
+                    )
+                    audit.record(
+                        s,
+                        actor=who,
+                        action="assign",
+                        entity="targets",
+                        entity_id=t.id,
+                        field=f"department.{role}",
+                        after=dept.name,
+                        comment=comment,
+                    )
+        s.flush()
+        return {
+            "target_id": t.id,
+            "year": t.effective_year,
+            "baseline_year": t.baseline_year,
+            "baseline_value": t.baseline_value,
+            "set_by": who,
+            "history": [
+                {"at": e.at, "actor": e.actor, "field": e.field, "before": e.before, "after": e.after}
+                for e in audit.history(s, "targets", t.id)
+            ],
+        }
+
+
+# ---------------------------------------------------------------- scorecards
+
+
+def scorecard(
+    settings: Settings,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    as_of: date | None = None,
+    today: date | None = None,
+    store: Store | None = None,
+) -> list[dict[str, Any]]:
+    """``innocity scorecard``: per lead department, its targets by status and its tasks on time / late.
+
+    Departments that only support appear too, with what they support. Targets nobody leads are grouped
+    under ``UNASSIGNED`` so they are not lost from view.
+    """
+    from . import tasks as task_service
+
+    with opened(settings, store) as st:
+        rows = progress(settings, region=region, year=year, as_of=as_of, store=st)
+        task_rows = task_service.list_tasks(settings, region=region, today=today, store=st)
+    cards: dict[str, dict[str, Any]] = {}
+
+    def card(name: str) -> dict[str, Any]:
+        if name not in cards:
+            cards[name] = {
+                "department": name,
+                "targets": dict.fromkeys(STATUSES, 0),
+                "target_ids": [],
+                "tasks": {"total": 0, "done": 0, "on_time": 0, "late": 0},
+                "supports": {"targets": 0, "tasks": 0},
+            }
+        return cards[name]
+
+    for r in rows:
+        for name in r["lead"] or [UNASSIGNED]:
+            c = card(name)
+            c["targets"][r["status"]] += 1
+            c["target_ids"].append(r["target_id"])
+        for name in r["support"]:
+            card(name)["supports"]["targets"] += 1
+    for tr in task_rows:
+        for name in tr["lead"] or [UNASSIGNED]:
+            c = card(name)["tasks"]
+            c["total"] += 1
+            c["done"] += tr["status"] == "已完成"
+            c["late" if tr["late"] else "on_time"] += 1
+        for name in tr["support"]:
+            card(name)["supports"]["tasks"] += 1
+    out = sorted(
+        cards.values(),
+        key=lambda c: (c["department"] == UNASSIGNED, -sum(c["targets"].values()), c["department"]),
+    )
+    for c in out:
+        c["led_targets"] = sum(c["targets"].values())
+        c["role"] = "lead" if c["led_targets"] or c["tasks"]["total"] else "support"
+    return out
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """A dataclass as a dict (for JSON output)."""
+    return asdict(obj)
