@@ -278,10 +278,11 @@ def builtin_indicators() -> tuple[Indicator, ...]:
 def load_catalog(extra: Path | None = None) -> Catalog:
     """The built-in catalogue, merged with a user's extension file or directory (``catalog.d``) if given.
 
-    A missing ``catalog.d`` directory simply adds nothing; a missing file named explicitly is an error.
+    ``CatalogError`` when ``extra`` does not exist, when one of its files is invalid, or when a code is
+    defined twice.
     """
     items = list(builtin_indicators())
-    if extra is not None and not (extra.is_dir() is False and not extra.exists() and extra.name == "catalog.d"):
+    if extra is not None:
         for path in catalog_files(extra):
             items.extend(parse_file(path))
         check_consistency(items)

@@ -1,0 +1,120 @@
+"""Use cases of the indicator catalogue: list, show, match a phrase, add a user's indicators.
+
+The user's own indicators live in ``Settings.data_dir / "catalog.d"`` (one file per ``catalog add``), merged
+with the built-in catalogue by ``load_catalog(extra=...)``. Functions take the settings explicitly, never
+print and raise errors from ``innocity.errors``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from innocity.catalog import Candidate, Catalog, Indicator, Match, Matcher
+from innocity.catalog.loader import builtin_indicators, catalog_files, check_consistency, load_catalog, parse_file
+from innocity.errors import CatalogError, UserInputError
+from innocity.settings import Settings
+
+KINDS = ("level", "growth", "change")
+
+
+def user_catalog_dir(settings: Settings) -> Path:
+    """Where ``catalog add`` stores the user's indicator files."""
+    return settings.data_dir / "catalog.d"
+
+
+def get_catalog(*, settings: Settings) -> Catalog:
+    """The built-in catalogue merged with the user's indicators (if any were added)."""
+    extra = user_catalog_dir(settings)
+    return load_catalog(extra=extra if extra.is_dir() else None)
+
+
+def matcher_for(*, settings: Settings) -> Matcher:
+    """A matcher over the merged catalogue (for parsing with the user's indicators)."""
+    return Matcher(get_catalog(settings=settings))
+
+
+def list_indicators(*, settings: Settings, dimension: str | None = None) -> list[Indicator]:
+    """Every indicator, or those of one dimension (GOV … DRV or its Chinese name), in catalogue order."""
+    cat = get_catalog(settings=settings)
+    return cat.in_dimension(dimension) if dimension else list(cat.indicators)
+
+
+def show_indicator(*, settings: Settings, code: str) -> Indicator:
+    """One indicator by code (case-insensitive); ``NotFoundError`` when unknown."""
+    return get_catalog(settings=settings).get(code.strip().upper())
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReport:
+    """The match (None when the phrase stays unmatched) and the best candidates behind it."""
+
+    phrase: str
+    unit: str | None
+    kind: str | None
+    match: Match | None
+    candidates: list[Candidate]
+
+
+def match_phrase(
+    *, settings: Settings, phrase: str, unit: str | None = None, kind: str | None = None, limit: int = 5
+) -> MatchReport:
+    """Match one phrase against the merged catalogue and explain the result."""
+    if not phrase.strip():
+        raise UserInputError("the phrase is empty", source="PHRASE")
+    if kind is not None and kind not in KINDS:
+        raise UserInputError(f"must be one of {', '.join(KINDS)}", source="--kind")
+    matcher = matcher_for(settings=settings)
+    return MatchReport(
+        phrase=phrase,
+        unit=unit,
+        kind=kind,
+        match=matcher.match(phrase, unit=unit, kind=kind),
+        candidates=matcher.candidates(phrase, unit=unit, kind=kind, limit=limit),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    codes: list[str]
+    stored_at: Path
+    replaced: bool  # a file of the same name was there before and has been replaced
+
+
+def add_indicators(*, settings: Settings, path: Path) -> AddResult:
+    """Validate a user's YAML or CSV file of indicators and store it in the user's catalogue.
+
+    Everything is checked before anything is written (schema, units, duplicate codes within the file, against
+    the built-in catalogue and the user's other files, formula references), and the file is written whole or
+    not at all. Adding a file with the same name again replaces the earlier one.
+    """
+    if not path.is_file():
+        raise CatalogError("no such file", source=str(path))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise CatalogError("not UTF-8 text", source=path.name) from None
+    new = parse_file(path, text)
+    target_dir = user_catalog_dir(settings)
+    dest = target_dir / path.name
+    others: list[Indicator] = []
+    if target_dir.is_dir():
+        for existing in catalog_files(target_dir):
+            if existing.name != path.name:
+                others.extend(parse_file(existing))
+    check_consistency([*builtin_indicators(), *others, *new], source=path.name)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    replaced = dest.exists()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=target_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return AddResult([i.code for i in new], dest, replaced)
