@@ -28,10 +28,11 @@ def _date(p: str) -> str:
 
 _SEP = r"\s*(?P<sep>[-—~至到]{1,2})?\s*"
 # The start may be a bare year before a dash ("2023—2025年").
+_STARTS_DATE = r"(?=[\dXx*一二三四五六七八九十])"  # both dates are non-empty (keeps the search linear)
 _RANGE = (
-    rf"(?P<a>{_date('a')}|(?P<ab>{_Y})(?=\s*[-—~至到]))"
+    rf"{_STARTS_DATE}(?P<a>{_date('a')}|(?P<ab>{_Y})(?=\s*[-—~至到]))"
     rf"{_SEP}"
-    rf"(?P<b>{_date('b')})"
+    rf"{_STARTS_DATE}(?P<b>{_date('b')})"
 )
 _NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9fff]{1,10}?阶段)"
 # 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
@@ -101,12 +102,26 @@ def _phase(text: str, m: re.Match[str], base: int, start: int, end: int, name: s
     )
 
 
+def _windows(text: str, s0: int, s1: int) -> list[Span]:
+    """Merged windows around every 阶段 in text[s0:s1] (a name before it, a date range either side)."""
+    out: list[Span] = []
+    pos = text.find("阶段", s0, s1)
+    while pos >= 0:
+        lo, hi = max(s0, pos - 60), min(s1, pos + 62)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+        pos = text.find("阶段", pos + 2, s1)
+    return out
+
+
 def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]:
     """The schedule stages in ``text[span]``, in document order, each quoting its words."""
     s0, s1 = max(0, span[0]), min(len(text), span[1])
-    if s1 <= s0 or "阶段" not in text[s0:s1]:
+    spans = _windows(text, s0, s1)
+    if not spans:
         return []
-    folded = fold(text[s0:s1])
     head_at_title: dict[int, Section] = {}  # where each heading's title begins → the heading
     for h in _headings(outline):
         if h.heading_span:
@@ -116,13 +131,15 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
             head_at_title[t] = h
     out: list[Phase] = []
     taken: list[Span] = []
+    # Only the neighbourhood of each "阶段" can hold a stage; fold and search those windows alone.
+    windows = [(lo, fold(text[lo:hi])) for lo, hi in spans]
     for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME):
-        for m in rx.finditer(folded):
+        for base, m in ((lo, m) for lo, w in windows for m in rx.finditer(w)):
             name = m.group("name")
             if _BAD_NAME.search(name[:-2]):
                 continue
-            start, end = s0 + m.start(), s0 + m.end()
-            name_start = s0 + m.start("name")
+            start, end = base + m.start(), base + m.end()
+            name_start = base + m.start("name")
             sec = head_at_title.get(name_start) if rx is _NAME_THEN_RANGE else None
             if sec is None and not name.startswith("第") and not _in_schedule(outline, start):
                 continue
@@ -132,7 +149,7 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
                 continue  # "(2021年1月…" without its closing bracket is a sentence, not a stage label
             if any(a < end and start < b for a, b in taken):
                 continue
-            ph = _phase(text, m, s0, start, end, text[name_start : s0 + m.end("name")])
+            ph = _phase(text, m, base, start, end, text[name_start : base + m.end("name")])
             if ph is not None:
                 out.append(ph)
                 taken.append((start, end))
