@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from innocity.catalog import Candidate, Catalog, Indicator, Match, Matcher
-from innocity.catalog.loader import builtin_indicators, catalog_files, check_consistency, load_catalog, parse_file
+from innocity.catalog.loader import (
+    builtin_indicators,
+    catalog_files,
+    check_consistency,
+    load_catalog,
+    parse_file,
+)
 from innocity.errors import CatalogError, UserInputError
 from innocity.settings import Settings
 
