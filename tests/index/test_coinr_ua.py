@@ -61,7 +61,7 @@ def test_own_draws_are_within_coinr_monte_carlo_noise(ua_model, coinr_draws) -> 
     assert np.max(np.abs(ours.rank_mean[ui] - stats[:, 1])) <= 0.45
     # two independent estimates each carry COINr's seed-to-seed noise (1 rank), so allow 2 against seed 42 and
     # 1 against the nearest of COINr's three repeats (seeds 42, 43, 44)
-    head, rows = read_table("ua_rankstats_repeats.csv")
+    _, rows = read_table("ua_rankstats_repeats.csv")
     repeats: dict[str, list[list[float]]] = {}
     for r in rows:
         repeats.setdefault(r[2], []).append([float(v) for v in r[3:]])
