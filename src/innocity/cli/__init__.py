@@ -13,7 +13,7 @@ import typer
 
 from innocity.errors import InnocityError
 
-from . import catalog, evaluate, parse, store, track
+from . import catalog, evaluate, parse, scoring, store, track
 
 app = typer.Typer(
     name="innocity",
@@ -43,7 +43,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, store, track, evaluate):
+for _module in (parse, catalog, store, track, evaluate, scoring):
     _module.register(app)
 
 

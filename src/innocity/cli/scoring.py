@@ -1,0 +1,67 @@
+"""``innocity eval``: score the parser against a gold reading (default: the bundled sample page)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from innocity.parsing.scoring import CATEGORIES, Report, evaluate
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``innocity eval`` to the root app."""
+
+    @app.command("eval")
+    def eval_command(
+        doc: Annotated[Path | None, typer.Argument(help="Document to parse (default: the bundled sample).")] = None,
+        gold: Annotated[Path | None, typer.Option("--gold", help="Gold reading (default: DOC.gold.json).")] = None,
+        fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List false positives/negatives.")] = False,
+    ) -> None:
+        """Precision, recall and F1 of targets, facts, duties, phases and programmes per plan, and regions.
+
+        Example: innocity eval            (the bundled sample page and its gold reading)
+        Example: innocity eval plan.txt --gold plan.gold.json --format json
+        """
+        report = evaluate(doc, gold)
+        if fmt is Format.json:
+            typer.echo(json.dumps(report.to_dict(verbose=verbose), ensure_ascii=False, indent=1))
+            return
+        _print_table(report, verbose)
+
+
+def _print_table(report: Report, verbose: bool) -> None:
+    console = Console()
+    table = Table(title="innocity eval")
+    table.add_column("plan")
+    for c in CATEGORIES:
+        table.add_column(f"{c} P/R/F1", justify="right")
+    table.add_column("region")
+    rows = [(p.label, p.scores, p.region_ok) for p in report.plans]
+    rows.append(("overall", report.overall, None))
+    for label, scores, region_ok in rows:
+        cells = [f"{s.precision:.2f}/{s.recall:.2f}/{s.f1:.2f} ({s.tp})" for s in (scores[c] for c in CATEGORIES)]
+        region = "" if region_ok is None else ("ok" if region_ok else "wrong")
+        if label == "overall":
+            right, total = report.regions_right
+            region = f"{right}/{total}"
+        table.add_row(label, *cells, region)
+    console.print(table)
+    if verbose:
+        for p in report.plans:
+            for c in CATEGORIES:
+                for m in p.misses.get(c, []):
+                    console.print(f"{p.label} FN {c}: {m}", markup=False)
+                for m in p.extras.get(c, []):
+                    console.print(f"{p.label} FP {c}: {m}", markup=False)

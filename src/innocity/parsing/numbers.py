@@ -1,0 +1,258 @@
+"""Quantities in Chinese plan text: the number, its unit, range, comparator and qualifiers, with spans.
+
+Works on *folded* text (``textfold.fold``), so full-width digits and punctuation are already half-width;
+offsets are the same as in the original. One compiled pattern finds every candidate in a single pass;
+Chinese numerals are converted with ``cn2an`` (cached), never by rewriting sentences, so plan names like
+十二五, 一区多园 or 三百计划 stay untouched: a Chinese numeral only counts when a unit follows it.
+
+Scale words stay with the unit as written (4万人 → 4 万人; 总人口729.41万 → 729.41 万); only a scale that is
+part of a Chinese numeral inside a larger number is multiplied in (五千亿元 → 5000 亿元).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import cn2an
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*"
+_AR_NUM = r"\d+(?:\.\d+)?"
+_NUM = rf"(?:{_AR_NUM}|{_CN_NUM})"
+
+# Base units, longest first so 平方公里 wins over 公里 and 个百分点 over 个.
+_BASE_UNITS = sorted(
+    """个百分点 百分点 吨标准煤 吨标煤 千克标准煤 平方公里 平方千米 平方米 立方米 公里/小时 km/h 千瓦时 千瓦 兆瓦 吉瓦
+    公顷 摄氏度 ℃ 毫米 厘米 千米 公里 米 公斤 千克 吨 亩 km² km2 m² m2 km MW GW kW kWh 美元 元 人次 人 名 位 个 家 项
+    件 所 处 座 条 台 套 部 种 批 期 次 支 户 篇 门 辆 间 张 床 只 头 株 款 类 栋 场 届 强 倍 天 小时 分钟 区 县 大""".split(),
+    key=len,
+    reverse=True,
+)
+_DENOMS = "万元|亿元|万人|千人|百人|人|年|户|平方公里|公顷|亩|km²"
+_UNIT = rf"(?:{'|'.join(re.escape(u) for u in _BASE_UNITS)})(?:/(?:{_DENOMS}))?"
+_SCALE = r"万亿|千万|百万|万|亿|千"
+_POST = r"及以上|以上|以内|以下|之内|左右|上下"
+_DASH = r"—{1,2}|-|~|到|至|\?"
+
+_QTY = re.compile(
+    rf"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千])(?P<n1>{_NUM})(?: ?(?P<u1>%|‰|个百分点|百分点))?"
+    rf"(?: ?(?P<dash>{_DASH}) ?(?P<n2>{_NUM}))?"
+    rf" ?(?P<scale>{_SCALE})?(?P<q>余|多)? ?(?P<unit>%|‰|{_UNIT})?(?P<q2>余|多)?(?P<post>{_POST})?"
+)
+_PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
+_DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
+
+_GE_PRE = ("不低于", "不少于", "超过", "突破", "大于", "高于", "多于", "≥", ">=", ">", "超")
+_LE_PRE = ("不超过", "不高于", "控制在", "小于", "低于", "少于", "≤", "<=", "<")
+_APPROX_PRE = ("大约", "约", "近")
+# Units a bare Chinese numeral may carry; 部 (六部委), 大 (四大战略) and others are names, not counts.
+_CN_UNITS = frozenset("个 家 项 所 名 人 次 区 县 座 条 处 位 件 万人 亿元 万元 元 %".split())
+_SCALES = {"万": 10_000, "亿": 100_000_000, "千": 1000, "百万": 1_000_000, "千万": 10_000_000, "万亿": 10**12}
+
+
+@dataclass(slots=True)
+class Quantity:
+    """One number with its unit as written, in folded-text offsets."""
+
+    start: int  # first character of the number (or of a prefix like 约 / 超过 when it belongs to it)
+    end: int  # after the unit and trailing qualifier (以上, 左右)
+    value: float | None
+    value_max: float | None = None
+    unit: str | None = None
+    unit_text: str | None = None
+    comparator: str = "="  # '=', '>=', '<=', 'range'
+    approx: bool = False
+    qualifier: str | None = None  # 余 / 多 / 以上 as written
+    chinese: bool = False
+    post: str | None = None
+    special: str | None = None  # 'double' for 翻一番
+    num_start: int = 0
+
+
+@lru_cache(maxsize=4096)
+def cn_value(token: str) -> Decimal | None:
+    """A Chinese numeral (三十六, 两, 五千) or an arabic one as a Decimal; None when it is not a number."""
+    try:
+        return Decimal(token)
+    except InvalidOperation:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            v = cn2an.cn2an(token, "smart")
+        except Exception:
+            return None
+    try:
+        return Decimal(str(v))
+    except InvalidOperation:
+        return None
+
+
+def _num(token: str) -> tuple[Decimal | None, bool]:
+    if token[0].isdigit():
+        return Decimal(token), False
+    return cn_value(token), True
+
+
+def _to_float(d: Decimal) -> float:
+    # Decimal keeps 2.65 and 1.0 exact until this point; float(str) is the shortest round-trip form.
+    return float(d)
+
+
+def _normalise_unit(unit: str | None, scale: str | None) -> tuple[str | None, str | None]:
+    """(unit, unit_text): 个百分点 → 百分点; scale words stay in front of the unit."""
+    if unit is None:
+        return (scale, None) if scale else (None, None)
+    text = None
+    if unit == "个百分点":
+        unit, text = "百分点", "个百分点"
+    elif unit == "大":
+        unit, text = "个", "大"
+    return (f"{scale or ''}{unit}", text)
+
+
+def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Every quantity in ``f[start:end]`` (folded text), in order. Bare numbers without a unit are kept
+    (unit None) so that callers can decide; Chinese numerals without a unit are dropped."""
+    end = len(f) if end is None else end
+    out: list[Quantity] = []
+    for m in _QTY.finditer(f, start, end):
+        q = _from_match(f, m)
+        if q is not None:
+            out.append(q)
+    for m in _PERCENT_CN.finditer(f, start, end):
+        v, _ = _num(m.group("n1").replace("点", "."))
+        if v is None:
+            v = cn_value(m.group("n1"))
+        if v is not None:
+            out.append(
+                _finish(f, m.start(), m.end(), _to_float(v), None, "%", None, False, None, m.group("post"))
+            )
+    for m in _DOUBLE.finditer(f, start, end):
+        times = {"一": 1, None: 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
+        out.append(
+            Quantity(
+                m.start(),
+                m.end(),
+                float(2**times * 100 - 100),
+                unit="%",
+                special="double",
+                num_start=m.start(),
+            )
+        )
+    if len(out) > 1:
+        out.sort(key=lambda q: q.start)
+    return out
+
+
+def _from_match(f: str, m: re.Match[str]) -> Quantity | None:
+    n1, n2 = m.group("n1"), m.group("n2")
+    unit, u1, scale = m.group("unit"), m.group("u1"), m.group("scale")
+    v1, cn1 = _num(n1)
+    if v1 is None:
+        return None
+    chinese = cn1
+    if cn1:
+        # A Chinese numeral is a quantity only with a unit right after it (not 十二五, not 三百计划).
+        if unit is None or (unit not in _CN_UNITS and f"{scale or ''}{unit}" not in _CN_UNITS):
+            return None
+        if v1 == 1 and not n2:  # 一个 / 一家 is an article
+            return None
+    # A scale word that belongs to a Chinese numeral (五千亿元): split off the trailing scale.
+    v2: Decimal | None = None
+    if n2:
+        v2, cn2 = _num(n2)
+        if v2 is None:
+            return None
+        chinese = chinese or cn2
+        if m.group("dash") == "?" and (cn1 or cn2):
+            return None
+    if unit is None and u1:
+        unit = u1
+    if scale == "千" and unit is None:
+        return None
+    if scale == "千" and not cn1:
+        v1 *= 1000
+        v2 = v2 * 1000 if v2 is not None else None
+        scale = None
+    qualifier = m.group("q") or m.group("q2")
+    end = m.end()
+    if unit is None and scale is None and m.group("post") is None:
+        # A bare number: trim whatever optional groups matched so the span is just the number(s).
+        end = m.end("n2") if n2 else m.end("n1")
+    if unit is None and scale and f[m.end("scale") : m.end("scale") + 1] == "人":
+        pass
+    u, ut = _normalise_unit(unit, scale)
+    if n2 is not None and m.group("dash") in ("到", "至") and u is None:
+        return None  # "1至2" alone is more likely a date or a list than a range
+    return _finish(
+        f,
+        m.start(),
+        end,
+        _to_float(v1),
+        _to_float(v2) if v2 is not None else None,
+        u,
+        ut,
+        chinese,
+        qualifier,
+        m.group("post"),
+    )
+
+
+def _finish(
+    f: str,
+    start: int,
+    end: int,
+    value: float,
+    value_max: float | None,
+    unit: str | None,
+    unit_text: str | None,
+    chinese: bool,
+    qualifier: str | None,
+    post: str | None,
+) -> Quantity:
+    pre = f[max(0, start - 4) : start]
+    comparator = "="
+    approx = False
+    qstart = start
+    if value_max is not None:
+        comparator = "range"
+    elif post in ("以上", "及以上"):
+        comparator = ">="
+    elif post in ("以内", "以下", "之内"):
+        comparator = "<="
+    else:
+        ge = next((w for w in _GE_PRE if pre.endswith(w)), None)
+        le = next((w for w in _LE_PRE if pre.endswith(w)), None)
+        if ge and not pre.endswith("不超"):
+            comparator = ">="
+        elif le:
+            comparator = "<="
+    if post in ("左右", "上下"):
+        approx = True
+    ap = next((w for w in _APPROX_PRE if pre.endswith(w)), None)
+    if ap and not pre.endswith("接近") and not pre.endswith("最近"):
+        approx = True
+    return Quantity(
+        start=qstart,
+        end=end,
+        value=value,
+        value_max=value_max,
+        unit=unit,
+        unit_text=unit_text,
+        comparator=comparator,
+        approx=approx,
+        qualifier=qualifier or (post if post in ("以上", "及以上") else None),
+        chinese=chinese,
+        post=post,
+        num_start=start,
+    )
+
+
+def scale_multiplier(scale: str) -> int:
+    """How much a scale word multiplies (万 → 10000); for callers converting units, not for parsing."""
+    return _SCALES[scale]

@@ -1,0 +1,300 @@
+"""Targets and facts of one plan: every quantitative goal (Target) and every present/past figure (Fact).
+
+``extract(text, span, outline, *, skip)`` walks the plan paragraph by paragraph on a folded copy of its
+slice (same offsets), keeps a stack of headings for context (baseline sections, year clauses that govern a
+section) and reads each quantity from ``numbers.find_quantities`` with the rules in ``targets_rules``.
+Quotes are cut from the original text, so ``text[t.span[0]:t.span[1]] == t.text`` always holds.
+
+Cost is linear: one regex pass for quantities and one for time phrases per plan, then constant work per
+quantity on small windows.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+
+from innocity.domain.plan import Baseline, Fact, Section, Span, Target
+from innocity.parsing import targets_tables
+from innocity.parsing.numbers import Quantity, find_quantities
+from innocity.parsing.sections import section_path
+from innocity.parsing.targets_context import Context
+from innocity.parsing.targets_rules import indicator_of, is_hard_negative, kind_of, split_subjects
+from innocity.parsing.textfold import fold
+from innocity.parsing.years import YearRef, find_time_phrases
+
+_LINE = re.compile(r"[^\n]+")
+_BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])")
+_QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
+_PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
+_RATIO = re.compile(
+    r"(?P<subj>[^,;。:]{0,20}?)(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
+    r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
+)
+_BLANK = re.compile(
+    r"(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
+)
+_BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在)$")
+_TARGET_TENSES = ("future", "point", "relative")
+_COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
+_COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 个 类 款 位 强 %".split())
+
+
+def extract(
+    text: str, span: Span, outline: list[Section], *, skip: Iterable[Span] = ()
+) -> tuple[list[Target], list[Fact]]:
+    """The targets and facts of the plan at ``text[span[0]:span[1]]``; spans in ``skip`` are ignored."""
+    s0, e0 = max(0, span[0]), min(len(text), span[1])
+    if e0 <= s0:
+        return [], []
+    f = _blank_out(fold(text[s0:e0]), skip, s0)
+    run = _Run(text, f, s0, outline)
+    run.walk()
+    return run.targets, run.facts
+
+
+def _blank_out(f: str, skip: Iterable[Span], s0: int) -> str:
+    parts: list[str] = []
+    last = 0
+    for a, b in sorted(skip):
+        a, b = max(a - s0, last), min(b - s0, len(f))
+        if b <= a:
+            continue
+        parts.append(f[last:a])
+        parts.append(" " * (b - a))
+        last = b
+    if not parts:
+        return f
+    parts.append(f[last:])
+    return "".join(parts)
+
+
+class _Run:
+    """State of one extraction: the folded slice, context stack and the items found so far."""
+
+    def __init__(self, text: str, f: str, s0: int, outline: list[Section]) -> None:
+        self.text, self.f, self.s0, self.outline = text, f, s0, outline
+        self.targets: list[Target] = []
+        self.facts: list[Fact] = []
+        self.ctx = Context()
+        self.quantities = find_quantities(f)
+        self.q_starts = [q.start for q in self.quantities]
+        self.phrases = find_time_phrases(f)
+        self.p_starts = [p.start for p in self.phrases]
+        future = [p.year for p in self.phrases if p.tense == "future" and p.year]
+        self.horizon = max(future) if future else None
+        self._seen: set[tuple[int, int, str, float | None]] = set()
+
+    # -- walking -----------------------------------------------------------------------------------
+    def walk(self) -> None:
+        f = self.f
+        first = True
+        table = targets_tables.TableState()
+        for m in _LINE.finditer(f):
+            ps, pe = m.start(), m.end()
+            if not f[ps:pe].strip():
+                continue
+            phrases = self.phrases[bisect_left(self.p_starts, ps): bisect_left(self.p_starts, pe)]
+            if first:
+                first = False
+                title_ref = next((p for p in phrases if p.heading_period or p.tense == "future"), None)
+                if title_ref is not None and not _BOUND.search(f, ps, pe):
+                    self.ctx.root_clause = title_ref
+                    continue
+            self.ctx.enter(f, ps, pe)
+            rows = targets_tables.read_row(f, ps, pe, table)
+            if rows is not None:
+                for row in rows:
+                    self._emit_table_cell(row, phrases)
+                continue
+            self._paragraph(ps, pe, phrases)
+            gov = [p for p in phrases if p.tense in _TARGET_TENSES]
+            if gov:
+                self.ctx.set_clause(gov[-1])
+
+    def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef]) -> None:
+        f = self.f
+        qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
+        if not qs and "比" not in f[ps:pe] and " " not in f[ps:pe]:
+            return
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)]
+        bounds = [m.start() for m in _BOUND.finditer(f, ps, pe)]
+        used: list[tuple[int, int]] = []
+        for m in _RATIO.finditer(f, ps, pe):
+            used.append((m.start("r"), m.end("r")))
+            self._ratio(m, ps, pe, bounds, phrases)
+        for m in _BLANK.finditer(f, ps, pe):
+            self._blank(m, ps, pe, bounds, phrases)
+        prev_end = ps
+        for q in qs:
+            if any(a <= q.start < b for a, b in quoted) or any(a <= q.start < b for a, b in used):
+                continue
+            self._quantity(q, ps, pe, bounds, phrases, prev_end)
+            prev_end = q.end
+
+    # -- one quantity ------------------------------------------------------------------------------
+    def _segment(self, pos: int, end: int, ps: int, pe: int, bounds: list[int], prev_end: int) -> tuple[int, int]:
+        i = bisect_right(bounds, pos - 1)
+        seg_start = bounds[i - 1] + 1 if i > 0 else ps
+        j = bisect_left(bounds, end)
+        seg_end = bounds[j] if j < len(bounds) else pe
+        if prev_end > seg_start:
+            k = self.f.rfind("、", prev_end, pos)
+            if k >= 0:
+                seg_start = k + 1
+        while seg_start < pos and self.f[seg_start] in " 、\u3000":
+            seg_start += 1
+        return seg_start, seg_end
+
+    def _governing(self, pos: int, phrases: Sequence[YearRef]) -> YearRef | None:
+        before = [p for p in phrases if p.end <= pos]
+        return before[-1] if before else None
+
+    def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],
+                  prev_end: int) -> None:
+        f = self.f
+        seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
+        pre, post = f[seg_start: q.start], f[q.end: seg_end]
+        if q.unit is None and q.special is None:
+            if q.chinese or not _BARE_OK_PRE.search(pre.rstrip()) or _year_like(q):
+                return
+            if post.strip() and post.strip()[0] not in ",;。)":
+                return
+        gov = self._governing(q.start, phrases)
+        fact = self._is_fact(gov, pre)
+        if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
+            return
+        if fact:
+            self._emit_fact(q, seg_start, seg_end, pre, post, gov)
+        else:
+            self._emit_target(q, seg_start, seg_end, pre, post, gov)
+
+    def _is_fact(self, gov: YearRef | None, pre: str) -> bool:
+        if self.ctx.baseline:
+            return True
+        if gov is not None:
+            if gov.tense in ("past", "now"):
+                return True
+            if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon:
+                return True
+        return bool(_PAST.search(pre))
+
+    def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
+        ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()
+        if ref is None or ref.tense == "relative":
+            return None, None
+        return ref.year, ref.text
+
+    def _quote(self, seg_start: int, end: int) -> tuple[int, int, str]:
+        a, b = seg_start + self.s0, end + self.s0
+        while b > a and self.text[b - 1].isspace():
+            b -= 1
+        return a, b, self.text[a:b]
+
+    def _emit_target(self, q: Quantity, seg_start: int, seg_end: int, pre: str, post: str,
+                     gov: YearRef | None) -> None:
+        kind, base_text, down = kind_of(q, pre)
+        indicator = indicator_of(pre, post, q)
+        end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _COUNT_UNITS else q.end
+        a, b, quote = self._quote(seg_start, end)
+        year, year_text = self._target_year(gov)
+        value, vmax = q.value, q.value_max
+        if down and value is not None:
+            value, vmax = -value, (-vmax if vmax is not None else None)
+        comparator = q.comparator
+        baseline = None
+        if kind == "change":
+            from innocity.parsing.years import find_time_phrases as _ftp
+
+            refs = _ftp(base_text) if base_text else []
+            baseline = Baseline(year=refs[0].year if refs else None, text=base_text)
+        for name in split_subjects(indicator, q, kind, pre):
+            self._add_target(Target(
+                text=quote, span=(a, b), indicator=name, kind=kind,  # type: ignore[arg-type]
+                comparator=comparator,  # type: ignore[arg-type]
+                value=value, unit=q.unit, year=year, year_text=year_text, value_max=vmax,
+                approximate=q.approx, section=section_path(self.outline, a), unit_text=q.unit_text,
+                baseline=baseline,
+            ))
+
+    def _add_target(self, t: Target) -> None:
+        key = (t.span[0], t.span[1], t.indicator, t.value)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.targets.append(t)
+
+    def _emit_fact(self, q: Quantity, seg_start: int, seg_end: int, pre: str, post: str,
+                   gov: YearRef | None) -> None:
+        if q.value is None:
+            return
+        indicator = indicator_of(pre, post, q)
+        a, b, quote = self._quote(seg_start, q.end)
+        year, year_text = (gov.year, gov.text) if gov is not None and gov.tense != "now" else (None, None)
+        if gov is not None and gov.tense == "relative":
+            year, year_text = None, None
+        key = (a, b, indicator, q.value)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.facts.append(Fact(
+            text=quote, span=(a, b), indicator=indicator, value=q.value, unit=q.unit, year=year,
+            year_text=year_text, section=section_path(self.outline, a), qualifier=q.qualifier,
+        ))
+
+    # -- special shapes ----------------------------------------------------------------------------
+    def _ratio(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
+        parts = [float(x) for x in re.split(r" ?: ?", m.group("r"))]
+        subj = m.group("subj").strip()
+        seg_start, _ = self._segment(m.start("r"), m.end("r"), ps, pe, bounds, ps)
+        unit = "%" if abs(sum(parts) - 100) < 0.51 else None
+        if "三次产业" in subj or "三产" in subj or (len(parts) == 3 and "产业" in subj):
+            names = ["第一产业比重", "第二产业比重", "第三产业比重"][: len(parts)]
+        else:
+            names = [f"{subj}比重({i + 1})" for i in range(len(parts))]
+        gov = self._governing(m.start("r"), phrases)
+        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start("r")]):
+            return
+        year, year_text = self._target_year(gov)
+        a, b, quote = self._quote(seg_start, m.end("r"))
+        for name, v in zip(names, parts, strict=False):
+            self._add_target(Target(
+                text=quote, span=(a, b), indicator=name, kind="level", comparator="=", value=v, unit=unit,
+                year=year, year_text=year_text, section=section_path(self.outline, a),
+            ))
+
+    def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
+        seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
+        gov = self._governing(m.start(), phrases)
+        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start()]):
+            return
+        year, year_text = self._target_year(gov)
+        post = self.f[m.end(): seg_end]
+        a, b, quote = self._quote(seg_start, seg_end)
+        noun = re.split(r"[,;。:\s]", post, maxsplit=1)[0]
+        self._add_target(Target(
+            text=quote, span=(a, b), indicator=noun or self.f[seg_start: m.start()], kind="level",
+            comparator="=", value=None, unit=m.group("u"), year=year, year_text=year_text,
+            section=section_path(self.outline, a),
+        ))
+
+    def _emit_table_cell(self, cell: targets_tables.Cell, phrases: Sequence[YearRef]) -> None:
+        a, b, quote = self._quote(cell.start, cell.end)
+        if cell.is_target:
+            year, year_text = (cell.year, cell.year_text) if cell.year_text else self._target_year(None)
+            self._add_target(Target(
+                text=quote, span=(a, b), indicator=cell.indicator, kind=cell.kind,  # type: ignore[arg-type]
+                comparator=cell.comparator, value=cell.value, unit=cell.unit,  # type: ignore[arg-type]
+                year=year, year_text=year_text, section=section_path(self.outline, a),
+            ))
+        elif cell.value is not None:
+            self.facts.append(Fact(
+                text=quote, span=(a, b), indicator=cell.indicator, value=cell.value, unit=cell.unit,
+                year=cell.year, year_text=cell.year_text, section=section_path(self.outline, a),
+            ))
+
+
+def _year_like(q: Quantity) -> bool:
+    v = q.value
+    return v is not None and v.is_integer() and 1900 <= v <= 2100

@@ -1,0 +1,87 @@
+"""Where a paragraph stands, for the target extractor: its heading chain, whether it is a baseline section
+(试点基础, 发展现状 …) and which year clause governs it.
+
+This is a light scan of heading markers at line starts, kept separate from ``outline.py`` on purpose: the
+target extractor needs only levels, titles and clause scope, and must still work when a document has no
+outline worth the name (news reports, flattened tables).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from innocity.parsing.years import YearRef
+
+_HEAD = re.compile(
+    r"[ \t]*(?:(?P<l0>第[一二三四五六七八九十百]+[章部篇]|篇[一二三四五六七八九十]+)"
+    r"|(?P<l1>[一二三四五六七八九十]+[、.])|(?P<l2>\([一二三四五六七八九十]+\))"
+    r"|(?P<l3>\d{1,2}(?:、|\.(?!\d)))|(?P<l4>\(\d{1,2}\))|(?P<l5>[①-⑳]))"
+)
+_TITLE_END = re.compile(r"[。:;!?]")
+_BASE = re.compile(r"现状|成效|成绩|成就|进展|回顾|概况|基本情况|优势|基础|发展环境|面临形势")
+_FUTURE = re.compile(r"目标|任务|措施|思路|举措|保障|重点工作|主要工作|安排|行动|工程")
+_NOT_BASE = re.compile(
+    r"目标|任务|措施|思路|举措|保障|重点|计划|安排|原则|指导|要求|^(?:夯实|加强|强化|筑牢|打牢|完善|提升|建设|构建|"
+    r"推进|加快|发挥|打造|巩固|培育|提高|增强|优化|健全|实施|做强|壮大|发展)"
+)
+
+
+@dataclass(slots=True)
+class Frame:
+    """One open heading: its level, title, whether it describes the past, and the clause set inside it."""
+
+    level: int
+    title: str
+    baseline: bool
+    clause: YearRef | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """The stack of open headings while walking a plan paragraph by paragraph."""
+
+    frames: list[Frame] = field(default_factory=list)
+    root_clause: YearRef | None = None
+
+    def enter(self, f: str, start: int, end: int) -> tuple[int, int] | None:
+        """Update the stack for the paragraph ``f[start:end]``; returns its heading's (start, end) or None."""
+        m = _HEAD.match(f, start, end)
+        if m is None:
+            return None
+        level = next(i for i, g in enumerate(("l0", "l1", "l2", "l3", "l4", "l5")) if m.group(g))
+        t = _TITLE_END.search(f, m.end(), end)
+        tend = t.start() if t else end
+        title = f[m.end(): tend].strip()
+        if level == 3 and len(title) > 60 and t is None:
+            return None  # "1.5亿元…" style lines or long numbered sentences are not headings
+        while self.frames and self.frames[-1].level >= level:
+            self.frames.pop()
+        parent_base = bool(self.frames) and self.frames[-1].baseline
+        parent_future = any(_FUTURE.search(fr.title[:24]) for fr in self.frames)
+        base = parent_base or (is_baseline_title(title) and not parent_future)
+        self.frames.append(Frame(level, title, base))
+        return (m.start(), tend)
+
+    @property
+    def baseline(self) -> bool:
+        return bool(self.frames) and self.frames[-1].baseline
+
+    def inherited_clause(self) -> YearRef | None:
+        """The year clause set by the innermost enclosing section (or the plan's title), if any."""
+        for fr in reversed(self.frames):
+            if fr.clause is not None:
+                return fr.clause
+        return self.root_clause
+
+    def set_clause(self, ref: YearRef) -> None:
+        if self.frames:
+            self.frames[-1].clause = ref
+        else:
+            self.root_clause = ref
+
+
+def is_baseline_title(title: str) -> bool:
+    """True for headings of sections that describe the present or past (试点基础, 创新发展现状, 优势特色)."""
+    t = title.strip()[:24]
+    return bool(_BASE.search(t)) and not _NOT_BASE.search(t)

@@ -1,0 +1,146 @@
+"""The reading rules of the target extractor: which numbers are not values (hard negatives), the kind of a
+target (level / growth / change), its indicator phrase, and shared subjects that stand for several targets.
+
+Everything works on small windows of folded text around one quantity, so each rule is a cheap regex.
+"""
+
+from __future__ import annotations
+
+import re
+
+from innocity.parsing.numbers import Quantity
+
+# --- hard negatives -------------------------------------------------------------------------------------
+_INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息")
+_TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
+_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米)$")
+_MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_OK = "以左的及和、与或,;。:)(上下余多"
+_CN_NAME_AFTER = re.compile(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
+
+
+def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_context: bool) -> bool:
+    """True when the number is a name, a count of listed items, an incentive, a tax rule or a descriptor."""
+    unit = q.unit or ""
+    if q.chinese:
+        if _CN_NAME_AFTER.match(post):
+            return True
+        if target_context and (q.value or 0) < 10:
+            return True  # 五个平台, 八个基地, 三个阶段: labels of lists the text spells out
+    if target_context:
+        tail = pre.rstrip()[-3:]
+        if tail.endswith("等") or tail.endswith("等共") or tail.endswith("包括"):
+            return True
+        if unit.endswith("元") and _INCENTIVE.search(segment):
+            return True
+    if _TAX.search(segment) and not unit.endswith("人"):
+        return True
+    if unit == "个" and re.search(r"(?:全市|全省|全区|全县|所辖)$", pre) and re.match(r"[县区乡镇市]", post):
+        return True
+    if unit.endswith("部") and post.startswith("委"):
+        return True
+    if q.unit and _MEASURE_UNITS.search(unit) and post[:1] and _CJK.match(post[:1]) and post[0] not in _AFTER_OK:
+        if not _MODIFIER_OK_PRE.search(pre.rstrip()):
+            return True  # 300km/h高速动车组, 10亿吨大油田, 12英寸集成电路: descriptors, not values
+    if unit == "次" and re.match(r"产业|开发|性|分配", post):
+        return True
+    return False
+
+
+# --- kind -----------------------------------------------------------------------------------------------
+_GROWTH_TAIL = re.compile(
+    r"(?P<avg>年均|年平均|平均每年|每年|逐年|年)?(?P<verb>增长|增加|递增|提高|提升|上升|增幅|增速|下降|降低|减少|削减|缩减|降幅)"
+    r"(?:了)?(?:率)?(?:幅度)?(?:保持在|达到|达|为|在)?(?:约|近)?\s*$"
+)
+_DOWN = ("下降", "降低", "减少", "削减", "缩减", "降幅")
+_BASELINE = re.compile(r"比(?P<b>[^,;。比]{1,16}?)(?:年均|平均)?(?:增长|增加|提高|提升|上升|下降|降低|减少|削减|缩减)")
+
+
+def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
+    """(kind, baseline text, decrease?) for a quantity and the text before it in its clause."""
+    unit = q.unit or ""
+    if q.special == "double":
+        return "growth", None, False
+    if unit not in ("%", "百分点", "‰"):
+        return "level", None, False
+    m = _GROWTH_TAIL.search(pre)
+    if m is None:
+        return "level", None, False
+    down = m.group("verb") in _DOWN
+    b = _BASELINE.search(pre)
+    if b is not None:
+        return "change", b.group("b").strip(), down
+    if m.group("avg"):
+        return "growth", None, down
+    if unit == "百分点" or m.group("verb") in ("提高", "提升", "上升"):
+        return "change", None, down
+    return "growth", None, down
+
+
+# --- indicator phrase ----------------------------------------------------------------------------------
+_LEAD = re.compile(
+    r"^(?:(?:其中|同时|并且|并|且|以及|及|和|另外|此外|力争|争取|确保|努力|预计|计划|基本|初步|使得|使|"
+    r"全市|全省|全区|全县|我市|我省|本市|全社会(?=研发|R&D)|到|至|达到|实现|累计|新增|"
+    r"(?:到|至|截至)?\s*(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?|“?十[一二三四五]五”?(?:末|期末|期间)?)[,\s]*)+"
+)
+_VERB_TAIL = re.compile(
+    r"(?:力争|争取|稳定|保持|控制|分别|均|都|要|将|已经|已|能|总计|合计|累计|共)?"
+    r"(?:达到|达至|达|突破|超过|超|不低于|不少于|不超过|不高于|低于|高于|控制在|保持在|稳定在|提高到|提升到|提升至|"
+    r"提高至|增加到|增至|增长到|降至|降低到|下降到|下降至|调整为|调整到|实现|为|占|在|≥|≤|>|<)?(?:约|近|大约)?\s*$"
+)
+_COUNT_VERB = re.compile(
+    r"(?:建成|建设|新建|培育|引进|组织实施|实施|创建|扶持|形成|选择|设立|建立|打造|研究|落实|举办|推广|新增|"
+    r"拥有|有|吸引|集聚|招引|认定|培养|支持|开展|研发|开发|制定|攻克|突破|完成)\s*$"
+)
+_LIST_SPLIT = re.compile(r"、|和(?=[^和、]*$)")
+_HEAD_NOUN = re.compile(r"(?:率|量|额|数|值|比重|比例|收入|产值|总量|规模|投入|支出|面积|人数|数量|强度)$")
+
+
+def indicator_of(pre: str, post: str, q: Quantity) -> str:
+    """The indicator as the plan names it: the subject before the verb, or the noun after a counted value."""
+    subj = _LEAD.sub("", pre.strip())
+    subj = _VERB_TAIL.sub("", subj).strip(" ,、的")
+    if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(pre.strip())):
+        noun = re.split(r"[,;。:\s]", post, maxsplit=1)[0]
+        noun = re.sub(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?", "", noun)
+        return (subj + noun)[:60] if noun else subj
+    return subj[:60]
+
+
+def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
+    """Several indicators when a rate or a 均-predicate is shared ("A、B和C均达到90%以上"); else one.
+
+    Counts stay one combined total ("人才和学科带头人达到300名") unless 均/分别 says each.
+    """
+    shared = "均" in pre[-6:] or "分别" in pre[-6:]
+    rate = (q.unit in ("%", "百分点", "‰")) or kind == "growth"
+    if not subject or not (shared or rate):
+        return [subject]
+    head, sep, tail = subject.partition("占")
+    if sep and not shared:
+        region = head
+    else:
+        region, tail = subject, ""
+    if re.search(r"[“(]", region):
+        region_plain = re.sub(r"“[^”]*”|\([^)]*\)", lambda m: "#" * len(m.group()), region)
+    else:
+        region_plain = region
+    if "、" in region_plain:
+        cuts = [m.start() for m in _LIST_SPLIT.finditer(region_plain)]
+    else:
+        m = re.search(r"和|及|与", region_plain)
+        if m is None or not _HEAD_NOUN.search(region_plain[: m.start()]):
+            return [subject]
+        cuts = [m.start()]
+    parts: list[str] = []
+    last = 0
+    for c in cuts:
+        parts.append(region[last:c])
+        last = c + 1
+    parts.append(region[last:])
+    parts = [p.strip() for p in parts if p.strip()]
+    if len(parts) < 2:
+        return [subject]
+    suffix = (sep + tail) if sep and not shared else ""
+    return [p + suffix for p in parts]

@@ -1,0 +1,117 @@
+"""Indicator tables flattened to text ("R&D经费投入强度(%)\t2.5\t3.0"): rows become targets and facts.
+
+A row is a line split by tabs, runs of two or more spaces, or '|', with a label cell and numeric cells.
+A header row with years or 基期/目标 words says which column is the target; without one, the last number
+is the target and the numbers before it are baselines (facts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NUMCELL = re.compile(
+    r"(?P<pre>≥|≤|>|<|约|不低于|不少于|超过|不超过)? ?(?P<n>\d+(?:\.\d+)?) ?(?P<u>%|‰|[^\d\s(),;]{1,6}?)?"
+    r"(?P<post>以上|以下|左右|以内)?"
+)
+_LABEL_UNIT = re.compile(r"[((](?:单位:)?(?P<u>[^()()]{1,10})[))]\s*$")
+_YEAR_HEAD = re.compile(r"(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?P<w>目标值?|基期值?|预期值?|现状值?)?")
+_TARGET_WORD = re.compile(r"目标|预期|规划")
+_BASE_WORD = re.compile(r"基期|现状|基数|基准")
+_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
+_UNITS = re.compile(r"^(?:%|‰|个百分点|百分点|[万亿]?(?:元|人|件|家|个|项|名|吨|亩|平方米|平方公里|辆|台|所)|[^\d]{1,3}/[^\d]{1,4})$")
+
+
+@dataclass(slots=True)
+class Cell:
+    """One numeric cell of a table row, read as a target or a baseline fact."""
+
+    start: int
+    end: int
+    indicator: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    year_text: str | None
+    is_target: bool
+    kind: str = "level"
+    comparator: str = "="
+
+
+@dataclass(slots=True)
+class TableState:
+    """Header columns seen so far in the current table: column index → (year, year text, role)."""
+
+    columns: dict[int, tuple[int | None, str | None, str]] = field(default_factory=dict)
+    unit_col: int | None = None
+
+
+def _cells(f: str, ps: int, pe: int) -> list[tuple[int, int, str]]:
+    line = f[ps:pe]
+    if "\t" not in line and "  " not in line and "|" not in line:
+        return []
+    out = []
+    for m in re.finditer(r"[^\t|]+", line):
+        for part in re.finditer(r"\S(?:.*?\S)?(?=  |$)", m.group()):
+            a = ps + m.start() + part.start()
+            out.append((a, a + len(part.group()), part.group()))
+    return out
+
+
+def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
+    """The numeric cells of the table row ``f[ps:pe]``; None when the line is not a table row."""
+    cells = _cells(f, ps, pe)
+    if len(cells) < 2:
+        return None
+    numeric = [(i, _NUMCELL.fullmatch(c[2])) for i, c in enumerate(cells)]
+    label_i = next((i for i, c in enumerate(cells) if _CJK.search(c[2]) and not numeric[i][1]), None)
+    if label_i is None:
+        return None
+    nums = [(i, m) for i, m in numeric if m is not None and i > label_i]
+    if not nums:
+        heads = {}
+        for i, c in enumerate(cells):
+            if c[2].strip() == "单位":
+                state.unit_col = i
+            ym = _YEAR_HEAD.search(c[2])
+            role = "target" if _TARGET_WORD.search(c[2]) else "base" if _BASE_WORD.search(c[2]) else ""
+            if ym or role:
+                y = ym.group("y") if ym else None
+                heads[i] = (int(y) if y and y.isdigit() else None, y, role)
+        if heads:
+            state.columns = heads
+            return []
+        return None
+    label = cells[label_i][2]
+    unit = None
+    lu = _LABEL_UNIT.search(label)
+    if lu:
+        unit = lu.group("u").strip()
+        label = label[: lu.start()].strip()
+    if state.unit_col is not None and state.unit_col < len(cells) and _UNITS.match(cells[state.unit_col][2]):
+        unit = cells[state.unit_col][2]
+    if unit is None:
+        ucell = next((c for c in cells[label_i + 1:] if _UNITS.match(c[2])), None)
+        unit = ucell[2] if ucell else None
+    target_i = _target_column(state, [i for i, _ in nums])
+    out = []
+    for i, m in nums:
+        y, yt, _ = state.columns.get(i, (None, None, ""))
+        cu = m.group("u") if m.group("u") and _UNITS.match(m.group("u")) else None
+        pre, post = m.group("pre"), m.group("post")
+        comp = ">=" if pre in ("≥", ">", "不低于", "不少于", "超过") or post == "以上" else (
+            "<=" if pre in ("≤", "<", "不超过") or post in ("以下", "以内") else "=")
+        u = cu or unit
+        kind = "growth" if re.search(r"增长|增速|年均", label) and u == "%" else "level"
+        out.append(Cell(cells[i][0], cells[i][1], label, float(m.group("n")), u, y, yt, i == target_i, kind, comp))
+    return out
+
+
+def _target_column(state: TableState, cols: list[int]) -> int:
+    targets = [i for i in cols if state.columns.get(i, (None, None, ""))[2] == "target"]
+    if targets:
+        return targets[-1]
+    dated = [(state.columns[i][1] or "", i) for i in cols if i in state.columns and state.columns[i][1]]
+    if dated:
+        return max(dated)[1]
+    return cols[-1]

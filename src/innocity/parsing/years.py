@@ -1,0 +1,108 @@
+"""Time phrases in plan text: target-year clauses (到2025年, 至201*年末, 力争“十二五”末), baseline periods
+(20XX年以来, “十一五”期间), relative horizons (三年内) and "now" markers (目前, 近年来).
+
+Works on folded text. Masked years (20XX, 201*) keep their words in ``text`` and give ``year=None``;
+five-year-plan names map to their last year (“十二五” → 2015). A plan name that is not a time phrase
+(纳入“十二五”规划, 比“十一五”末 — a baseline) is not returned as a clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Tense = Literal["future", "past", "point", "now", "relative"]
+
+FIVE_YEAR_PLANS = {
+    "九五": 2000, "十五": 2005, "十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030,
+}
+
+_Y = r"(?:19|20)[0-9Xx*]{2}"
+_FUTURE_PRE = r"力争到|力争在|争取到|争取在|预计到|计划到|确保到|到|至|力争|争取|截至|截止到|截止"
+_YEAR = re.compile(
+    rf"(?P<pre>(?:{_FUTURE_PRE}) ?)?(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
+    r" ?年(?P<du>度)?(?:\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
+)
+_PLAN = re.compile(
+    r"(?P<pre>(?:到|至|力争到|力争|争取到|争取|截至|截止) ?)?[“\"]?(?P<p>十[一二三四五]五|十五|九五)[”\"]?"
+    r" ?(?P<suf>期末|末|期间|时期|以来|初期|初|中期)?"
+)
+_RELATIVE = re.compile(r"(?:未来|今后|再用|用)?(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间)")
+_NOW = re.compile(r"目前|当前|现阶段|近年来|近几年|近年|现有|截至目前|迄今")
+_NOT_CLAUSE_BEFORE = ("比", "较", "纳入", "结合", "市", "的", "省", "国家", "全国", "与", "同")
+
+
+@dataclass(slots=True, frozen=True)
+class YearRef:
+    """A time phrase: where it is, the year it stands for (None when masked or relative) and its words."""
+
+    start: int
+    end: int
+    year: int | None
+    text: str | None
+    tense: Tense
+    heading_period: bool = False  # a span such as 20XX-201*年 (its end year governs)
+
+
+def _year_value(token: str) -> int | None:
+    return int(token) if token.isdigit() and len(token) == 4 else None
+
+
+def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[YearRef]:
+    """Every time phrase in ``f[start:end]`` (folded text), in order of position."""
+    end = len(f) if end is None else end
+    out: list[YearRef] = []
+    for m in _YEAR.finditer(f, start, end):
+        pre, suf = (m.group("pre") or "").strip(), m.group("suf")
+        y, y2 = m.group("y"), m.group("y2")
+        period = False
+        if y2:
+            if len(y2) == 2:
+                y2 = y[:2] + y2
+            token, period = y2, True
+        else:
+            token = y
+        if m.group("du") and not pre:
+            continue  # 20XX年度 inside a sentence names an award year, not a deadline
+        if suf == "以来" or pre.startswith("截"):
+            tense: Tense = "past"
+            text = f[m.start("y"): m.end()] if suf == "以来" else token
+        elif pre:
+            tense, text = "future", token
+        else:
+            tense, text = "point", token
+        if suf in ("年底", "底", "年末", "末") and tense == "past":
+            text = f[m.start("y"): m.end()]
+        out.append(YearRef(m.start(), m.end(), _year_value(token), text, tense, heading_period=period))
+    for m in _PLAN.finditer(f, start, end):
+        pre, suf = (m.group("pre") or "").strip(), m.group("suf")
+        if not pre and not suf:
+            continue
+        before = f[max(0, m.start() - 2): m.start()]
+        if not pre and any(before.endswith(w) for w in _NOT_CLAUSE_BEFORE):
+            continue
+        after = f[m.end(): m.end() + 2]
+        if suf in (None, "时期") and after.startswith(("规划", "计划")):
+            continue
+        year = FIVE_YEAR_PLANS[m.group("p")]
+        text = f[m.start("p") - (1 if f[m.start("p") - 1: m.start("p")] in "“\"" else 0): m.end()]
+        text = text.strip()
+        if suf in ("期间", "时期", "以来"):
+            tense = "past" if suf == "以来" else "point"
+        elif pre:
+            tense = "future" if not pre.startswith("截") else "past"
+        else:
+            tense = "point"
+        out.append(YearRef(m.start(), m.end(), year, text, tense))
+    for m in _RELATIVE.finditer(f, start, end):
+        out.append(YearRef(m.start(), m.end(), None, None, "relative"))
+    for m in _NOW.finditer(f, start, end):
+        out.append(YearRef(m.start(), m.end(), None, None, "now"))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def plan_year(name: str) -> int | None:
+    """The last year of a five-year plan named 十二五 / “十二五” (None when the name is not one)."""
+    return FIVE_YEAR_PLANS.get(name.strip("“”\""))
