@@ -36,9 +36,9 @@ _RANGE = (
 )
 _NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9fff]{1,10}?阶段)"
 # 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
-_NAME_THEN_RANGE = re.compile(rf"{_NAME}\s*(?P<open>[(:,]?)\s*{_RANGE}\s*(?P<close>\))?")
+_NAME_THEN_RANGE = re.compile(rf"{_NAME}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
 # 2023—2025年为全面推进阶段
-_RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?:为|是|:|,)?\s*{_NAME}")
+_RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|是|:|,)?\s*{_NAME}")
 _SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
 _BAD_NAME = re.compile(r"[的是了在]|一个|这个|关键|重要")
 
@@ -141,7 +141,10 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
             start, end = base + m.start(), base + m.end()
             name_start = base + m.start("name")
             sec = head_at_title.get(name_start) if rx is _NAME_THEN_RANGE else None
-            if sec is None and not name.startswith("第") and not _in_schedule(outline, start):
+            # "…阶段(2021年…)", "…阶段:2021年…" and "2021—2022年为…阶段" name a stage wherever they stand;
+            # looser forms (table rows "启动阶段\t2022年3月—4月") only inside a schedule section.
+            marked = m.group("open") in ("(", ":", "为")
+            if sec is None and not marked and not name.startswith("第") and not _in_schedule(outline, start):
                 continue
             if sec is not None:
                 start = sec.span[0]  # quote the heading with its marker: "(一)全面推进阶段(…)"

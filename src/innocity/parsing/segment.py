@@ -47,14 +47,17 @@ _NOTICE = re.compile(
     re.I,
 )
 _META_KEY = r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目"
-_META_START = re.compile(rf"^(?:{_META_KEY})\s*:")
+# optionally behind the publication time: "2022-03-15 10:20:33  来源:宁波日报  作者:…"
+_META_START = re.compile(
+    rf"^(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*)?(?:{_META_KEY})\s*:"
+)
 _META_ANY = re.compile(rf"(?:^|\s)(?:{_META_KEY})\s*:")
 _DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 _NAV = re.compile(
     r"^(?:相关(?:阅读|文章|推荐|链接|专题|范文)|推荐(?:阅读|专题|文章|范文)|最近更新|最新(?:文章|更新)|"
     r"热门(?:文章|推荐|专题|阅读)|猜你喜欢|精彩推荐|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|首页|"
     r"更多.{0,8}|点击(?:查看|下载|进入).{0,20}|分享到.{0,20}|打印本页|关闭窗口|收藏本页|当前位置\s*:.*|"
-    r"[【\[](?:打印|关闭|收藏|返回)[】\]].*)$"
+    r"[【\[](?:打印|关闭|收藏|返回)[^】\]]{0,4}[】\]].*)$"
 )
 _SITE_HOME = re.compile(r"^\S{1,20}\s*(?:首页|主页|>|»)\s*$")
 _CRUMBS = re.compile(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;]{0,60}$")
@@ -195,9 +198,17 @@ def split_plans(text: str) -> Segmentation:
         first_content = next((i for i, ln in enumerate(lines) if not ln.chrome), None)
         if first_content is None:
             return Segmentation(boilerplate=[(ln.start, ln.end) for ln in lines])
-        if not starts or starts[0] > first_content:
-            # Text before the first title (a masthead, 文号, or an untitled document) opens plan one.
-            starts = [first_content, *[s for s in starts if s > first_content]]
+        if not starts:
+            starts = [first_content]
+        elif starts[0] > first_content:
+            lead = lines[first_content : starts[0]]
+            if any(_is_body(ln.text) for ln in lead if not ln.chrome):
+                starts = [first_content, *starts]  # an untitled text before the first title
+            elif any(ln.chrome for ln in lead):
+                for ln in lead:  # short lines cut off from the title by chrome: the page's header
+                    ln.chrome = True
+            else:
+                starts = [first_content, *starts[1:]]  # a masthead or 文号 above the title
     plans: list[PlanSlice] = []
     for k, si in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
