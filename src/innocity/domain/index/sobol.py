@@ -69,9 +69,9 @@ def _draws_from(u: np.ndarray, model: CompositeIndex, spec: UncertaintySpec,
         else:
             alts = np.asarray(what, dtype=object)
             choices[name] = alts[np.minimum((u[:, j] * len(alts)).astype(int), len(alts) - 1)]
-    for name, alts in spec.choices().items():
-        if len(alts) == 1:  # a single alternative is fixed, not a factor
-            choices[name] = np.full(u.shape[0], alts[0], dtype=object)
+    for key, fixed in spec.choices().items():
+        if len(fixed) == 1:  # a single alternative is fixed, not a factor
+            choices[key] = np.full(u.shape[0], fixed[0], dtype=object)
     return Draws(w, choices)
 
 
@@ -86,7 +86,7 @@ def run_sobol(model: CompositeIndex, spec: UncertaintySpec, n: int, *, period: i
         raise ValueError("nothing varies: give weight noise or more than one alternative for a choice")
     fw = base.framework
     pools = {}
-    for name, what in factors:
+    for _, what in factors:
         if isinstance(what, int):
             mask = fw.nodes_at_levels([what])
             nominal = base.weights_[mask]
