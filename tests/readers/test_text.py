@@ -72,7 +72,7 @@ def test_not_text_is_a_document_error_naming_the_file(data, reason) -> None:
 
 
 def test_random_bytes_are_refused(docs) -> None:
-    with pytest.raises(DocumentError, match="binary|undecodable"):
+    with pytest.raises(DocumentError, match=r"binary|undecodable"):
         read_document(docs["junk.txt"].read_bytes(), "junk.txt")
 
 

@@ -117,8 +117,8 @@ def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> in
     return 0
 
 
-_CMP = {">=": "≥", "<=": "≤", "=": "=", "range": "区间"}
-_KIND = {"level": "达到", "growth": "年均增长", "change": "变化"}
+_CMP = {">=": " ≥", "<=": " ≤", "=": "", "range": " 区间"}
+_KIND = {"level": "达到", "growth": "年均增长", "change": "较基期增减"}
 
 
 def _num(v: float | None) -> str:
@@ -134,7 +134,7 @@ def _target_row(t: Target) -> list[str]:
     year = str(t.year) if t.year is not None else (t.year_text or "—")
     return [
         t.indicator,
-        f"{_KIND.get(t.kind, t.kind)} {_CMP.get(t.comparator, t.comparator)}",
+        _KIND.get(t.kind, t.kind) + _CMP.get(t.comparator, t.comparator),
         value,
         t.unit or "—",
         year,

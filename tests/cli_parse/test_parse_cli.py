@@ -1,0 +1,210 @@
+"""``innocity parse`` end to end: the JSON contract, exact spans, batches, people's formats, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from innocity.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "src" / "innocity" / "data" / "samples" / "innovative-city-plans-4.txt"
+SCHEMA = json.loads(
+    (ROOT / "src" / "innocity" / "data" / "contracts" / "plan.schema.json").read_text("utf-8")
+)
+READABLE = [
+    "plan-utf8.txt",
+    "plan-gb18030.txt",
+    "plan-utf16le.txt",
+    "plan-gb2312.html",
+    "plan.docx",
+    "plan.pdf",
+]
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from innocity.cli import run; run()", "parse", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _quoted_items(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*plan["targets"], *plan["facts"], *plan["duties"], *plan["phases"], *plan["programs"]]
+
+
+def _check_document(out: dict[str, Any], decoded: str) -> None:
+    jsonschema.validate(out, SCHEMA)
+    assert out["source"]["chars"] == len(decoded)
+    for plan in out["plans"]:
+        s, e = plan["span"]
+        assert 0 <= s <= e <= len(decoded)
+        for item in _quoted_items(plan):
+            s, e = item["span"]
+            assert decoded[s:e] == item["text"], item
+
+
+def test_sample_page_json_matches_the_contract_and_every_span_quotes_its_text(capsys) -> None:
+    assert main(["parse", str(SAMPLE)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    _check_document(out, SAMPLE.read_text("utf-8"))
+    assert len(out["plans"]) == 4
+    assert out["source"]["encoding"] == "utf-8"
+    assert out["source"]["media_type"] == "text/plain"
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_every_format_gives_contract_json_with_exact_spans(docs, name, capsys) -> None:
+    from innocity.parsing.readers import read_document
+
+    decoded = read_document(docs[name].read_bytes(), str(docs[name])).text
+    assert main(["parse", str(docs[name]), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    _check_document(out, decoded)
+    assert out["plans"], name
+
+
+def test_json_keeps_chinese_unescaped(capsys) -> None:
+    main(["parse", str(SAMPLE)])
+    out = capsys.readouterr().out
+    assert "西宁" in out and "\\u" not in out
+
+
+def test_output_file_is_written(tmp_path, capsys) -> None:
+    target = tmp_path / "out.json"
+    assert main(["parse", str(SAMPLE), "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    jsonschema.validate(json.loads(target.read_text("utf-8")), SCHEMA)
+
+
+def test_failed_parse_leaves_no_output_file(tmp_path, docs) -> None:
+    target = tmp_path / "out.json"
+    proc = _cli(docs["truncated.docx"], "-o", target)
+    assert proc.returncode == 2
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("empty.txt", "empty file"),
+        ("junk.txt", "binary"),
+        ("truncated.docx", "truncated or corrupt DOCX"),
+        ("truncated.pdf", "truncated or corrupt PDF"),
+        ("scanned.pdf", "no text layer (scanned PDF?)"),
+    ],
+)
+def test_bad_file_is_one_line_naming_it_exit_2(docs, name, reason) -> None:
+    proc = _cli(docs[name])
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"innocity: {docs[name]}: ")
+    assert reason in lines[0]
+    assert proc.stdout == ""
+
+
+def test_missing_file(tmp_path) -> None:
+    proc = _cli(tmp_path / "nowhere.docx")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"innocity: {tmp_path / 'nowhere.docx'}: no such file"
+
+
+def test_directory_without_documents(tmp_path) -> None:
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    proc = _cli(tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().startswith(f"innocity: {tmp_path}: directory holds no documents")
+
+
+def test_batch_delivers_good_files_and_lists_the_bad_ones(docs, tmp_path) -> None:
+    folder = tmp_path / "plans"
+    (folder / "sub").mkdir(parents=True)
+    good = ["plan-utf8.txt", "plan.docx", "plan.pdf"]
+    bad = ["empty.txt", "scanned.pdf"]
+    for name in good[:2] + bad:
+        shutil.copy(docs[name], folder / name)
+    shutil.copy(docs["plan.pdf"], folder / "sub" / "plan.pdf")
+    proc = _cli(folder)
+    assert proc.returncode == 2
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3
+    docs_out = [json.loads(x) for x in lines]
+    for d in docs_out:
+        jsonschema.validate(d, SCHEMA)
+    # input order: recursive and sorted
+    assert [Path(d["source"]["name"]).name for d in docs_out] == ["plan-utf8.txt", "plan.docx", "plan.pdf"]
+    assert f"innocity: {folder / 'empty.txt'}: empty file" in proc.stderr
+    assert f"innocity: {folder / 'scanned.pdf'}: no text layer (scanned PDF?)" in proc.stderr
+    assert "2 of 5 files failed" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_batch_with_worker_processes_gives_the_same_lines(docs) -> None:
+    files = [docs[n] for n in ("plan-utf8.txt", "plan.docx", "plan-gb2312.html")]
+    one = _cli(*files)
+    two = _cli(*files, "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert len(two.stdout.splitlines()) == 3
+
+
+def test_batch_missing_file_is_listed_and_others_complete(docs, tmp_path) -> None:
+    proc = _cli(docs["plan-utf8.txt"], tmp_path / "gone.txt", "--jobs", "2")
+    assert proc.returncode == 2
+    assert len(proc.stdout.splitlines()) == 1
+    assert f"innocity: {tmp_path / 'gone.txt'}: no such file" in proc.stderr
+
+
+def test_json_format_refused_for_several_files(docs) -> None:
+    proc = _cli(docs["plan-utf8.txt"], docs["plan.docx"], "--format", "json")
+    assert proc.returncode == 2
+    assert "jsonl" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "md"])
+def test_formats_for_people_show_each_part_in_chinese(fmt, capsys) -> None:
+    assert main(["parse", str(SAMPLE), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    for word in (
+        "篇一",
+        "篇四",
+        "地区",
+        "阶段",
+        "目标指标",
+        "指标",
+        "比较",
+        "数值",
+        "单位",
+        "年份",
+        "责任分工",
+        "工程/计划",
+    ):
+        assert word in out, word
+
+
+def test_markdown_tables_are_well_formed(capsys) -> None:
+    main(["parse", str(SAMPLE), "--format", "md"])
+    out = capsys.readouterr().out
+    header = "| 指标 | 比较 | 数值 | 单位 | 年份 |"
+    assert header in out
+    for line in out.splitlines():
+        if line.startswith("| ") and line.count("|") != header.count("|"):
+            # every table row has as many cells as its header (pipes inside cells are escaped)
+            assert line.count("|") - line.count("\\|") in (4, 6), line
+
+
+def test_help_has_an_example(capsys) -> None:
+    assert main(["parse", "--help"]) == 0
+    assert "Example: innocity parse" in capsys.readouterr().out
