@@ -1,0 +1,82 @@
+"""The pipeline end to end on structure: plans, spans that quote, and no exception on odd input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from innocity.domain.plan import Plan, Section
+from innocity.parsing.outline import build_outline
+from innocity.parsing.phases import extract_phases
+from innocity.parsing.pipeline import parse_text
+from innocity.parsing.programs import extract_programs
+from innocity.parsing.segment import split_plans
+
+
+def assert_quotes(text: str, plan: Plan) -> None:
+    a, b = plan.span
+    assert 0 <= a <= b <= len(text)
+    for item in plan.items():
+        assert text[item.span[0] : item.span[1]] == item.text
+    stack: list[Section] = list(plan.outline)
+    while stack:
+        sec = stack.pop()
+        assert a <= sec.span[0] <= sec.span[1] <= b
+        stack.extend(sec.children)
+
+
+def test_sample_page_parses_into_four_plans_with_structure(sample_text: str) -> None:
+    plans, warnings = parse_text(sample_text)
+    assert [p.label for p in plans] == ["篇一", "篇二", "篇三", "篇四"]
+    assert all(isinstance(w, str) for w in warnings)
+    for p in plans:
+        assert_quotes(sample_text, p)
+        assert p.outline
+    assert len(plans[0].phases) == 3
+    assert any("5568" in prog.name and prog.consistent for prog in plans[0].programs)
+
+
+def test_every_fixture_document_parses_and_quotes(doc: Callable[[str], str]) -> None:
+    for name in ("notice_attachment", "two_plans_site", "news_report", "provincial_fullwidth", "table_flat"):
+        text = doc(name)
+        plans, _ = parse_text(text)
+        assert plans, name
+        for p in plans:
+            assert_quotes(text, p)
+
+
+def test_empty_text_has_no_plans() -> None:
+    assert parse_text("") == ([], [])
+    assert parse_text(" \n\t\n") == ([], [])
+
+
+_CHARS = st.sampled_from(
+    list("一二三四五六七八九十、（）()1234567890.。,，:：;；“”\"阶段年月至—-~XＸ*篇第章节条①②个大项即等和\n\t 　")
+    + ["实施", "工程", "方案", "通知", "到2025年", "(范文网)", "http://a.cn", "相关阅读", "时间:2019-05-19 网站:某"]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CHARS, max_size=120).map("".join))
+def test_structure_stages_never_raise_and_stay_in_bounds(text: str) -> None:
+    seg = split_plans(text)
+    for a, b in seg.boilerplate:
+        assert 0 <= a <= b <= len(text)
+    for sl in seg.plans:
+        outline = build_outline(text, sl.span)
+        for ph in extract_phases(text, sl.span, outline):
+            assert text[ph.span[0] : ph.span[1]] == ph.text
+        for prog in extract_programs(text, sl.span, outline):
+            assert text[prog.span[0] : prog.span[1]] == prog.text
+            assert all(part.declared >= 0 for part in prog.parts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_never_raises(text: str) -> None:
+    for sl in split_plans(text).plans:
+        outline = build_outline(text, sl.span)
+        extract_phases(text, sl.span, outline)
+        extract_programs(text, sl.span, outline)
