@@ -20,7 +20,9 @@ SAMPLES = TESTS.parent / "src" / "innocity" / "data" / "samples"
 
 @pytest.fixture(scope="session")
 def gold() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SAMPLES / "innovative-city-plans-4.gold.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(
+        (SAMPLES / "innovative-city-plans-4.gold.json").read_text(encoding="utf-8")
+    )
     return data
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -22,7 +23,7 @@ def outline_of(text: str) -> list[Section]:
 def check_spans(text: str, outline: list[Section], end: int) -> None:
     """Headings quote their marker and title; children nest; siblings follow each other."""
     for level in [outline, *[s.children for s in flat(outline)]]:
-        for a, b in zip(level, level[1:], strict=False):
+        for a, b in itertools.pairwise(level):
             assert a.span[1] <= b.span[0]
     for sec in flat(outline):
         assert sec.heading_span is not None

@@ -57,7 +57,10 @@ def test_stages_in_a_flattened_table_and_in_a_news_report(doc: Callable[[str], s
     ]
     assert all(p.text == p.text.strip() for p in table)
     news = phases_of(doc("news_report"))
-    assert [(p.name, p.start, p.end) for p in news] == [("夯实基础阶段", "2022-01", "2023-12"), ("全面提升阶段", "2024-01", "2025-12")]
+    assert [(p.name, p.start, p.end) for p in news] == [
+        ("夯实基础阶段", "2022-01", "2023-12"),
+        ("全面提升阶段", "2024-01", "2025-12"),
+    ]
 
 
 def test_numbered_stages_with_colon(doc: Callable[[str], str]) -> None:
@@ -65,7 +68,10 @@ def test_numbered_stages_with_colon(doc: Callable[[str], str]) -> None:
     seg = split_plans(text)
     second = seg.plans[1].span
     got = extract_phases(text, second, build_outline(text, second))
-    assert [(p.name, p.start, p.end) for p in got] == [("第一阶段", "2021-01", "2021-12"), ("第二阶段", "2022-01", "2023-12")]
+    assert [(p.name, p.start, p.end) for p in got] == [
+        ("第一阶段", "2021-01", "2021-12"),
+        ("第二阶段", "2022-01", "2023-12"),
+    ]
     first = seg.plans[0].span
     assert extract_phases(text, first, build_outline(text, first)) == []
 

@@ -65,7 +65,12 @@ def test_code_named_programme_with_partial_enumeration(doc: Callable[[str], str]
     plan = split_plans(text).plans[1]
     prog = by_name(programs_of(text, plan.span), "4610")
     assert [(p.label, p.declared) for p in prog.parts] == [("创新平台", 4), ("产业集群", 6), ("攻关项目", 10)]
-    assert prog.parts[0].found == ["嘉兴科技城", "南湖实验室", "浙江清华长三角研究院创新中心", "中国电科长三角创新中心"]
+    assert prog.parts[0].found == [
+        "嘉兴科技城",
+        "南湖实验室",
+        "浙江清华长三角研究院创新中心",
+        "中国电科长三角创新中心",
+    ]
     assert prog.parts[1].found == [] and prog.parts[2].found == []
     assert prog.checkable and prog.consistent
 

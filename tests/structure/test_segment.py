@@ -85,7 +85,13 @@ def test_notice_and_its_attached_plan_are_two_slices(doc: Callable[[str], str]) 
     plan_text = text[plan.span[0] : plan.span[1]]
     assert plan_text.startswith("嘉兴市创新型城市建设三年行动计划")
     assert plan_text.endswith("市财政每年安排科技专项资金不少于5亿元。")
-    for quote in ("首页 > 政务公开 > 政策文件", "发布日期：2021-04-12 09:30", "上一篇：", "【打印本页】", "版权所有"):
+    for quote in (
+        "首页 > 政务公开 > 政策文件",
+        "发布日期：2021-04-12 09:30",
+        "上一篇：",
+        "【打印本页】",
+        "版权所有",
+    ):
         assert covered(nth(text, quote), seg.boilerplate), quote
 
 
@@ -98,7 +104,13 @@ def test_two_titled_plans_on_a_template_site(doc: Callable[[str], str]) -> None:
     assert "YY县" not in first
     assert second.endswith("县财政每年安排科技经费3000万元。")
     # page title in the header, related-article titles in the footer: chrome, not plans
-    for quote in ("创新型城市建设方案范文", "相关文章", "某区科技创新行动计划", "如有侵权请联系删除", "http://www.fanwen123.com"):
+    for quote in (
+        "创新型城市建设方案范文",
+        "相关文章",
+        "某区科技创新行动计划",
+        "如有侵权请联系删除",
+        "http://www.fanwen123.com",
+    ):
         assert covered(nth(text, quote), seg.boilerplate), quote
     # inline watermarks inside the first plan, in full-width brackets
     for quote in ("（第一范文网）", "（www.fanwen123.com）"):
