@@ -90,6 +90,9 @@ def _cn_int(s: str) -> int | None:
     return total + cur
 
 
+_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
 def _numeral_forms(n: int) -> str:
     """A regex alternative matching ``n`` written in digits or Chinese (5 / 五, 10 / 十, 12 / 十二)."""
     digits = "零一二三四五六七八九"
@@ -101,7 +104,8 @@ def _numeral_forms(n: int) -> str:
         cn = digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
     else:
         cn = str(n)
-    return rf"(?:{n}|{cn})"
+    wide = str(n).translate(_WIDE)  # titles are matched as written, where digits may be full-width
+    return rf"(?:{n}|{wide}|{cn})"
 
 
 def _strip_lead(item: str) -> str:
@@ -157,9 +161,9 @@ def _items_for_part(
     text: str, folded: str, base: int, secs: list[Section], after: int, part: ProgramPart
 ) -> list[str]:
     """Items of one declared part: children of the section naming it, else a listing inside that section."""
-    rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"]?{re.escape(part.label)}")
+    rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
     for sec in secs:
-        if sec.span[0] < after or not rx.search(fold(sec.title)):
+        if sec.span[0] < after or not rx.search(sec.title):
             continue
         if sec.children:
             return [_strip_lead(c.title) for c in sec.children]
