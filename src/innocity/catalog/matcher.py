@@ -32,6 +32,7 @@ from .normalize import Normalized, bigrams, normalize
 DEFAULT_THRESHOLD = 0.66
 _PER_MARKERS = ("每万人", "人均", "每万名", "每万家")
 _CACHE_LIMIT = 200_000
+_COUNTABLE = ((("item", 1),), (("person", 1),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ class Matcher:
         if phrase_markers != e.markers:
             said = "/".join(sorted(phrase_markers)) or "no per-capita word"
             return f"phrase has {said}, alias has {'/'.join(sorted(e.markers)) or 'none'}"
+        if n.counts and not _is_share_phrase(text) and units.dimension(ind.unit) not in _COUNTABLE and ind.kind not in ("count", "per_capita"):
+            return f"phrase counts things (…数) but {ind.code} is measured in {ind.unit}"
         if _is_share_phrase(text) and ind.kind not in RATIO_KINDS:
             return f"phrase names a share (占/比重) but {ind.code} is a {ind.kind}"
         if unit:

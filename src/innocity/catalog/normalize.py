@@ -30,7 +30,9 @@ _CUT = re.compile(
     r"增加到|降低到|下降到|降到|≥|>=|≤|<=|>|<|[0-9]"
 )
 # A baseline clause: 比“十一五”末, 比2010年, 较上年.
-_BASELINE = re.compile(r"(比|较)(上年|去年|基期|基年|末|期末|期|年|同期)?(?=提高|增长|增加|下降|降低|提升|$)")
+_BASELINE = re.compile(r"(?<!之)(比|较)(上年|去年|基期|基年|末|期末|期|年|同期)?(?=提高|增长|增加|下降|降低|提升|$)")
+# A place name opening a quoted sentence: 西宁市完成…, 湘潭市…; never 城市 or 市场.
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:市|省|县)(?![场民级内])")
 
 _GROWTH = re.compile(
     r"(年均|年平均|平均每年|每年|逐年|年)?(增长|增速|增幅|增加(?!值)|提高|提升|翻番|翻一番|翻两番)(率|幅度|速度)?"
@@ -51,6 +53,7 @@ _SYNONYMS: list[tuple[re.Pattern[str], str]] = [
         (r"每万人口|每万人|万人口|万人拥有|(?<!每)万人(?!次|年)", "每万人"),
         (r"(?<!每)万名", "每万名"),
         (r"(?<!每)万家", "每万家"),
+        (r"与(.{1,16}?)之比", r"占\1比重"),
         (r"所占比重|所占比例|所占份额|比例|比率|份额", "比重"),
         (r"占比(?!重)", "占比重"),
         (r"高技术企业|高企", "高新技术企业"),
@@ -68,6 +71,7 @@ _NOISE = re.compile(
 )
 # Count words at the end ("专利申请量", "高新技术企业数", "专业技术人员总量") say "how many", nothing more.
 _COUNT_TAIL = re.compile(r"(总量|总数|数量|个数|人数|规模|量|数|总额|额)$")
+_COUNTING = re.compile(r"(总数|数量|个数|人数|(?<![天倍指系分参函])数)$")
 _LEADING_NUMBER = re.compile(r"^[0-9.%~—\-]+")
 _PUNCT = re.compile(r"[\s,，、;；:：。.!！?？·•/\\\-—_~～]+")
 
@@ -81,6 +85,7 @@ class Normalized:
     decline: bool  # 下降 / 降低 / 减少
     points: bool  # 个百分点
     baseline: bool  # 比“十一五”末 / 较上年: a change against a baseline
+    counts: bool  # ends in 数/数量/个数: the phrase asks how many things or people
 
 
 def fold(text: str) -> str:
@@ -93,7 +98,7 @@ def normalize(phrase: str) -> Normalized:
     s = fold(phrase)
     s = _QUOTES.sub("", s)
     s = _BRACKETS.sub("", _BRACKETS.sub("", s))  # twice: one level of nesting
-    s = _YEARS.sub("", s)
+    s = _PLACE.sub("", _YEARS.sub("", s))
     s = _LEADING_NUMBER.sub("", s.strip(" ,、;:。"))
     m = _CUT.search(s, 2)
     if m:
@@ -110,8 +115,9 @@ def normalize(phrase: str) -> Normalized:
     s = _NOISE.sub("", s)
     s = _PUNCT.sub("", s)
     s = s.lstrip("年每") if not s.startswith("每万") else s
+    counts = bool(_COUNTING.search(s))
     s = _COUNT_TAIL.sub("", s)
-    return Normalized(s, growth, decline, points, baseline)
+    return Normalized(s, growth, decline, points, baseline, counts)
 
 
 def bigrams(text: str) -> frozenset[str]:
