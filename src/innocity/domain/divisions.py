@@ -28,6 +28,7 @@ PROVINCE_ABBREVIATIONS: dict[str, str] = {
     "新": "新疆维吾尔自治区", "港": "香港特别行政区", "澳": "澳门特别行政区", "台": "台湾省",
 }  # fmt: skip
 
+_GROUPING_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
 
 # Longest first, so 土家族苗族自治州 is cut before 自治州 and 自治州 before 州.
@@ -153,13 +154,11 @@ def load_divisions() -> Divisions:
     """The shipped table (provinces, cities, counties; the 市辖区 grouping rows are left out)."""
     raw = resources.files("innocity.data").joinpath("divisions.csv").read_text(encoding="utf-8")
     rows: list[Division] = []
-    levels: dict[str, str] = {}
     parsed = list(csv.DictReader(io.StringIO(raw)))
-    for r in parsed:
-        levels[r["adcode"]] = r["level"]
     group_parent = {r["adcode"]: r["parent"] for r in parsed if r["level"] == "group"}
     for r in parsed:
-        if r["level"] == "group":
+        # 市辖区 rows (the urban districts of a city taken together) are groupings, not places
+        if r["level"] == "group" or r["name"] in _GROUPING_NAMES:
             continue
         parent = r["parent"] or None
         if parent in group_parent:  # counties under 省直辖县级行政区划 hang directly off the province

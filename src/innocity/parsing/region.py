@@ -143,7 +143,7 @@ def _scan(plan: str, offset: int, g: _Gazetteer) -> list[_Hit]:
     return hits
 
 
-def _aux(plan: str, offset: int, g: _Gazetteer) -> tuple[list[tuple[str, Span]], str]:
+def _aux(plan: str, offset: int, g: _Gazetteer) -> tuple[list[tuple[str, Span]], str | None]:
     """Province abbreviations where they are one (在湘院士, 湘商) as (province, span), and the plan's scope."""
     out: list[tuple[str, Span]] = []
     n = len(plan)
@@ -164,7 +164,7 @@ def _aux(plan: str, offset: int, g: _Gazetteer) -> tuple[list[tuple[str, Span]],
     return out, _scope(counts)
 
 
-def _scope(counts: dict[str, int]) -> str:
+def _scope(counts: dict[str, int]) -> str | None:
     city, prov, county, district = counts["city"], counts["province"], counts["county"], counts["district"]
     if prov > city and prov >= max(county, district) and prov >= 3:
         return "province"
@@ -172,7 +172,9 @@ def _scope(counts: dict[str, int]) -> str:
         return "county"
     if district > city and district >= 3:
         return "district"
-    return "city" if city or not (prov or county or district) else "province"
+    if not (city or prov or county or district):
+        return None
+    return "city" if city else "province"
 
 
 def _saturate(score: float) -> float:
@@ -203,7 +205,7 @@ def detect_region(text: str, span: Span) -> Region:
             if h.kind == "landmark":
                 # repetition of one landmark adds little; distinct landmarks add up
                 first = h.form not in land_forms[code]
-                land[code] += w * (1.0 if first else 0.25) * (1.5 if h.boost > 1 else 1.0)
+                land[code] += w * (1.0 if first else 0.25)
                 land_forms[code].add(h.form)
             else:
                 named[code] += w * h.boost
@@ -273,7 +275,7 @@ def detect_region(text: str, span: Span) -> Region:
             return Region(d.name, p.name if p else d.province, round(conf, 3), evidence_for({code}),
                           d.adcode, "county")  # fmt: skip
 
-    level = "city" if scope in ("city", "province") else "county"
+    level = "county" if scope in ("county", "district") else ("city" if scope else None)
     # a county-level city calls itself 我市; it wins when its own name outweighs every prefecture's
     if county_named and city_named:
         ccode, _ = _best(county_named) or ("", 0.0)
@@ -320,7 +322,7 @@ def detect_region(text: str, span: Span) -> Region:
             ev = evidence_for({code}, abbr_spans.get(code))
             # the plan's own place is unknown; only its province and its kind are
             return Region(None, p.name, round(conf, 3), ev, None, level)
-    return Region(None, None, 0.0, [], None, level if hits or scope != "city" else None)
+    return Region(None, None, 0.0, [], None, level if scope else None)
 
 
 def _inside(code: str, codes: set[str], divs: Divisions) -> bool:

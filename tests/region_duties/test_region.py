@@ -1,0 +1,143 @@
+"""Region detection on the project's own varied inputs (other cities, provinces, counties, news, no names)."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from innocity.domain.divisions import load_divisions
+from innocity.domain.plan import Region
+from innocity.parsing.region import detect_region
+
+PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+
+
+def region_of(text: str) -> Region:
+    r = detect_region(text, (0, len(text)))
+    for a, b in r.evidence:
+        assert 0 <= a < b <= len(text)
+    return r
+
+
+def fixture(name: str) -> str:
+    return (PLANS / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "province", "level", "adcode"),
+    [
+        ("rd_hefei_city.txt", "合肥市", "安徽省", "city", "340100"),
+        ("rd_hunan_province.txt", "湖南省", "湖南省", "province", "430000"),
+        ("rd_changxing_county.txt", "长兴县", "浙江省", "county", "330522"),
+        ("rd_kunshan_county_city.txt", "昆山市", "江苏省", "county", "320583"),
+        ("rd_chengdu_news.txt", "成都市", "四川省", "city", "510100"),
+        ("rd_task_table_ningbo.txt", "宁波市", "浙江省", "city", "330200"),
+    ],
+)
+def test_named_places(name: str, city: str, province: str, level: str, adcode: str) -> None:
+    r = region_of(fixture(name))
+    assert (r.name, r.province, r.level, r.adcode) == (city, province, level, adcode)
+    assert not r.inferred
+    assert r.confidence >= 0.6
+    text = fixture(name)
+    assert any(city[:2] in text[a:b] for a, b in r.evidence)
+
+
+def test_city_never_named_but_its_parks_are() -> None:
+    text = fixture("rd_unnamed_wuhan.txt")
+    assert "武汉" not in text
+    r = region_of(text)
+    assert (r.name, r.province, r.inferred) == ("武汉市", "湖北省", True)
+    quoted = {text[a:b] for a, b in r.evidence}
+    assert {"光谷", "东湖新技术开发区"} <= quoted
+    assert 0.4 <= r.confidence < 0.9  # inferred answers are less certain than named ones
+
+
+def test_no_place_evidence_gives_nothing_but_the_kind_of_plan() -> None:
+    # 沿海城市 holds 海城市 and 合作市场 holds 合作市: both are real county-level cities, neither is named here
+    r = region_of(fixture("rd_no_place.txt"))
+    assert (r.name, r.province, r.adcode) == (None, None, None)
+    assert r.level == "city"  # it speaks of 我市 throughout
+    assert r.confidence == 0.0
+
+
+def test_empty_and_placeless_text() -> None:
+    assert region_of("").name is None
+    r = region_of("加强组织领导,健全工作机制,确保各项任务落到实处。")
+    assert (r.name, r.province, r.level) == (None, None, None)
+
+
+def test_province_only_when_the_city_evidence_is_weak() -> None:
+    text = (
+        "为落实科学发展观,根据市委市政府的决定,制定本方案。到20XX年,扶持30个以上湖南省著名商标,"
+        "聘请在湘院士组建专家顾问委员会,全市建立20家技术中心,我市科技投入持续增长。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == (None, "湖南省", "city")
+    assert {text[a:b] for a, b in r.evidence} >= {"湖南省", "湘"}
+
+
+def test_one_famous_park_mentioned_once_is_not_enough() -> None:
+    text = "我市要学习借鉴中关村经验,加快建设高新区,全市上下形成合力,市委市政府加强领导。"
+    r = region_of(text)
+    assert r.name is None
+
+
+def test_province_inferred_from_the_city() -> None:
+    text = "唐山是一座沿海重工业城市。近年来,我市以曹妃甸为龙头,推进唐山湾开发。全市科技投入持续增加。"
+    r = region_of(text)
+    assert (r.name, r.province) == ("唐山市", "河北省")
+    assert not r.inferred  # the city is named; only its province is world knowledge
+
+
+def test_city_plan_citing_other_cities_keeps_its_own() -> None:
+    text = (
+        "西安市创新型城市建设实施方案\n为加快西安市国家创新型城市建设,制定本方案。我市要对标北京、上海、深圳,"
+        "学习杭州、合肥的经验,依托西咸新区和西安高新区,打造具有全国影响力的科技创新中心。全市上下要形成合力。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province, r.adcode) == ("西安市", "陕西省", "610100")
+
+
+def test_provincial_plan_naming_many_cities() -> None:
+    text = (
+        "广东省关于加快科技创新的若干政策措施\n为深入实施创新驱动发展战略,省委、省政府提出以下措施。"
+        "支持广州、深圳建设国际科技创新中心,推动珠海、佛山、东莞、中山等市加快发展。全省各地级以上市"
+        "要落实配套资金,省直各部门按职责分工抓好落实。全省高新技术企业数量保持全国第一。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == ("广东省", "广东省", "province")
+
+
+def test_municipality_is_a_city_plan() -> None:
+    text = "北京市加快科技创新构建高精尖经济结构实施方案\n为落实市委市政府部署,依托中关村国家自主创新示范区,全市加快建设。"
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == ("北京市", "北京市", "city")
+
+
+def test_evidence_spans_point_into_the_full_text() -> None:
+    pre = "无关的前文。" * 30
+    body = "济南市创新型城市建设方案。建设美丽泉城,我市科技创新加快发展,全市上下形成合力。"
+    text = pre + body + "无关的后文。"
+    span = (len(pre), len(pre) + len(body))
+    r = detect_region(text, span)
+    assert r.name == "济南市"
+    assert all(span[0] <= a < b <= span[1] for a, b in r.evidence)
+    assert "泉城" in {text[a:b] for a, b in r.evidence}
+
+
+def test_landmark_table_is_consistent_with_divisions() -> None:
+    divs = load_divisions()
+    raw = resources.files("innocity.data").joinpath("landmarks.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(raw.splitlines()))
+    assert len(rows) >= 150
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names))
+    for r in rows:
+        d = divs.by_adcode(r["city_adcode"])
+        assert d is not None and d.name == r["city"], r
+        assert r["kind"] in {"zone", "landmark", "nickname", "company", "product"}
+        assert not divs.by_name(r["name"]), f"{r['name']} is a division name; the gazetteer has it"
