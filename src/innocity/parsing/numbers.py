@@ -23,6 +23,9 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _NUM = rf"(?:{_AR_NUM}|{_CN_NUM})"
+# A Chinese numeral is only worth a match when a unit (or a range to another numeral) follows it.
+_CN_UNIT_AHEAD = r"(?=(?:万|亿)?(?:余|多)?(?:个|家|项|所|名|人|次|区|县|座|条|处|位|件|元|万|亿)|[到至~—-][零〇一二两三四五六七八九十])"
+_NUM1 = rf"(?:{_AR_NUM}|{_CN_NUM}{_CN_UNIT_AHEAD})"
 
 # Base units, longest first so 平方公里 wins over 公里 and 个百分点 over 个.
 _BASE_UNITS = sorted(
@@ -39,16 +42,21 @@ _POST = r"及以上|以上|以内|以下|之内|左右|上下"
 _DASH = r"—{1,2}|-|~|到|至|\?"
 
 _QTY = re.compile(
-    rf"(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千])(?P<n1>{_NUM})(?: ?(?P<u1>%|‰|个百分点|百分点))?"
+    # The leading lookahead gives the regex engine a first-character set, so it skips text without numbers fast.
+    rf"(?=[0-9零〇一二两三四五六七八九十百千])(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千])(?P<n1>{_NUM1})(?: ?(?P<u1>%|‰|个百分点|百分点))?"
     rf"(?: ?(?P<dash>{_DASH}) ?(?P<n2>{_NUM}))?"
     rf" ?(?P<scale>{_SCALE})?(?P<q>余|多)? ?(?P<unit>%|‰|{_UNIT})?(?P<q2>余|多)?(?P<post>{_POST})?"
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
 _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
 
-_GE_PRE = ("不低于", "不少于", "超过", "突破", "大于", "高于", "多于", "≥", ">=", ">", "超")
-_LE_PRE = ("不超过", "不高于", "控制在", "小于", "低于", "少于", "≤", "<=", "<")
-_APPROX_PRE = ("大约", "约", "近")
+# One backwards look decides the comparator words written before a number.
+_PRE_WORDS = re.compile(
+    r"(?:(?P<le>不超过|不高于|控制在|小于|低于|少于|≤|<=|<)|(?P<ge>不低于|不少于|超过|突破|大于|高于|多于|≥|>=|>|(?<!不)超)"
+    r"|(?P<ap>大约|(?<![接最将])近|约)) ?$"
+)
+# Bare numbers (no unit) are kept only after a verb that makes them a value (达到120).
+_BARE_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在|调整为) ?$")
 # Units a bare Chinese numeral may carry; 部 (六部委), 大 (四大战略) and others are names, not counts.
 _CN_UNITS = frozenset("个 家 项 所 名 人 次 区 县 座 条 处 位 件 万人 亿元 万元 元 %".split())
 _SCALES = {"万": 10_000, "亿": 100_000_000, "千": 1000, "百万": 1_000_000, "千万": 10_000_000, "万亿": 10**12}
@@ -121,10 +129,12 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
     end = len(f) if end is None else end
     out: list[Quantity] = []
     for m in _QTY.finditer(f, start, end):
+        if m.end() - m.start() == 4 and f[m.end(): m.end() + 1] == "年":
+            continue  # a year
         q = _from_match(f, m)
         if q is not None:
             out.append(q)
-    for m in _PERCENT_CN.finditer(f, start, end):
+    for m in _PERCENT_CN.finditer(f, start, end) if "百分之" in f[start:end] else ():
         v, _ = _num(m.group("n1").replace("点", "."))
         if v is None:
             v = cn_value(m.group("n1"))
@@ -132,7 +142,7 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
             out.append(
                 _finish(f, m.start(), m.end(), _to_float(v), None, "%", None, False, None, m.group("post"))
             )
-    for m in _DOUBLE.finditer(f, start, end):
+    for m in _DOUBLE.finditer(f, start, end) if "番" in f[start:end] else ():
         times = {"一": 1, None: 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
         out.append(
             Quantity(
@@ -182,7 +192,11 @@ def _from_match(f: str, m: re.Match[str]) -> Quantity | None:
     qualifier = m.group("q") or m.group("q2")
     end = m.end()
     if unit is None and scale is None and m.group("post") is None:
-        # A bare number: trim whatever optional groups matched so the span is just the number(s).
+        # A bare number: only after a verb that makes it a value, never a year; span is just the number.
+        if cn1 or not _BARE_PRE.search(f, max(0, m.start() - 5), m.start()):
+            return None
+        if v1 == v1.to_integral_value() and 1900 <= v1 <= 2100:
+            return None
         end = m.end("n2") if n2 else m.end("n1")
     if unit is None and scale and f[m.end("scale") : m.end("scale") + 1] == "人":
         pass
@@ -215,7 +229,7 @@ def _finish(
     qualifier: str | None,
     post: str | None,
 ) -> Quantity:
-    pre = f[max(0, start - 4) : start]
+    pm = _PRE_WORDS.search(f, max(0, start - 4), start) if start else None
     comparator = "="
     approx = False
     qstart = start
@@ -225,17 +239,11 @@ def _finish(
         comparator = ">="
     elif post in ("以内", "以下", "之内"):
         comparator = "<="
-    else:
-        ge = next((w for w in _GE_PRE if pre.endswith(w)), None)
-        le = next((w for w in _LE_PRE if pre.endswith(w)), None)
-        if ge and not pre.endswith("不超"):
-            comparator = ">="
-        elif le:
-            comparator = "<="
-    if post in ("左右", "上下"):
-        approx = True
-    ap = next((w for w in _APPROX_PRE if pre.endswith(w)), None)
-    if ap and not pre.endswith("接近") and not pre.endswith("最近"):
+    elif pm is not None and pm.group("le"):
+        comparator = "<="
+    elif pm is not None and pm.group("ge"):
+        comparator = ">="
+    if post in ("左右", "上下") or (pm is not None and pm.group("ap")):
         approx = True
     return Quantity(
         start=qstart,

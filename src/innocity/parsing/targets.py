@@ -28,15 +28,18 @@ _LINE = re.compile(r"[^\n]+")
 _BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])")
 _QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
+# Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
 _RATIO = re.compile(
-    r"(?P<subj>[^,;。:]{0,20}?)(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
+    r"(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
+_SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
     r"(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
-_BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在)$")
+_BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
 _TARGET_TENSES = ("future", "point", "relative")
+_HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
 _COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 个 类 款 位 强 %".split())
 
@@ -93,7 +96,7 @@ class _Run:
         table = targets_tables.TableState()
         for m in _LINE.finditer(f):
             ps, pe = m.start(), m.end()
-            if not f[ps:pe].strip():
+            if pe - ps < 8 and not f[ps:pe].strip():
                 continue
             phrases = self.phrases[bisect_left(self.p_starts, ps): bisect_left(self.p_starts, pe)]
             if first:
@@ -102,29 +105,34 @@ class _Run:
                 if title_ref is not None and not _BOUND.search(f, ps, pe):
                     self.ctx.root_clause = title_ref
                     continue
-            self.ctx.enter(f, ps, pe)
-            rows = targets_tables.read_row(f, ps, pe, table)
-            if rows is not None:
-                for row in rows:
-                    self._emit_table_cell(row, phrases)
-                continue
-            self._paragraph(ps, pe, phrases)
-            gov = [p for p in phrases if p.tense in _TARGET_TENSES]
-            if gov:
-                self.ctx.set_clause(gov[-1])
+            if f[ps] in _HEAD_FIRST:
+                self.ctx.enter(f, ps, pe)
+            line = f[ps:pe]
+            if "\t" in line or "  " in line or "|" in line:
+                rows = targets_tables.read_row(f, ps, pe, table)
+                if rows is not None:
+                    for row in rows:
+                        self._emit_table_cell(row, phrases)
+                    continue
+            self._paragraph(ps, pe, phrases, line)
+            if phrases:
+                gov = [p for p in phrases if p.tense in _TARGET_TENSES]
+                if gov:
+                    self.ctx.set_clause(gov[-1])
 
-    def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef]) -> None:
+    def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef], par: str) -> None:
         f = self.f
         qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
-        if not qs and "比" not in f[ps:pe] and " " not in f[ps:pe]:
+        if not qs and ":" not in par and " " not in par:
             return
-        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)]
+        has_quotes = "“" in par or "《" in par or '"' in par or "[" in par or "〔" in par
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)] if has_quotes else []
         bounds = [m.start() for m in _BOUND.finditer(f, ps, pe)]
         used: list[tuple[int, int]] = []
-        for m in _RATIO.finditer(f, ps, pe):
+        for m in _RATIO.finditer(f, ps, pe) if ":" in par else ():
             used.append((m.start("r"), m.end("r")))
             self._ratio(m, ps, pe, bounds, phrases)
-        for m in _BLANK.finditer(f, ps, pe):
+        for m in _BLANK.finditer(f, ps, pe) if " " in par else ():
             self._blank(m, ps, pe, bounds, phrases)
         prev_end = ps
         for q in qs:
@@ -154,13 +162,15 @@ class _Run:
     def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],
                   prev_end: int) -> None:
         f = self.f
+        if q.unit is None and q.special is None:
+            # Most bare numbers are dates or codes: reject them before any other work.
+            if q.chinese or _year_like(q) or not _BARE_OK_PRE.search(f, max(ps, q.start - 5), q.start):
+                return
+            nxt = f[q.end: q.end + 1]
+            if nxt and nxt not in ",;。)\n":
+                return
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
         pre, post = f[seg_start: q.start], f[q.end: seg_end]
-        if q.unit is None and q.special is None:
-            if q.chinese or not _BARE_OK_PRE.search(pre.rstrip()) or _year_like(q):
-                return
-            if post.strip() and post.strip()[0] not in ",;。)":
-                return
         gov = self._governing(q.start, phrases)
         fact = self._is_fact(gov, pre)
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
@@ -205,9 +215,7 @@ class _Run:
         comparator = q.comparator
         baseline = None
         if kind == "change":
-            from innocity.parsing.years import find_time_phrases as _ftp
-
-            refs = _ftp(base_text) if base_text else []
+            refs = find_time_phrases(base_text) if base_text else []
             baseline = Baseline(year=refs[0].year if refs else None, text=base_text)
         for name in split_subjects(indicator, q, kind, pre):
             self._add_target(Target(
@@ -246,7 +254,8 @@ class _Run:
     # -- special shapes ----------------------------------------------------------------------------
     def _ratio(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
         parts = [float(x) for x in re.split(r" ?: ?", m.group("r"))]
-        subj = m.group("subj").strip()
+        sm = _SUBJ_BACK.search(self.f, max(ps, m.start() - 20), m.start())
+        subj = sm.group().strip() if sm else ""
         seg_start, _ = self._segment(m.start("r"), m.end("r"), ps, pe, bounds, ps)
         unit = "%" if abs(sum(parts) - 100) < 0.51 else None
         if "三次产业" in subj or "三产" in subj or (len(parts) == 3 and "产业" in subj):

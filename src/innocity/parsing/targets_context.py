@@ -49,7 +49,7 @@ class Context:
         m = _HEAD.match(f, start, end)
         if m is None:
             return None
-        level = next(i for i, g in enumerate(("l0", "l1", "l2", "l3", "l4", "l5")) if m.group(g))
+        level = int((m.lastgroup or "l1")[1])
         t = _TITLE_END.search(f, m.end(), end)
         tend = t.start() if t else end
         title = f[m.end(): tend].strip()

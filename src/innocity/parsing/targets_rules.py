@@ -64,7 +64,7 @@ def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
         return "growth", None, False
     if unit not in ("%", "百分点", "‰"):
         return "level", None, False
-    m = _GROWTH_TAIL.search(pre)
+    m = _GROWTH_TAIL.search(pre, max(0, len(pre) - 20))
     if m is None:
         return "level", None, False
     down = m.group("verb") in _DOWN
@@ -100,7 +100,11 @@ _HEAD_NOUN = re.compile(r"(?:率|量|额|数|值|比重|比例|收入|产值|总
 def indicator_of(pre: str, post: str, q: Quantity) -> str:
     """The indicator as the plan names it: the subject before the verb, or the noun after a counted value."""
     subj = _LEAD.sub("", pre.strip())
-    subj = _VERB_TAIL.sub("", subj).strip(" ,、的")
+    # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
+    tm = _VERB_TAIL.search(subj, max(0, len(subj) - 12))
+    if tm is not None:
+        subj = subj[: tm.start()]
+    subj = subj.strip(" ,、的")
     if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(pre.strip())):
         noun = re.split(r"[,;。:\s]", post, maxsplit=1)[0]
         noun = re.sub(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?", "", noun)

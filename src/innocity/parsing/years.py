@@ -19,17 +19,17 @@ FIVE_YEAR_PLANS = {
 }
 
 _Y = r"(?:19|20)[0-9Xx*]{2}"
-_FUTURE_PRE = r"力争到|力争在|争取到|争取在|预计到|计划到|确保到|到|至|力争|争取|截至|截止到|截止"
-_YEAR = re.compile(
-    rf"(?P<pre>(?:{_FUTURE_PRE}) ?)?(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
+# One pass for all three shapes; each starts with a digit or a numeral so the engine can skip other text.
+# Prefixes (到, 力争到 …) are read backwards from the match in Python rather than by the regex.
+_TIME = re.compile(
+    rf"(?=[0-9一二两三四五六七八九十])(?:"
+    rf"(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
     r" ?年(?P<du>度)?(?:\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
+    r"|(?P<p>十[一二三四五]五|十五|九五)[”\"]? ?(?P<psuf>期末|末|期间|时期|以来|初期|初|中期)?"
+    r"|(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间))"
 )
-_PLAN = re.compile(
-    r"(?P<pre>(?:到|至|力争到|力争|争取到|争取|截至|截止) ?)?[“\"]?(?P<p>十[一二三四五]五|十五|九五)[”\"]?"
-    r" ?(?P<suf>期末|末|期间|时期|以来|初期|初|中期)?"
-)
-_RELATIVE = re.compile(r"(?:未来|今后|再用|用)?(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间)")
-_NOW = re.compile(r"目前|当前|现阶段|近年来|近几年|近年|现有|截至目前|迄今")
+_PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“\"]?$")
+_NOW = re.compile(r"目前|当前|近年来|近几年|近年")
 _NOT_CLAUSE_BEFORE = ("比", "较", "纳入", "结合", "市", "的", "省", "国家", "全国", "与", "同")
 
 
@@ -53,54 +53,68 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
     """Every time phrase in ``f[start:end]`` (folded text), in order of position."""
     end = len(f) if end is None else end
     out: list[YearRef] = []
-    for m in _YEAR.finditer(f, start, end):
-        pre, suf = (m.group("pre") or "").strip(), m.group("suf")
-        y, y2 = m.group("y"), m.group("y2")
-        period = False
-        if y2:
-            if len(y2) == 2:
-                y2 = y[:2] + y2
-            token, period = y2, True
+    for m in _TIME.finditer(f, start, end):
+        pm = _PRE.search(f, max(start, m.start() - 6), m.start())
+        pre = pm.group().strip(" “\"") if pm else ""
+        a = pm.start() if pm else m.start()
+        if m.group("y"):
+            ref = _year_ref(f, m, pre, a)
+        elif m.group("p"):
+            ref = _plan_ref(f, m, pre, a)
         else:
-            token = y
-        if m.group("du") and not pre:
-            continue  # 20XX年度 inside a sentence names an award year, not a deadline
-        if suf == "以来" or pre.startswith("截"):
-            tense: Tense = "past"
-            text = f[m.start("y"): m.end()] if suf == "以来" else token
-        elif pre:
-            tense, text = "future", token
-        else:
-            tense, text = "point", token
-        if suf in ("年底", "底", "年末", "末") and tense == "past":
-            text = f[m.start("y"): m.end()]
-        out.append(YearRef(m.start(), m.end(), _year_value(token), text, tense, heading_period=period))
-    for m in _PLAN.finditer(f, start, end):
-        pre, suf = (m.group("pre") or "").strip(), m.group("suf")
-        if not pre and not suf:
-            continue
-        before = f[max(0, m.start() - 2): m.start()]
-        if not pre and any(before.endswith(w) for w in _NOT_CLAUSE_BEFORE):
-            continue
-        after = f[m.end(): m.end() + 2]
-        if suf in (None, "时期") and after.startswith(("规划", "计划")):
-            continue
-        year = FIVE_YEAR_PLANS[m.group("p")]
-        text = f[m.start("p") - (1 if f[m.start("p") - 1: m.start("p")] in "“\"" else 0): m.end()]
-        text = text.strip()
-        if suf in ("期间", "时期", "以来"):
-            tense = "past" if suf == "以来" else "point"
-        elif pre:
-            tense = "future" if not pre.startswith("截") else "past"
-        else:
-            tense = "point"
-        out.append(YearRef(m.start(), m.end(), year, text, tense))
-    for m in _RELATIVE.finditer(f, start, end):
-        out.append(YearRef(m.start(), m.end(), None, None, "relative"))
-    for m in _NOW.finditer(f, start, end):
-        out.append(YearRef(m.start(), m.end(), None, None, "now"))
-    out.sort(key=lambda r: r.start)
+            ref = YearRef(m.start(), m.end(), None, None, "relative")
+        if ref is not None:
+            out.append(ref)
+    if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
+        for m in _NOW.finditer(f, start, end):
+            out.append(YearRef(m.start(), m.end(), None, None, "now"))
+        out.sort(key=lambda r: r.start)
     return out
+
+
+def _year_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
+    suf, y, y2 = m.group("suf"), m.group("y"), m.group("y2")
+    period = False
+    if y2:
+        if len(y2) == 2:
+            y2 = y[:2] + y2
+        token, period = y2, True
+    else:
+        token = y
+    if m.group("du") and not pre:
+        return None  # 20XX年度 inside a sentence names an award year, not a deadline
+    tense: Tense
+    if suf == "以来" or pre.startswith("截"):
+        tense = "past"
+        text = f[m.start("y"): m.end()] if suf == "以来" else token
+    elif pre:
+        tense, text = "future", token
+    else:
+        tense, text = "point", token
+    if suf in ("年底", "底", "年末", "末") and tense == "past":
+        text = f[m.start("y"): m.end()]
+    return YearRef(a, m.end(), _year_value(token), text, tense, heading_period=period)
+
+
+def _plan_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
+    suf = m.group("psuf")
+    if not pre and not suf:
+        return None
+    qs = m.start() - 1 if f[m.start() - 1: m.start()] in ("“", '"') and m.start() > 0 else m.start()
+    if not pre and any(f[max(0, qs - 2): qs].endswith(w) for w in _NOT_CLAUSE_BEFORE):
+        return None
+    if suf in (None, "时期") and f[m.end(): m.end() + 2] in ("规划", "计划"):
+        return None
+    if f[m.start() - 1: m.start()] in "一二三四五六七八九十" and m.start() > 0:
+        return None
+    tense: Tense
+    if suf in ("期间", "时期", "以来"):
+        tense = "past" if suf == "以来" else "point"
+    elif pre:
+        tense = "future" if not pre.startswith("截") else "past"
+    else:
+        tense = "point"
+    return YearRef(a, m.end(), FIVE_YEAR_PLANS[m.group("p")], f[qs: m.end()].strip(), tense)
 
 
 def plan_year(name: str) -> int | None:
