@@ -48,8 +48,8 @@ def test_every_fixture_document_parses_and_quotes(doc: Callable[[str], str]) -> 
 
 
 def test_empty_text_has_no_plans() -> None:
-    assert parse_text("") == ([], [])
-    assert parse_text(" \n\t\n") == ([], [])
+    assert parse_text("")[0] == []
+    assert parse_text(" \n\t\n")[0] == []
 
 
 _CHARS = st.sampled_from(

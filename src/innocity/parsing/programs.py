@@ -18,7 +18,6 @@ agreement was not shown (readers should look at ``checkable`` first).
 from __future__ import annotations
 
 import re
-from statistics import mean
 
 from innocity.domain.plan import Program, ProgramPart, Section, Span
 from innocity.parsing.textfold import fold
@@ -41,7 +40,7 @@ _CODE_PAIR = re.compile(rf"(?P<n>[{_CN}]{{1,3}}|\d{{1,3}})(?P<m>个|大)?(?P<lab
 _STRONG_TAIL = re.compile(r"工程|计划|行动|战略")
 # A count that labels a list before it: "…和H等八大工程", "…四个科技创新服务平台"
 _COUNT = re.compile(
-    rf"(?P<n>(?:[{_CN}]{{1,3}}|\d{{1,2}}))\s*(?P<unit>大|个|项|类)(?P<label>[{_CJK}]{{1,10}}?)"
+    rf"(?P<n>[{_CN}\d]{{1,3}})\s*(?P<unit>[大个项类])(?P<label>[{_CJK}]{{1,10}}?)"
     rf"(?=[,。;:、)”\"]|建设|$|的|为|和)"
 )
 _VERB = re.compile(
@@ -51,7 +50,6 @@ _VERB = re.compile(
 _LEAD_VERB = re.compile(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
 _CONJ = re.compile(r"\s*(?:以及|及|和|并|还有)")
 _SPLIT = re.compile(r"、|以及|和|及")
-_CLAUSE_START = re.compile(r"[,。;:!?\n(]")
 _CN_DIGIT = {
     "零": 0,
     "〇": 0,
@@ -136,7 +134,7 @@ def _split_list(clause: str) -> list[str]:
         if len(items) < 2 or not items[0]:
             return []
     rest = items[1:]
-    avg = mean(len(x) for x in rest)
+    avg = sum(len(x) for x in rest) / len(rest)
     first = items[0]
     while (lead := _VERB.match(first)) and len(first) - lead.end() >= 2:
         first = first[lead.end() :]  # 打造软件、… / 组织实施新能源、…
@@ -261,6 +259,11 @@ def _program(text: str, span: Span, name: str, parts: list[ProgramPart]) -> Prog
     )
 
 
+def _clause_start(before: str) -> int:
+    """Where the clause that ends ``before`` begins (after the last , 。 ; : ! ? newline or bracket)."""
+    return max(before.rfind(c) for c in ",。;:!?\n(") + 1
+
+
 def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Program | None:
     n = _cn_int(m.group("n"))
     label = m.group("label")
@@ -270,28 +273,35 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
     before = folded[lo : m.start()]
     items: list[str] = []
     start = m.start()
-    quoted = re.search(rf"[{_Q_OPEN}]([^{_Q_CLOSE}]{{2,80}})[{_Q_CLOSE}]$", before)
-    if quoted:
-        items = _split_list(_orig(text, base, lo + quoted.start(1), lo + quoted.end(1)))
-        start = lo + quoted.start()
+    quoted = before[-1:] in _Q_CLOSE and before[-1:] != ""
+    if quoted:  # “专利、品牌、商标、标准”四大战略
+        q = max(before.rfind(c, 0, len(before) - 1) for c in _Q_OPEN)
+        if q < 0 or len(before) - q > 82:
+            return None
+        items = _split_list(_orig(text, base, lo + q + 1, lo + len(before) - 1))
+        start = lo + q
     else:
-        cut = max((x.end() for x in _CLAUSE_START.finditer(before)), default=0)
+        cut = _clause_start(before)
         conj = _CONJ.match(before, cut)
         if conj:
             cut = conj.end()
-        clause = _orig(text, base, lo + cut, m.start())
+        clause = before[cut:]
         etc = clause.endswith("等")
-        clause = clause[:-1] if etc else clause
-        if "、" in clause or "和" in clause:
-            items = _split_list(clause)
-        elif etc:  # "包括A等12个子平台": one item named, the rest left out
-            items = _split_list(clause + "、XX")[:1]
-        if items:
-            start = lo + cut + clause.find(items[0])
+        if not (etc or "、" in clause or "和" in clause):
+            if m.group("unit") != "大":
+                return None  # "五个县市区" with nothing listed is just a count
+        else:
+            clause = _orig(text, base, lo + cut, m.start() - (1 if etc else 0))
+            if "、" in clause or "和" in clause:
+                items = _split_list(clause)
+            elif etc:  # "包括A等12个子平台": one item named, the rest left out
+                items = _split_list(clause + "、XX")[:1]
+            if items:
+                start = lo + cut + clause.find(items[0])
     if not items and m.group("unit") != "大":
-        return None  # "五个县市区" with nothing listed is just a count
+        return None
     s, e = base + start, base + m.end()
-    name = text[base + m.start() : e] if not quoted else text[s:e]
+    name = text[s:e] if quoted else text[base + m.start() : e]
     return _program(text, (s, e), name, [ProgramPart(label=label, declared=n, found=items)])
 
 
