@@ -20,7 +20,8 @@ unmatched: the matcher never falls back to the nearest indicator. Results are ca
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 from innocity.errors import UnitError
@@ -67,6 +68,7 @@ class _Entry:
     norm: str
     grams: frozenset[str]
     markers: frozenset[str]
+    size: int
 
 
 def _markers(text: str) -> frozenset[str]:
@@ -100,7 +102,8 @@ class Matcher:
                 norm = normalize(alias).text
                 if not norm:
                     continue
-                entry = _Entry(ind, alias, norm, bigrams(norm), _markers(norm))
+                grams = bigrams(norm)
+                entry = _Entry(ind, alias, norm, grams, _markers(norm), len(grams))
                 for g in entry.grams:
                     self._index[g].append(len(self._entries))
                 self._entries.append(entry)
@@ -123,14 +126,15 @@ class Matcher:
     def _match(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:
         n = normalize(phrase)
         read_kind = _read_kind(n, kind)
-        for cand in self._scored(n, unit, read_kind):
-            if cand.score < self.threshold:
+        # Gates are checked lazily, best score first: most phrases are decided by their first candidate.
+        for score, e in self._ranked(n):
+            if score < self.threshold:
                 return None
-            if cand.rejected is None:
-                reason = f"'{n.text}' ~ alias '{cand.alias}' (dice {cand.score:.2f})"
+            if self._gate(n, unit, read_kind, e) is None:
+                reason = f"'{n.text}' ~ alias '{e.alias}' (dice {score:.2f})"
                 if unit:
-                    reason += f"; unit {unit} fits {cand.indicator.unit}"
-                return Match(cand.indicator.code, cand.score, reason, read_kind, cand.alias)
+                    reason += f"; unit {unit} fits {e.indicator.unit}"
+                return Match(e.indicator.code, score, reason, read_kind, e.alias)
         return None
 
     def candidates(
@@ -139,27 +143,30 @@ class Matcher:
         """The best-scoring indicators for ``phrase`` (one per indicator), each with the gate that rejected
         it if any: the explanation behind ``match``."""
         n = normalize(phrase)
-        return self._scored(n, unit, _read_kind(n, kind))[:limit]
+        read_kind = _read_kind(n, kind)
+        out: list[Candidate] = []
+        seen: set[str] = set()
+        for score, e in self._ranked(n):
+            if e.indicator.code in seen:
+                continue
+            seen.add(e.indicator.code)
+            out.append(Candidate(e.indicator, score, e.alias, self._gate(n, unit, read_kind, e)))
+            if len(out) == limit:
+                break
+        return out
 
-    def _scored(self, n: Normalized, unit: str | None, kind: str) -> list[Candidate]:
+    def _ranked(self, n: Normalized) -> list[tuple[float, _Entry]]:
+        """Every alias sharing a bigram with the phrase, best Dice score first."""
         grams = bigrams(n.text)
         if not grams:
             return []
-        overlap: dict[int, int] = defaultdict(int)
-        for g in grams:
-            for i in self._index.get(g, ()):
-                overlap[i] += 1
-        best: dict[str, tuple[float, _Entry]] = {}
-        for i, common in overlap.items():
-            e = self._entries[i]
-            score = 2.0 * common / (len(grams) + len(e.grams))
-            if e.norm == n.text:
-                score = 1.0
-            prev = best.get(e.indicator.code)
-            if prev is None or score > prev[0] or (score == prev[0] and self._gate(n, unit, kind, e) is None):
-                best[e.indicator.code] = (score, e)
-        ranked = sorted(best.values(), key=lambda se: (-se[0], se[1].indicator.code))
-        return [Candidate(e.indicator, s, e.alias, self._gate(n, unit, kind, e)) for s, e in ranked]
+        index, entries, size = self._index, self._entries, len(grams)
+        overlap = Counter(chain.from_iterable(index[g] for g in grams if g in index))
+        scored = sorted(
+            (-1.0 if entries[i].norm == n.text else -2.0 * common / (size + entries[i].size), i)
+            for i, common in overlap.items()
+        )
+        return [(-neg, entries[i]) for neg, i in scored]
 
     def _gate(self, n: Normalized, unit: str | None, kind: str, e: _Entry) -> str | None:
         """Why ``e`` cannot be what the phrase names, or None when it can."""

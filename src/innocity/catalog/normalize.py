@@ -6,8 +6,7 @@ to be folded consistently, not perfectly: 研究与开发经费(R&D) → 研发�
 提高 … 个百分点) is taken out first and returned separately, because it decides the kind (growth/change)
 rather than the indicator.
 
-Plain ``str.replace`` and a handful of compiled regular expressions: a phrase is normalised once per
-distinct (phrase, unit, kind) thanks to the matcher's cache, so this never dominates parse time.
+A handful of compiled regular expressions, cached per distinct phrase, so this never dominates parse time.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Brackets and their content: "(R&D)", "(光伏、风能、锂电产业基地)", "(相对“十一五”末)".
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕")
@@ -40,29 +40,44 @@ _GROWTH = re.compile(
 _DECLINE = re.compile(r"(年均|每年|累计)?(下降|降低|减少)(率|幅度)?")
 _CHANGE_HINT = re.compile(r"个?百分点")
 
-# Ordered: longer spellings before the shorter ones they contain.
-_SYNONYMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), r)
-    for p, r in [
-        (r"r\s*&\s*d|r&d|研究与试验发展|研究和试验发展|研究与开发|研究和开发|研究与发展|研究开发", "研发"),
-        (r"研发经费内部支出|研发经费支出|研发经费投入|研发费用支出|研发费用|研发支出|研发资金|研发投入|技术开发费用?|研发经费",
-         "研发经费"),
-        (r"国内生产总值|地区生产总值|地方生产总值|生产总值|gdp", "gdp"),
-        (r"规模以上", "规上"),
-        (r"主营业务收入|营业总收入|营业收入|销售总收入|销售收入", "营收"),
-        (r"每万人口|每万人|万人口|万人拥有|(?<!每)万人(?!次|年)", "每万人"),
-        (r"(?<!每)万名", "每万名"),
-        (r"(?<!每)万家", "每万家"),
-        (r"与(.{1,16}?)之比", r"占\1比重"),
-        (r"所占比重|所占比例|所占份额|比例|比率|份额", "比重"),
-        (r"占比(?!重)", "占比重"),
-        (r"高技术企业|高企", "高新技术企业"),
-        (r"一般公共预算", "一般预算"),
-        (r"固体废弃物|固体废物", "固体废物"),
-        (r"专业技术人才", "专业技术人员"),
-        (r"达标率", "达标比重"),
-    ]
-]
+# Synonyms, in passes whose order matters: R&D first (研究与开发经费 → 研发经费), then the spending words built on
+# it, then 与…之比 before 比例 → 比重, then the plain spellings in one alternation, then the 万人 family.
+_RD = re.compile(r"r\s*&\s*d|研究与试验发展|研究和试验发展|研究与开发|研究和开发|研究与发展|研究开发")
+_RD_SPEND = re.compile(
+    r"研发经费内部支出|研发经费支出|研发经费投入|研发费用支出|研发费用|研发支出|研发资金|研发投入|技术开发费用?|研发经费"
+)
+_RATIO_OF = re.compile(r"与(.{1,16}?)之比")
+_PLAIN: dict[str, str] = {
+    **dict.fromkeys(["国内生产总值", "地区生产总值", "地方生产总值", "生产总值"], "gdp"),
+    "规模以上": "规上",
+    **dict.fromkeys(["主营业务收入", "营业总收入", "营业收入", "销售总收入", "销售收入"], "营收"),
+    **dict.fromkeys(["每万人口", "每万人", "万人口", "万人拥有"], "每万人"),
+    **dict.fromkeys(["所占比重", "所占比例", "所占份额", "比例", "比率", "份额"], "比重"),
+    **dict.fromkeys(["高技术企业", "高企"], "高新技术企业"),
+    "一般公共预算": "一般预算",
+    "固体废弃物": "固体废物",
+    "专业技术人才": "专业技术人员",
+    "达标率": "达标比重",
+}
+_PLAIN_RE = re.compile("|".join(sorted(map(re.escape, _PLAIN), key=len, reverse=True)))
+_PER_10K = re.compile(r"(?<!每)万(人(?!次|年)|名|家)")
+_SHARE_OF = re.compile(r"占比(?!重)")
+
+
+def _synonyms(s: str) -> str:
+    if "研" in s or "&" in s:
+        s = _RD_SPEND.sub("研发经费", _RD.sub("研发", s))
+    elif "技术开发费" in s:
+        s = _RD_SPEND.sub("研发经费", s)
+    if "之比" in s:
+        s = _RATIO_OF.sub(r"占\1比重", s)
+    s = _PLAIN_RE.sub(lambda m: _PLAIN[m.group(0)], s)
+    if "万" in s:
+        s = _PER_10K.sub(r"每万\1", s)
+    if "占比" in s:
+        s = _SHARE_OF.sub("占比重", s)
+    return s
+
 
 # Words that never tell indicators apart (scope, hedging, filler).
 _NOISE = re.compile(
@@ -93,6 +108,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+@lru_cache(maxsize=65536)
 def normalize(phrase: str) -> Normalized:
     """Normalise an indicator phrase or a whole quoted target sentence (see the module docstring)."""
     s = fold(phrase)
@@ -110,8 +126,7 @@ def normalize(phrase: str) -> Normalized:
     growth = bool(_GROWTH.search(s))
     decline = bool(_DECLINE.search(s))
     s = _DECLINE.sub("", _GROWTH.sub("", s))
-    for pattern, repl in _SYNONYMS:
-        s = pattern.sub(repl, s)
+    s = _synonyms(s)
     s = _NOISE.sub("", s)
     s = _PUNCT.sub("", s)
     s = s.lstrip("年每") if not s.startswith("每万") else s
