@@ -121,6 +121,58 @@ def ingest_cmd(files: list[Path] = typer.Argument(..., help="plan documents (txt
         typer.echo(f"{r.path}: {what} (plans {ids}; sha256 {r.sha256[:12]})")
 
 
+@data_app.command("import")
+def data_import(
+    file: Path = typer.Argument(
+        ..., help="a .csv or .xlsx file: region, indicator, period, value, unit[, vintage, note]"
+    ),
+    valid_only: bool = typer.Option(
+        False, "--valid-only", help="store the good rows, write the bad ones to --rejects"
+    ),
+    rejects: Path = typer.Option(
+        None, "--rejects", help="where --valid-only writes rejected rows (default FILE.rejects.csv)"
+    ),
+    status: str = typer.Option(
+        "draft", "--status", help="status of the stored values: draft, submitted or approved"
+    ),
+) -> None:
+    """Import observations; any bad row → nothing stored, exit 2, every bad row listed.
+
+    Example: innocity data import 2016年科技统计.xlsx --valid-only --rejects rejects.csv
+    """
+    import sys
+
+    from innocity.errors import DataValidationError
+    from innocity.services import observations
+
+    try:
+        r = observations.import_file(_settings(), file, valid_only=valid_only, rejects=rejects, status=status)
+    except DataValidationError as exc:
+        for p in exc.problems:
+            print(f"innocity: {file}: {p}", file=sys.stderr)
+        raise
+    typer.echo(
+        f"{file}: {r.stored} stored, {r.unchanged} already stored, {r.rejected} rejected of {r.rows} rows"
+    )
+    if r.rejects_path:
+        typer.echo(f"rejected rows written to {r.rejects_path}")
+
+
+@data_app.command("export")
+def data_export(
+    fmt: str = typer.Option("csv", "--format", help="csv, xlsx or json"),
+    out: Path = typer.Option(
+        None, "-o", "--output", help="file to write (default: stdout; xlsx needs a file)"
+    ),
+) -> None:
+    """Export every observation in the layout data import reads. Example: innocity data export -o all.csv"""
+    from innocity.services import observations
+
+    text = observations.export(_settings(), out, fmt=fmt)
+    if text is not None:
+        typer.echo(text, nl=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.command("ingest")(ingest_cmd)

@@ -90,7 +90,7 @@ def ingest_document(store: Store, *, data: bytes, name: str, doc: ParsedDocument
             parsed=doc.to_dict(),
             by=store.user,
         )
-        ids: list[int] = []
+        stored_ids: list[int] = []
         status = "stored"
         for i, plan in enumerate(doc.plans):
             region_id = resolve_region(s, plan)
@@ -104,8 +104,8 @@ def ingest_document(store: Store, *, data: bytes, name: str, doc: ParsedDocument
                     s, row, document=document, plan=plan, reason="re-ingested", by=store.user
                 )
                 status = "new-version"
-            ids.append(row.id)
-    return IngestResult(name, sha, status, ids, list(doc.warnings))
+            stored_ids.append(row.id)
+    return IngestResult(name, sha, status, stored_ids, list(doc.warnings))
 
 
 def ingest_paths(settings: Settings, paths: list[Path]) -> list[IngestResult]:

@@ -1,0 +1,223 @@
+"""Repository of observations: bulk insert in one transaction, reads returning domain ``Observation``s,
+and single-value changes guarded by optimistic locking (``version``) and written to the audit log.
+
+Bulk loading goes through the raw DBAPI cursor's ``executemany`` (SQLite) or SQLAlchemy Core with a
+list of parameter sets (others): per-row ORM objects would cost ten times the time for a million rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from innocity.domain.observation import Observation, Period, Status, Vintage, can_transition
+
+from . import audit
+from .tables import ImportRow, ObservationRow, Region, utcnow
+
+# Column order of ``bulk_insert`` rows.
+BULK_COLUMNS = (
+    "region_id",
+    "indicator_code",
+    "period",
+    "period_kind",
+    "period_year",
+    "period_index",
+    "value",
+    "unit",
+    "original_value",
+    "original_unit",
+    "vintage",
+    "known_on",
+    "note",
+    "status",
+    "entered_by",
+    "entered_at",
+    "import_id",
+    "version",
+)
+
+
+def add_import(
+    s: Session, *, name: str, sha256: str, total: int, stored: int, rejected: int, by: str
+) -> ImportRow:
+    row = ImportRow(
+        name=name, sha256=sha256, rows_total=total, rows_stored=stored, rows_rejected=rejected, imported_by=by
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
+def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert rows (tuples in ``BULK_COLUMNS`` order; dates as ISO strings) in the session's transaction.
+
+    SQLite: one ``executemany`` on the raw connection (the physical floor). Dates must then be in
+    SQLAlchemy's SQLite storage format: ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SS.ffffff``.
+    """
+    if not rows:
+        return 0
+    conn = s.connection()
+    if conn.dialect.name == "sqlite":
+        cols = ", ".join(BULK_COLUMNS)
+        marks = ", ".join("?" * len(BULK_COLUMNS))
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cur = dbapi.cursor()
+        try:
+            cur.executemany(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+        finally:
+            cur.close()
+        return len(rows)
+    table = ObservationRow
+    chunk = 20_000
+    for i in range(0, len(rows), chunk):
+        params = [dict(zip(BULK_COLUMNS, r, strict=True)) for r in rows[i : i + chunk]]
+        for p in params:
+            p["known_on"] = date.fromisoformat(p["known_on"])
+            p["entered_at"] = datetime.fromisoformat(p["entered_at"])
+        conn.execute(insert(table), params)
+    return len(rows)
+
+
+def existing_for(
+    s: Session, region_ids: Iterable[int], indicator_codes: Iterable[str]
+) -> list[tuple[int, str, str, str, str, float, str]]:
+    """Stored (region_id, indicator_code, period, period_kind, vintage, value, known_on) of the given
+    regions × indicators: what an import is checked against (duplicates, year-on-year history)."""
+    rids, codes = sorted(set(region_ids)), sorted(set(indicator_codes))
+    if not rids or not codes:
+        return []
+    o = ObservationRow
+    out: list[tuple[int, str, str, str, str, float, str]] = []
+    step = 500
+    for i in range(0, len(rids), step):
+        q = select(
+            o.region_id, o.indicator_code, o.period, o.period_kind, o.vintage, o.value, o.known_on
+        ).where(o.region_id.in_(rids[i : i + step]), o.indicator_code.in_(codes))
+        for r in s.execute(q):
+            out.append((r[0], r[1], r[2], r[3], r[4], r[5], str(r[6])))
+    return out
+
+
+def _to_domain(row: ObservationRow, adcode: str | None, name: str) -> Observation:
+    return Observation(
+        id=row.id,
+        region_adcode=adcode,
+        region_name=name,
+        indicator_code=row.indicator_code,
+        period=Period(row.period_year, row.period_kind, row.period_index),  # type: ignore[arg-type]
+        value=row.value,
+        unit=row.unit,
+        vintage=Vintage(row.vintage),
+        known_on=row.known_on,
+        original_value=row.original_value,
+        original_unit=row.original_unit,
+        note=row.note,
+        status=Status(row.status),
+        status_comment=row.status_comment,
+        entered_by=row.entered_by,
+        entered_at=row.entered_at,
+        version=row.version,
+    )
+
+
+def as_domain(row: ObservationRow) -> Observation:
+    """The domain view of one stored row."""
+    return _to_domain(row, row.region.adcode, row.region.name)
+
+
+def query(
+    s: Session,
+    *,
+    region_id: int | None = None,
+    indicator_codes: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    known_by: date | None = None,
+) -> list[Observation]:
+    """Observations in (region, indicator, period) order; ``known_by`` keeps only values known by then."""
+    o = ObservationRow
+    q = select(o, Region.adcode, Region.name).join(Region, Region.id == o.region_id)
+    if region_id is not None:
+        q = q.where(o.region_id == region_id)
+    if indicator_codes:
+        q = q.where(o.indicator_code.in_(list(indicator_codes)))
+    if statuses:
+        q = q.where(o.status.in_(list(statuses)))
+    if known_by is not None:
+        q = q.where(o.known_on <= known_by)
+    q = q.order_by(
+        o.region_id, o.indicator_code, o.period_year, o.period_kind, o.period_index, o.known_on, o.id
+    )
+    return [_to_domain(r, a, n) for r, a, n in s.execute(q).all()]
+
+
+def read_region_values(s: Session, region_id: int) -> list[tuple[str, str, float, str, str]]:
+    """The fast path for "every value of one city": (indicator_code, period, value, vintage, status)."""
+    o = ObservationRow
+    q = (
+        select(o.indicator_code, o.period, o.value, o.vintage, o.status)
+        .where(o.region_id == region_id)
+        .order_by(o.indicator_code, o.period)
+    )
+    return [tuple(r) for r in s.execute(q).all()]  # type: ignore[misc]
+
+
+def get(s: Session, obs_id: int) -> ObservationRow | None:
+    return s.get(ObservationRow, obs_id)
+
+
+def update_value(
+    s: Session,
+    row: ObservationRow,
+    *,
+    value: float,
+    by: str,
+    note: str | None = None,
+) -> None:
+    """Change a stored value; the UPDATE checks ``version`` so a concurrent change raises StaleDataError."""
+    before = row.value
+    row.value = value
+    if note is not None:
+        row.note = note
+    row.updated_by = by
+    row.updated_at = utcnow()
+    audit.record(
+        s,
+        actor=by,
+        action="update",
+        entity="observations",
+        entity_id=row.id,
+        field="value",
+        before=before,
+        after=value,
+        comment=note,
+    )
+    s.flush()
+
+
+def set_status(s: Session, row: ObservationRow, *, status: str, by: str, comment: str | None = None) -> None:
+    """Move a value through the workflow (draft → submitted → approved/rejected); audited, version-checked."""
+    if not can_transition(row.status, status):
+        raise ValueError(f"cannot go from {row.status} to {status}")
+    before = row.status
+    row.status = status
+    row.status_comment = comment
+    row.updated_by = by
+    row.updated_at = utcnow()
+    audit.record(
+        s,
+        actor=by,
+        action="status",
+        entity="observations",
+        entity_id=row.id,
+        field="status",
+        before=before,
+        after=status,
+        comment=comment,
+    )
+    s.flush()
