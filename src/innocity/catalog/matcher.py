@@ -21,8 +21,8 @@ unmatched: the matcher never falls back to the nearest indicator. Results are ca
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 from innocity.errors import UnitError
 
