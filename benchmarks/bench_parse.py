@@ -1,0 +1,161 @@
+"""Parse speed and memory against jieba, one command: ``python benchmarks/bench_parse.py [--profile]``.
+
+Builds the bundled sample page repeated 40 times (~1.6 M characters) into a temporary file and measures,
+side by side in one run:
+
+* ``jieba.lcut`` on the same text (dictionary already loaded: only segmentation is timed);
+* ``innocity parse FILE --format json -o /dev/null`` end to end in a subprocess, with the peak RSS of that
+  process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``);
+* the pipeline alone in this process (``parse_text``), and the same plus catalogue matching
+  (``annotate_document``), to show what matching costs.
+
+Targets (issue 2): CLI end to end ≤ jieba, peak memory < 600 MB, matching adds ≤ 20 %.
+``--profile`` adds where the pipeline spends its time, per module, so a slow extractor can be named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import logging
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "src" / "innocity" / "data" / "samples" / "innovative-city-plans-4.txt"
+REPEAT = 40
+
+
+def _best(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def time_jieba(text: str, tmp: Path, runs: int) -> float:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.tmp_dir = str(tmp)  # its cache goes to the system temp dir by default (root-owned here)
+    jieba.dt.cache_file = str(tmp / "jieba.cache")
+    jieba.initialize()
+    return _best(lambda: jieba.lcut(text), runs)
+
+
+def time_cli(path: Path, runs: int) -> tuple[float, float]:
+    """(best wall time in s, peak RSS in MB) of ``innocity parse`` as a separate process."""
+    cmd = [
+        sys.executable,
+        "-c",
+        "from innocity.cli import run; run()",
+        "parse",
+        str(path),
+        "--format",
+        "json",
+        "-o",
+        "/dev/null",
+    ]
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"innocity parse failed ({proc.returncode}): {proc.stderr.strip()}")
+        best = min(best, elapsed)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: kilobytes
+    return best, peak_kb / 1024
+
+
+def time_pipeline(text: str, runs: int) -> tuple[float, float, int, int]:
+    """(parse_text s, parse_text + annotate_document s, plans, targets)."""
+    from innocity.catalog import annotate_document
+    from innocity.domain.plan import ParsedDocument, SourceInfo
+    from innocity.parsing.pipeline import parse_text
+
+    parse_text(text[:50_000])  # warm imports and lazily built tables
+
+    def parse_only() -> None:
+        parse_text(text)
+
+    def parse_and_match() -> None:
+        plans, warnings = parse_text(text)
+        doc = ParsedDocument(
+            SourceInfo("bench", "0" * 64, "text/plain", "utf-8", len(text)), plans, warnings, text
+        )
+        annotate_document(doc)
+
+    plans, _ = parse_text(text)
+    return (
+        _best(parse_only, runs),
+        _best(parse_and_match, runs),
+        len(plans),
+        sum(len(p.targets) for p in plans),
+    )
+
+
+def profile_pipeline(text: str, top: int = 15) -> None:
+    from innocity.parsing.pipeline import parse_text
+
+    prof = cProfile.Profile()
+    prof.enable()
+    parse_text(text)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    per_module: dict[str, float] = defaultdict(float)
+    for (filename, _line, _func), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        key = filename.split("/src/innocity/")[-1] if "/src/innocity/" in filename else "(library/builtin)"
+        per_module[key] += tottime
+    print("\nself time per module in parse_text (cProfile, inflated by profiling):")
+    for mod, t in sorted(per_module.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {t:8.3f} s  {mod}")
+    print("\ntop functions by cumulative time:")
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2, help="best of N runs for each measurement")
+    ap.add_argument("--profile", action="store_true", help="also profile the pipeline per module")
+    args = ap.parse_args()
+
+    text = "\n\n".join([SAMPLE.read_text("utf-8")] * REPEAT)
+    with tempfile.TemporaryDirectory(prefix="innocity-bench-") as d:
+        tmp = Path(d)
+        path = tmp / "sample-x40.txt"
+        path.write_text(text, encoding="utf-8")
+        print(
+            f"document: sample page x{REPEAT} = {len(text):,} characters ({path.stat().st_size / 1e6:.1f} MB UTF-8)"
+        )
+        cli_s, peak_mb = time_cli(path, args.runs)
+        jieba_s = time_jieba(text, tmp, args.runs)
+        parse_s, match_s, n_plans, n_targets = time_pipeline(text, args.runs)
+        print(
+            f"jieba.lcut                      {jieba_s:7.2f} s  ({len(text) / jieba_s / 1e6:.2f} M chars/s)"
+        )
+        print(f"innocity parse (CLI, end to end) {cli_s:6.2f} s  ({len(text) / cli_s / 1e6:.2f} M chars/s)")
+        print(f"  ratio CLI / jieba             {cli_s / jieba_s:7.2f}   (target <= 1.00)")
+        print(f"  peak memory of the CLI        {peak_mb:7.0f} MB (target < 600 MB)")
+        print(
+            f"pipeline parse_text alone       {parse_s:7.2f} s  ({len(text) / parse_s / 1e6:.2f} M chars/s; "
+            f"{n_plans} plans, {n_targets} targets)"
+        )
+        print(
+            f"pipeline + catalogue matching   {match_s:7.2f} s  (matching adds {100 * (match_s / parse_s - 1):+.0f} %, "
+            f"target <= +20 %)"
+        )
+        if args.profile:
+            profile_pipeline(text)
+
+
+if __name__ == "__main__":
+    main()
