@@ -13,7 +13,7 @@ import typer
 
 from innocity.errors import InnocityError
 
-from . import catalog, evaluate, parse, scoring, store, track
+from . import catalog, demo, evaluate, parse, scoring, store, track
 
 app = typer.Typer(
     name="innocity",
@@ -43,7 +43,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, store, track, evaluate, scoring):
+for _module in (parse, catalog, store, track, evaluate, scoring, demo):
     _module.register(app)
 
 

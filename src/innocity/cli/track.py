@@ -66,7 +66,7 @@ def progress_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
     t = Table(title=title, show_lines=False)
     for c in ("id", "region", "indicator", "code", "baseline", "target", "expected", "actual", "ratio",
               "projected", "status", "lead"):
-        t.add_column(c, overflow="fold")
+        t.add_column(c, no_wrap=True, max_width=18 if c == "indicator" else None, overflow="ellipsis")
     for r in rows:
         b, tg, a = r["baseline"], r["target"], r["actual"]
         goal = ("≤" if tg["comparator"] == "<=" else "≥" if tg["comparator"] == ">=" else "")
@@ -95,13 +95,13 @@ def scorecard_table(cards: list[dict[str, Any]], title: str | None = None) -> An
     from rich.table import Table
 
     t = Table(title=title)
-    for c in ("department", "role", "targets", "achieved", "on_track", "behind", "off_track", "overdue",
+    for c in ("region", "department", "role", "targets", "achieved", "on_track", "behind", "off_track", "overdue",
               "no_data", "needs_input", "tasks", "late", "supports"):
-        t.add_column(c)
+        t.add_column(c, no_wrap=True, max_width=20 if c == "department" else None, overflow="ellipsis")
     for c in cards:
         k = c["targets"]
         t.add_row(
-            c["department"], c["role"], str(c["led_targets"]),
+            c["region"] or "—", c["department"], c["role"], str(c["led_targets"]),
             *[str(k[s]) for s in ("achieved", "on_track", "behind", "off_track", "overdue", "no_data",
                                   "needs_input")],
             str(c["tasks"]["total"]), str(c["tasks"]["late"]),

@@ -90,6 +90,7 @@ def list_tasks(
                 {
                     "task_id": d.id,
                     "plan_id": p.id,
+                    "region": p.region.name if p.region else None,
                     "task": d.task or d.text[:40],
                     "text": d.text,
                     "lead": [x.department.name for x in d.departments if x.role == "lead"],

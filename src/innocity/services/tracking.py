@@ -406,37 +406,46 @@ def scorecard(
     with opened(settings, store) as st:
         rows = progress(settings, region=region, year=year, as_of=as_of, store=st)
         task_rows = task_service.list_tasks(settings, region=region, today=today, store=st)
-    cards: dict[str, dict[str, Any]] = {}
+    cards: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def card(name: str) -> dict[str, Any]:
-        if name not in cards:
-            cards[name] = {
+    def card(region: str | None, name: str) -> dict[str, Any]:
+        # departments belong to a region: 西宁's 市科技局 is not 济南's
+        key = (region or "", name)
+        if key not in cards:
+            cards[key] = {
+                "region": region,
                 "department": name,
                 "targets": dict.fromkeys(STATUSES, 0),
                 "target_ids": [],
                 "tasks": {"total": 0, "done": 0, "on_time": 0, "late": 0},
                 "supports": {"targets": 0, "tasks": 0},
             }
-        return cards[name]
+        return cards[key]
 
     for r in rows:
         for name in r["lead"] or [UNASSIGNED]:
-            c = card(name)
+            c = card(r["region"], name)
             c["targets"][r["status"]] += 1
             c["target_ids"].append(r["target_id"])
         for name in r["support"]:
-            card(name)["supports"]["targets"] += 1
+            card(r["region"], name)["supports"]["targets"] += 1
     for tr in task_rows:
         for name in tr["lead"] or [UNASSIGNED]:
-            c = card(name)["tasks"]
+            c = card(tr["region"], name)["tasks"]
             c["total"] += 1
             c["done"] += tr["status"] == "已完成"
             c["late" if tr["late"] else "on_time"] += 1
         for name in tr["support"]:
-            card(name)["supports"]["tasks"] += 1
+            card(tr["region"], name)["supports"]["tasks"] += 1
     out = sorted(
         cards.values(),
-        key=lambda c: (c["department"] == UNASSIGNED, -sum(c["targets"].values()), c["department"]),
+        key=lambda c: (
+            c["region"] or "",
+            c["department"] == UNASSIGNED,
+            -sum(c["targets"].values()),
+            -c["tasks"]["total"],
+            c["department"],
+        ),
     )
     for c in out:
         c["led_targets"] = sum(c["targets"].values())

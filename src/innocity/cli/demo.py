@@ -1,0 +1,96 @@
+"""``innocity demo``: run the whole loop on the bundled sample and print it (see ``services.demo``)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to the root app."""
+
+    @app.command("demo")
+    def demo_cmd(
+        db: Path = typer.Option(None, "--db", help="SQLite file to use (default: a new one in a temp dir)"),
+        simulated: bool = typer.Option(True, "--simulated/--real-only",
+                                       help="also run the SIMULATED training scenario (labelled as such)"),
+    ) -> None:
+        """Parse the sample plans, store them, import real published figures, track progress, scorecards, 督办.
+
+        Example: innocity demo            (everything in a temp dir)
+                 innocity demo --db demo.sqlite3 --real-only
+        """
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from innocity.services import demo
+
+        # wide tables: when piped, Rich would fold them into 80 columns
+        console = Console(width=max(Console().width, 160))
+        workdir = Path(db).resolve().parent if db else Path(tempfile.mkdtemp(prefix="innocity-demo-"))
+        steps = 9 if simulated else 7
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            task = bar.add_task("starting", total=steps)
+
+            def on_step(msg: str) -> None:
+                bar.update(task, description=msg, advance=0 if msg.startswith("parse") else 1)
+
+            report = demo.run(workdir, db=Path(db).resolve() if db else None, simulated=simulated,
+                              on_step=on_step)
+            bar.update(task, completed=steps)
+        _print_report(console, report)
+
+
+def _print_report(console: Any, r: Any) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from .track import items_table, progress_table, scorecard_table
+
+    t = Table(title="样例页面中找到的方案 (plans found in the sample page)")
+    for c in ("label", "region", "targets", "matched to catalogue", "masked year", "facts", "duties", "phases"):
+        t.add_column(c)
+    for p in r.plans:
+        t.add_row(p["label"] or "—", p["region"] or "?", str(p["targets"]), str(p["matched"]), str(p["masked"]),
+                  str(p["facts"]), str(p["duties"]), str(p["phases"]))
+    console.print(t)
+    console.print(f"real published figures imported: {r.imported['stored']} new, {r.imported['unchanged']} "
+                  f"already stored (of {r.imported['rows']}; sources in data/observations/PROVENANCE.md)")
+    console.print(Panel("\n".join(f"• {a}" for a in r.assumptions), title="demo assumptions (user 'demo')"))
+    console.print(f"targets resolved under these assumptions: {r.resolutions}")
+    _scenario(console, r.real, progress_table, scorecard_table, items_table)
+    if r.simulated is not None:
+        console.print(Panel(
+            "Everything below uses a SIMULATED training series generated for the demo "
+            f"({r.simulated_file}). It is NOT data about any city: it exists to show every status, the "
+            "scorecards and the 督办 lifecycle.", title="[bold red]SIMULATED DATA[/]", style="red"))
+        _scenario(console, r.simulated, progress_table, scorecard_table, items_table, tag="SIMULATED ")
+        w = r.simulated.walkthrough
+        if w:
+            h = Table(title=f"SIMULATED 督办 item {w['id']}: {w['title']}")
+            for c in ("step", "from", "to", "by", "text", "new due"):
+                h.add_column(c, overflow="fold")
+            for e in w["events"]:
+                h.add_row(e["step"], e["from"] or "—", e["to"], e["by"], e["text"] or "", str(e["new_due_on"] or ""))
+            console.print(h)
+    console.print(f"databases: {r.real.db_path}" + (f" and {r.simulated.db_path}" if r.simulated else ""))
+    console.print("next: innocity progress --format json · innocity scorecard · innocity supervise list "
+                  "(with INNOCITY_DATABASE_URL=sqlite:///<file above>)")
+
+
+def _scenario(console: Any, sc: Any, progress_table: Any, scorecard_table: Any, items_table: Any,
+              tag: str = "") -> None:
+    counts = ", ".join(f"{k} {v}" for k, v in sc.counts.items() if v)
+    with_figures = sum(1 for row in sc.progress if row["actual"]["value"] is not None)
+    console.rule(f"[bold]{sc.label}[/]")
+    matched = [row for row in sc.progress if row["indicator_code"]]
+    console.print(progress_table(matched, title=f"{tag}目标进度 — the {len(matched)} of {len(sc.progress)} targets "
+                                                f"matched to the catalogue; {with_figures} have a figure "
+                                                "(all targets: innocity progress)"))
+    console.print(f"{tag}status counts: {counts}")
+    console.print(scorecard_table(sc.scorecard, title=f"{tag}部门记分卡"))
+    console.print(items_table(sc.items, title=f"{tag}自动立项的督办事项 ({len(sc.items)})"))

@@ -1,0 +1,274 @@
+"""``innocity demo``: the whole loop on an embedded SQLite database, from the bundled sample page to 督办.
+
+Two databases, never mixed:
+
+1. **Real** (``demo.sqlite3``): the four sample plans are parsed and stored, the 34 real published figures
+   of ``data/observations`` are imported (approved, with their sources), what the plans leave open is
+   resolved as *demo assumptions* recorded under the user ``demo`` (listed in ``ASSUMPTIONS``), then
+   progress, scorecards and 督办 are computed. Few plan targets have a published figure, so most rows say
+   ``no_data`` or ``needs_input``: that is the honest result.
+2. **SIMULATED** (``demo-SIMULATED.sqlite3``, a copy of the first plus ``SIMULATED-observations.csv``): a
+   generated series per target, labelled SIMULATED in the file name, in a column and in every note, made
+   only to exercise every status, the scorecards and the 督办 lifecycle. It is not data about any city.
+
+Services never print: ``run`` reports each step through ``on_step`` so the CLI can draw a progress bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from innocity.domain.progress import TargetSpec, expected_at
+from innocity.settings import Settings
+from innocity.storage.tables import TargetRow
+
+from . import supervise, tasks, tracking
+from .store import Store, open_store
+
+DEMO_USER = "demo"
+EVAL_YEAR = 2014  # mid-way through the 2010–2015 pilot plans, so targets can be ahead or behind
+TODAY = date(2015, 3, 31)  # a fixed "today" so the demo prints the same thing every time
+MASKED_YEAR = 2015
+BASELINE_YEAR = 2010
+SIMULATED = "SIMULATED – not a real figure"
+
+ASSUMPTIONS = (
+    f"Masked deadline years (201*, 20XX) are read as {MASKED_YEAR}: the sample plans are 十二五 pilot plans "
+    "(西宁's names 十二五末 next to 201*). Recorded as a resolution by user 'demo'.",
+    f"Targets without a baseline year are measured from {BASELINE_YEAR} (十一五末); the value comes from the "
+    "plan's facts or the stored figures, never made up. Recorded by user 'demo'.",
+    "Targets matched to the catalogue are led by 市科技局 (西宁's plan puts its coordinating office there; the "
+    "other plans are assumed alike) with 市统计局 supporting (it publishes the figures). Recorded by 'demo'.",
+    f"Evaluation year {EVAL_YEAR}; 'today' is {TODAY.isoformat()} for task and 督办 deadlines.",
+)
+
+Step = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class Scenario:
+    """What one database shows: progress rows, status counts, scorecards, 督办 items raised."""
+
+    label: str
+    db_path: str
+    progress: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    scorecard: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    walkthrough: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class DemoReport:
+    plans: list[dict[str, Any]]
+    imported: dict[str, int]
+    assumptions: tuple[str, ...]
+    resolutions: int
+    real: Scenario
+    simulated: Scenario | None = None
+    simulated_file: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sample_path() -> Path:
+    """The bundled sample page."""
+    return Path(str(resources.files("innocity.data").joinpath("samples", "innovative-city-plans-4.txt")))
+
+
+def observations_path() -> Path:
+    """The bundled real observations."""
+    return Path(str(resources.files("innocity.data").joinpath("observations", "sample-city-statistics.csv")))
+
+
+def _settings(db: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{db}", data_dir=db.parent, user=DEMO_USER)
+
+
+def run(
+    workdir: Path,
+    *,
+    db: Path | None = None,
+    simulated: bool = True,
+    on_step: Step | None = None,
+) -> DemoReport:
+    """Run the demo in ``workdir`` (or on ``db``); returns everything the CLI prints."""
+    from .ingest import ingest_document
+    from .observations import import_file
+    from .parsing import parse_path
+
+    step = on_step or (lambda _msg: None)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = db or workdir / "demo.sqlite3"
+    settings = _settings(db)
+
+    step("parse the sample page")
+    src = sample_path()
+    doc = parse_path(src)
+    plans = [
+        {"title": p.title, "label": p.label, "region": p.region.name, "targets": len(p.targets),
+         "matched": sum(1 for t in p.targets if t.indicator_code), "facts": len(p.facts),
+         "duties": len(p.duties), "phases": len(p.phases), "masked": sum(1 for t in p.targets if t.year is None)}
+        for p in doc.plans
+    ]
+    step("store the plans")
+    store = open_store(settings)
+    try:
+        ingest_document(store, data=src.read_bytes(), name=src.name, doc=doc)
+        step("import the real published figures")
+        rep = import_file(settings, observations_path(), status="approved", today=TODAY, store=store)
+        step("resolve masked years and baselines (demo assumptions)")
+        n = _resolve(settings, store)
+        step("progress, scorecards and 督办 on real figures")
+        real = _scenario(settings, store, "real published figures (sources in data/observations/PROVENANCE.md)", db)
+    finally:
+        store.dispose()
+    report = DemoReport(plans, {"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
+                        ASSUMPTIONS, n, real, warnings=list(doc.warnings))
+    if simulated:
+        step("SIMULATED: copy the database and generate a labelled training series")
+        sim_db = db.with_name(db.stem + "-SIMULATED.sqlite3")
+        _copy_sqlite(db, sim_db)
+        sim_settings = _settings(sim_db)
+        sim_store = open_store(sim_settings)
+        try:
+            sim_file = workdir / "SIMULATED-observations.csv"
+            write_simulated(real.progress, sim_file)
+            step("SIMULATED: import, report task states, progress, scorecards, 督办")
+            import_file(sim_settings, sim_file, status="approved", today=TODAY, store=sim_store)
+            _simulate_tasks(sim_settings, sim_store)
+            sim = _scenario(sim_settings, sim_store, "training data (SIMULATED)", sim_db)
+            sim.walkthrough = _walkthrough(sim_settings, sim_store, sim.items)
+        finally:
+            sim_store.dispose()
+        report.simulated, report.simulated_file = sim, str(sim_file)
+    step("done")
+    return report
+
+
+def _copy_sqlite(src: Path, dst: Path) -> None:
+    import sqlite3
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    shutil.copymode(src, dst)
+
+
+def _resolve(settings: Settings, store: Store) -> int:
+    """Apply ``ASSUMPTIONS`` to every current target that still needs it; returns how many were changed."""
+    with store.session() as s:
+        rows = [
+            (t.id, t.year, t.year_text, t.resolved_year, t.baseline_year, t.indicator_code)
+            for t in s.scalars(select(TargetRow).where(TargetRow.retired_in.is_(None)))
+        ]
+        assigned = {tid for (tid,) in s.execute(select(tracking.repo.TargetDepartment.target_id))}
+    changed = 0
+    for tid, year, year_text, resolved, base_year, code in rows:
+        kw: dict[str, Any] = {}
+        masked = year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
+        if masked:
+            kw["year"] = MASKED_YEAR
+        if base_year is None:
+            kw["baseline_year"] = BASELINE_YEAR
+        if code and tid not in assigned:
+            kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
+        if kw:
+            tracking.set_target(settings, tid, comment="demo assumption (innocity demo)", user=DEMO_USER,
+                                store=store, **kw)
+            changed += 1
+    return changed
+
+
+def _scenario(settings: Settings, store: Store, label: str, db: Path) -> Scenario:
+    rows = tracking.progress(settings, year=EVAL_YEAR, store=store)
+    cards = tracking.scorecard(settings, year=EVAL_YEAR, today=TODAY, store=store)
+    items = supervise.sync(settings, year=EVAL_YEAR, today=TODAY, user=DEMO_USER, store=store)
+    return Scenario(label, str(db), rows, tracking.status_counts(rows), cards, items)
+
+
+# ---------------------------------------------------------------- the SIMULATED training series
+
+# Each matched target gets one of these paths, in turn, so every status appears: the share of the
+# planned way covered by the evaluation year (1.15 = ahead and past the goal; −0.2 = the wrong way).
+_PATHS = (1.6, 1.0, 0.8, 0.35, -0.2, 1.05, 0.7)
+
+
+def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 20100701) -> int:
+    """Write a SIMULATED yearly series for each (region, indicator) the plans target; returns the row count.
+
+    Every row says SIMULATED (file name, ``simulated`` column, note). Values follow each target's own
+    path from a made-up baseline, scaled by one of ``_PATHS`` and a little noise (seeded, reproducible).
+    """
+    rng = random.Random(seed)
+    seen: set[tuple[str, str]] = set()
+    lines: list[list[Any]] = []
+    for i, r in enumerate(rows):
+        code, region, tg = r["indicator_code"], r["region"], r["target"]
+        if not code or not region or tg["value"] is None or tg["year"] is None or (region, code) in seen:
+            continue
+        seen.add((region, code))
+        by = r["baseline"]["year"] or BASELINE_YEAR
+        unit = r["unit"]
+        goal = r["goal"] if r["goal"] is not None else tg["value"]
+        share = unit == "%"
+        lower = tg["comparator"] == "<=" or (tg["kind"] != "level" and (tg["value"] or 0) < 0)
+        if r["baseline"]["value"] is not None:
+            base = float(r["baseline"]["value"])
+        elif tg["kind"] == "level":
+            base = goal * (rng.uniform(1.2, 1.5) if lower else rng.uniform(0.45, 0.75))
+        elif tg["unit"] in ("百分点", "个百分点"):
+            base = rng.uniform(30, 50)
+        else:
+            base = rng.uniform(50, 500)
+        spec = TargetSpec(kind=tg["kind"], comparator=tg["comparator"], value=goal if tg["kind"] == "level"
+                          else tg["value"], year=tg["year"], value_max=None, unit=tg["unit"],
+                          approximate=tg["approximate"], baseline_year=by, baseline_value=base)
+        f = _PATHS[i % len(_PATHS)]
+        for y in range(by, EVAL_YEAR + 1):
+            exp = expected_at(spec, y)
+            v = base if y == by or exp is None else base + (exp - base) * f
+            v *= 1 + (rng.uniform(-0.01, 0.01) if y > by else 0.0)
+            v = min(v, 100.0) if share else max(v, 0.0)
+            v = round(v, 2) if share or unit not in ("家", "个", "项", "件", "人", "名", "所") else round(v)
+            lines.append([region, code, y, v, unit or "", date(y + 1, 3, 1).isoformat(), SIMULATED,
+                          f"{SIMULATED} (innocity demo training series)"])
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["region", "indicator", "period", "value", "unit", "known_on", "simulated", "note"])
+        w.writerows(lines)
+    return len(lines)
+
+
+def _simulate_tasks(settings: Settings, store: Store) -> None:
+    """SIMULATED task reports: every other task done on time, the rest still open past a 2014-06-30 deadline."""
+    for i, t in enumerate(tasks.list_tasks(settings, today=TODAY, store=store)):
+        done = i % 2 == 0
+        tasks.set_task(settings, t["task_id"], status="已完成" if done else "进行中", deadline=date(2014, 6, 30),
+                       completed_on=date(2014, 5, 31) if done else None, note=SIMULATED, user=DEMO_USER,
+                       store=store)
+
+
+def _walkthrough(settings: Settings, store: Store, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Take the first raised item through 情况说明 → 延期申请 → 销号, as three different people would."""
+    if not items:
+        return None
+    iid = items[0]["id"]
+    supervise.act(settings, iid, "respond", text="（SIMULATED）已组织专题调度，正在补齐数据", user="市科技局·经办人",
+                  today=TODAY, store=store)
+    due = items[0]["due_on"]
+    new_due = date(due.year, 6, 30) if due < date(due.year, 6, 30) else date(due.year, 12, 31)
+    supervise.act(settings, iid, "extend", text="（SIMULATED）等待年度统计数据", new_due=new_due,
+                  user="市科技局·经办人", today=TODAY, store=store)
+    return supervise.act(settings, iid, "close", text="（SIMULATED）复核后予以销号", user="督查室", today=TODAY,
+                         store=store)
