@@ -61,6 +61,7 @@ _NAV = re.compile(
 )
 _SITE_HOME = re.compile(r"^\S{1,20}\s*(?:首页|主页|>|»)\s*$")
 _CRUMBS = re.compile(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;]{0,60}$")
+_CHROME_LINE = re.compile("|".join(f"(?:{p.pattern})" for p in (_URL, _NAV, _SITE_HOME)), re.I)
 # Lines after these are related-article lists until real text resumes.
 _FOOTER_START = re.compile(
     r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇"
@@ -108,7 +109,9 @@ def _lines(text: str, folded: str) -> list[_Line]:
 
 
 def _is_chrome(t: str) -> bool:
-    if _URL.match(t) or _NAV.match(t) or _SITE_HOME.match(t):
+    if len(t) > 200:
+        return bool(_URL.match(t))  # body paragraphs: only a long address can be chrome
+    if _CHROME_LINE.match(t):
         return True
     if len(t) <= 160 and _NOTICE.search(t):
         return True
@@ -116,7 +119,7 @@ def _is_chrome(t: str) -> bool:
         keys = len(_META_ANY.findall(t))
         if keys >= 2 or _DATETIME.search(t) or (len(t) <= 30 and "。" not in t):
             return True
-    return len(t) <= 100 and bool(_CRUMBS.match(t)) and "。" not in t
+    return len(t) <= 100 and (">" in t or "»" in t or "›" in t) and bool(_CRUMBS.match(t)) and "。" not in t
 
 
 def _is_title(t: str) -> bool:
