@@ -95,17 +95,17 @@ def scorecard_table(cards: list[dict[str, Any]], title: str | None = None) -> An
     from rich.table import Table
 
     t = Table(title=title)
-    for c in ("region", "department", "role", "targets", "achieved", "on_track", "behind", "off_track", "overdue",
+    for col in ("region", "department", "role", "targets", "achieved", "on_track", "behind", "off_track", "overdue",
               "no_data", "needs_input", "tasks", "late", "supports"):
-        t.add_column(c, no_wrap=True, max_width=20 if c == "department" else None, overflow="ellipsis")
-    for c in cards:
-        k = c["targets"]
+        t.add_column(col, no_wrap=True, max_width=20 if col == "department" else None, overflow="ellipsis")
+    for card in cards:
+        k = card["targets"]
         t.add_row(
-            c["region"] or "—", c["department"], c["role"], str(c["led_targets"]),
+            card["region"] or "—", card["department"], card["role"], str(card["led_targets"]),
             *[str(k[s]) for s in ("achieved", "on_track", "behind", "off_track", "overdue", "no_data",
                                   "needs_input")],
-            str(c["tasks"]["total"]), str(c["tasks"]["late"]),
-            f"{c['supports']['targets']} targets, {c['supports']['tasks']} tasks",
+            str(card["tasks"]["total"]), str(card["tasks"]["late"]),
+            f"{card['supports']['targets']} targets, {card['supports']['tasks']} tasks",
         )
     return t
 
