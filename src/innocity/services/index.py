@@ -245,22 +245,26 @@ def read_data_csv(path: Path) -> LongRows:
     except OSError as exc:
         raise UserInputError(f"cannot read the data file: {exc.strerror}", source=str(path)) from None
     with fh:
-        reader = csv.DictReader(fh)
-        cols = [c.strip().lower() for c in (reader.fieldnames or [])]
+        reader = csv.reader(fh)
+        cols = [c.strip().lower() for c in next(reader, [])]
         need = ("unit", "indicator", "period", "value")
         missing = [c for c in need if c not in cols]
         if missing:
             raise UserInputError(f"missing column(s) {', '.join(missing)}; expected unit, indicator, period, "
                                  "value", source=str(path))
-        reader.fieldnames = cols
+        iu, ii, ip, iv = (cols.index(c) for c in need)
+        ig = cols.index("group") if "group" in cols else -1
+        width = len(cols)
         rows: list[tuple[str, str, int | str, float]] = []
         groups: dict[str, str] = {}
         problems: list[RowProblem] = []
         seen: set[tuple[str, str, int | str]] = set()
         for n, rec in enumerate(reader, start=2):
-            unit, ind, per = (rec.get("unit") or "").strip(), (rec.get("indicator") or "").strip(), \
-                (rec.get("period") or "").strip()
-            raw = (rec.get("value") or "").strip()
+            if not rec:
+                continue
+            if len(rec) < width:
+                rec = rec + [""] * (width - len(rec))
+            unit, ind, per, raw = rec[iu].strip(), rec[ii].strip(), rec[ip].strip(), rec[iv].strip()
             for name, val in (("unit", unit), ("indicator", ind), ("period", per)):
                 if not val:
                     problems.append(RowProblem(n, name, "empty"))
@@ -283,8 +287,8 @@ def read_data_csv(path: Path) -> LongRows:
                 continue
             seen.add(key)
             rows.append((unit, ind, key[2], value))
-            if rec.get("group"):
-                groups[unit] = str(rec["group"]).strip()
+            if ig >= 0 and rec[ig].strip():
+                groups[unit] = rec[ig].strip()
     if problems:
         first = problems[0]
         raise DataValidationError(f"{len(problems)} bad row(s); {first}", problems, source=str(path))

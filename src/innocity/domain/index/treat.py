@@ -12,31 +12,41 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-def skew(x: np.ndarray) -> float:
-    """Sample skewness, e1071 type 2 (the Excel definition), as COINr uses."""
-    n = x.size
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
     d = x - x.mean()
-    s2 = np.sum(d**2)
+    d2 = d * d
+    return x.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+
+
+def _skew(n: int, s2: float, s3: float) -> float:
     if s2 == 0:
         return 0.0
-    g1 = np.sqrt(n) * np.sum(d**3) / s2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    return float(np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _kurt(n: int, s2: float, s4: float) -> float:
+    if s2 == 0:
+        return 0.0
+    r = n * s4 / s2**2
+    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def skew(x: np.ndarray) -> float:
+    """Sample skewness, e1071 type 2 (the Excel definition), as COINr uses."""
+    n, s2, s3, _ = _moments(x)
+    return _skew(n, s2, s3)
 
 
 def kurt(x: np.ndarray) -> float:
     """Sample excess kurtosis, e1071 type 2."""
-    n = x.size
-    d = x - x.mean()
-    s2 = np.sum(d**2)
-    if s2 == 0:
-        return 0.0
-    r = n * np.sum(d**4) / s2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    n, s2, _, s4 = _moments(x)
+    return _kurt(n, s2, s4)
 
 
 def passes(x: np.ndarray, skew_thresh: float, kurt_thresh: float) -> tuple[bool, float, float]:
     """COINr's check_SkewKurt: a column passes when |skew| < threshold OR kurtosis < threshold."""
-    s, k = skew(x), kurt(x)
+    n, s2, s3, s4 = _moments(x)
+    s, k = _skew(n, s2, s3), _kurt(n, s2, s4)
     return (abs(s) < skew_thresh) or (k < kurt_thresh), s, k
 
 

@@ -109,27 +109,34 @@ def evaluate(model: CompositeIndex, draws: Draws, *, period: int = -1) -> np.nda
     r = draws.n
     units = model.scores_.shape[1]
     out = np.empty((r, units))
-    root = len(model.framework.nodes) - 1
+    keep = np.array([len(model.framework.nodes) - 1])  # the index only
     data_keys = [k for k in DATA_CHOICES if k in draws.choices]
     nominal = {k: getattr(model, k) for k in DATA_CHOICES}
     agg = draws.choices.get("aggregate", np.full(r, model.aggregate, dtype=object))
     combos = (itertools.product(*(sorted(set(draws.choices[k].tolist())) for k in data_keys))
               if data_keys else [()])
+    # models after imputation and treatment, by (impute, treat): normalisation alternatives reuse them
+    prepared: dict[tuple[str, str], CompositeIndex] = {(model.impute, model.treat): model}
     for combo in combos:
         sel = np.ones(r, dtype=bool)
         for k, v in zip(data_keys, combo, strict=True):
             sel &= draws.choices[k] == v
         if not sel.any():
             continue
-        changed = {k: v for k, v in zip(data_keys, combo, strict=True) if v != nominal[k]}
-        fitted = model.regen(**changed) if changed else model
+        chosen = {**nominal, **dict(zip(data_keys, combo, strict=True))}
+        key = (str(chosen["impute"]), str(chosen["treat"]))
+        if key not in prepared:
+            prepared[key] = model.regen(impute=key[0], treat=key[1])
+        fitted = prepared[key]
+        if chosen["normalise"] != fitted.normalise:
+            fitted = fitted.regen(normalise=chosen["normalise"])
         x = fitted.normalised_[period]
         for method in sorted(set(agg[sel].tolist())):
             idx = np.flatnonzero(sel & (agg == method))
             for start in range(0, idx.size, CHUNK):
                 part = idx[start:start + CHUNK]
-                s = aggregate(model.framework, x, draws.weights[part], method, model.p)
-                out[part] = s[:, :, root]
+                s = aggregate(model.framework, x, draws.weights[part], method, model.p, keep=keep)
+                out[part] = s[:, :, 0]
     return out
 
 
