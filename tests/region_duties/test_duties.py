@@ -212,3 +212,36 @@ def test_table_with_pipes_and_an_empty_support_cell() -> None:
         ("建设科技大市场", ["市科技局"], ["市商务局"], "2019-06"),
         ("设立创投引导基金", ["市金融办"], [], "2019"),
     ]
+
+
+def test_bracketed_label() -> None:
+    d = one("1.建设科技大市场。【责任单位】市科技局、市商务局\n")
+    assert d.lead == ["市科技局", "市商务局"]
+
+
+def test_shared_responsibility_wording() -> None:
+    d = one("责任单位:市发改委、市科技局按职责分工负责")
+    assert d.lead == ["市发改委", "市科技局"] and d.support == []
+
+
+def test_first_listed_unit_leads_when_the_plan_says_so_up_front() -> None:
+    text = (
+        "以下各项任务中,列第一位的为牵头单位,其他为配合单位。\n"
+        "(一)建设创新平台\n责任单位:省科技厅、省发改委、省财政厅\n"
+        "(二)培育创新企业\n责任单位:省工信厅\n"
+    )
+    ds = duties_of(text, PROVINCE)
+    assert [(d.lead, d.support) for d in ds] == [
+        (["省科技厅"], ["省发改委", "省财政厅"]),
+        (["省工信厅"], []),
+    ]
+
+
+def test_first_listed_note_inside_the_line() -> None:
+    d = one("(责任单位:市科技局、市财政局、市教育局,列第一位的为牵头单位)")
+    assert (d.lead, d.support) == (["市科技局"], ["市财政局", "市教育局"])
+
+
+def test_without_the_note_every_listed_unit_leads() -> None:
+    d = one("责任单位:市科技局、市财政局、市教育局")
+    assert d.lead == ["市科技局", "市财政局", "市教育局"]

@@ -30,9 +30,14 @@ from innocity.parsing.textfold import fold
 __all__ = ["extract_duties", "normalise_units", "parse_deadline"]
 
 _LABELS = "|".join(sorted(LEAD_LABELS + SUPPORT_LABELS, key=len, reverse=True))
-_LABEL_RE = re.compile(f"({_LABELS})" + r"\s*:\s*")
-# The same on unfolded text (full-width colon too): finds the few lines worth folding.
-_LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"\s*[:：]")
+_LABEL_RE = re.compile(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
+# The same on unfolded text (full-width colon, 【责任单位】 brackets): finds the few lines worth folding.
+_LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
+# "列第一位的为牵头单位": the first unit of each list leads and the others support (often said once, up front).
+_FIRST_LEADS = re.compile(
+    r"(?:列|排|排名|排在|列在)(?:第一位|首位|第一个|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
+    r"(?:[,，;；、]?(?:其他|其余|其它)(?:单位|部门)?(?:为|是)?(?:配合|协同|参与)(?:单位|部门)?)?"
+)
 _DEADLINE_RE = re.compile(
     "(?:" + "|".join(sorted(DEADLINE_LABELS, key=len, reverse=True)) + r")\s*:\s*([^;。\n)]*)"
 )
@@ -46,6 +51,8 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
     """
     start, end = span
     out: list[Duty] = []
+    note = _FIRST_LEADS.search(text, start, end)
+    first_leads = note.start() if note else None
     last_line = -1
     for m in _LABEL_RAW.finditer(text, start, end):
         ls = max(text.rfind("\n", start, m.start()) + 1, start)
@@ -54,7 +61,8 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
         last_line = ls
         le = text.find("\n", m.end(), end)
         le = end if le < 0 else le
-        _label_lines(text, fold(text[ls:le]), ls, outline, region, out)
+        first = first_leads is not None and first_leads < le
+        _label_lines(text, fold(text[ls:le]), ls, outline, region, out, first)
     out += extract_table_duties(text, span, outline, region)
     out.sort(key=lambda d: d.span)
     return out
@@ -64,7 +72,13 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
 
 
 def _label_lines(
-    text: str, folded: str, offset: int, outline: list[Section], region: Region, out: list[Duty]
+    text: str,
+    folded: str,
+    offset: int,
+    outline: list[Section],
+    region: Region,
+    out: list[Duty],
+    first_leads: bool = False,
 ) -> None:
     """Read the labelled duties in one folded line (``folded`` is ``text[offset:…]`` folded) into ``out``."""
     pos = 0
@@ -95,8 +109,23 @@ def _label_lines(
             dl = _DEADLINE_RE.search(content)
             if dl:
                 content = content[: dl.start()]
+            original = text[offset + a : offset + a + len(content)]
+            local = _FIRST_LEADS.search(content)
+            if local:  # blank the note out in both copies so offsets stay aligned
+                blank = " " * (local.end() - local.start())
+                content = content[: local.start()] + blank + content[local.end() :]
+                original = original[: local.start()] + blank + original[local.end() :]
+            names = split_names(original, content)
             default = "support" if label in SUPPORT_LABELS else "lead"
-            lw, sw = assign_roles(split_names(text[offset + a : offset + a + len(content)], content), default)
+            lw, sw = assign_roles(names, default)
+            if (
+                (first_leads or local)
+                and default == "lead"
+                and not sw
+                and len(lw) > 1
+                and not any(n.role for n in names)
+            ):
+                lw, sw = lw[:1], lw[1:]
             lead_w += lw
             support_w += sw
         rest = folded[m.end() : line_end]

@@ -13,8 +13,8 @@ from innocity.domain.plan import Duty, Region, Section, Span
 from innocity.parsing.sections import enclosing, section_path
 from innocity.parsing.textfold import fold
 
-LEAD_LABELS = ("主要责任单位", "主要责任部门", "责任单位", "责任部门", "牵头单位", "牵头部门", "主责单位",
-                "实施单位", "承办单位")  # fmt: skip
+LEAD_LABELS = ("主要责任单位", "主要责任部门", "牵头责任单位", "责任单位", "责任部门", "责任主体", "牵头单位",
+               "牵头部门", "主责单位", "实施单位", "承办单位")  # fmt: skip
 SUPPORT_LABELS = ("协同配合单位", "协同配合部门", "配合单位", "配合部门", "协同单位", "协同部门", "协办单位", "参与单位", "参与部门",
                    "协作单位", "协助单位")  # fmt: skip
 DEADLINE_LABELS = (
@@ -29,7 +29,8 @@ DEADLINE_LABELS = (
 )
 _PIECE_RE = re.compile(r"(?:[^、,;/()\s]|\([^()]*\))+")
 _LEAD_MARK = re.compile(
-    r"(?:\((?:牵头|牵头单位|主责)\)|为牵头单位|牵头负责|牵头落实|牵头实施|总牵头|牵头|总负责|负责)$"
+    r"(?:\((?:牵头|牵头单位|主责)\)|为牵头单位|牵头负责|牵头落实|牵头实施|总牵头|牵头|总负责"
+    r"|按职责分工负责|按职能分工负责|按职责分工|分别负责|共同负责|负责)$"
 )
 _SUPPORT_MARK = re.compile(
     r"(?:\((?:配合|配合单位|协同|参与)\)|为配合单位|协同配合|共同配合|配合实施|配合落实|配合|协同|协助|协办|参与|参加)$"

@@ -34,11 +34,8 @@ from innocity.domain.plan import Region, Span
 # (长治久安, 四平八稳, 文山会海, 大理石, 日照时数, 沿海口岸, 新乡村, 黄河源 …): only their full names count.
 _SHORT_STOP = frozenset(
     "大同 长治 安康 日照 来宾 中山 阿里 普洱 大理 红河 怒江 玉树 海西 海北 山南 白银 朝阳 兴安 北海 黄山 "
-    "淮南 文山 白山 黑河 白城 海口 江门 通化 吉安 金华 三明 新乡 河源 四平 大庆 长春 承德 保定 南平 东营 "
-    "阳江 清远 云浮 德宏 安顺 广安 吉林 海南".split()
+    "淮南 文山 白山 黑河 海口 江门 新乡 河源 四平 广安".split()
 )
-# Full names that are also phrases (沿海城市 contains 海城市, 新兴城市 contains 兴城市) or generic
-# district names (城东区, 新城区) that any plan may use for its own quarters.
 _FULL_STOP = frozenset(
     "海城市 兴城市 新城区 城关区 新市区 市中区 城东区 城西区 城北区 城中区 城南区 郊区 矿区 城区 "
     "东区 西区 南区 北区 中区 高新区 开发区 新区 长安区 白云区 和平区 新华区 铁西区 铁东区".split()
@@ -97,8 +94,13 @@ def _gazetteer() -> _Gazetteer:
     for name, codes in full.items():
         forms[name] = _Form("full", tuple((c, 1.0 / len(codes)) for c in codes))
     for name, codes in short.items():
-        if name in forms or name in _SHORT_STOP or len(codes) > 1:
+        if name in forms or name in _SHORT_STOP:
             continue
+        if len(codes) > 1:
+            # 吉林, 海南: bare, they mean the province far more often than the prefecture of that name
+            codes = [c for c in codes if (d := divs.by_adcode(c)) is not None and d.level == "province"]
+            if len(codes) != 1:
+                continue
         forms[name] = _Form("short", ((codes[0], 1.0),))
     for name, code, kind in _load_landmarks():
         if name not in forms:
