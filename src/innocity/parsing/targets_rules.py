@@ -117,7 +117,8 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
 
     Counts stay one combined total ("人才和学科带头人达到300名") unless 均/分别 says each.
     """
-    shared = "均" in pre[-6:] or "分别" in pre[-6:]
+    # 均 says each conjunct reaches the value; 分别 pairs conjuncts with several values, already separate.
+    shared = "均" in pre[-6:] and "分别" not in pre
     rate = (q.unit in ("%", "百分点", "‰")) or kind == "growth"
     if not subject or not (shared or rate):
         return [subject]
