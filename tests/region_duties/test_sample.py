@@ -20,7 +20,11 @@ from innocity.parsing.region import detect_region
 
 
 def _gold() -> dict[str, Any]:
-    raw = resources.files("innocity.data").joinpath("samples/innovative-city-plans-4.gold.json").read_text("utf-8")
+    raw = (
+        resources.files("innocity.data")
+        .joinpath("samples/innovative-city-plans-4.gold.json")
+        .read_text("utf-8")
+    )
     return json.loads(raw)
 
 
