@@ -180,6 +180,10 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("城镇化率", "%", None, None),
     ("高新技术产业增速", "%", None, None),  # sample fact: which measure grew is not said
     ("研发经费", "%", None, None),  # ambiguous: a share of what?
+    ("高新技术产业总产值、增加值", "亿元", None, None),  # sample fact: two measures, one figure each
+    ("工业废水排放达标率、工业固体废物综合利用率", "%", None, None),  # shared subject not split
+    ("科技进步贡献率比“十五”期末提高", "百分点", "change", "DRV06"),  # sample: 十五 is the 10th plan
+    ("信息传输、软件和信息技术服务业增加值占GDP比重", "%", None, None),
 ]
 
 

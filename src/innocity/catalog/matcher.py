@@ -28,7 +28,7 @@ from innocity.errors import UnitError
 
 from . import units
 from .model import RATIO_KINDS, Catalog, Indicator
-from .normalize import Normalized, bigrams, normalize
+from .normalize import Normalized, bigrams, listed_parts, normalize
 
 DEFAULT_THRESHOLD = 0.66
 _PER_MARKERS = ("每万人", "人均", "每万名", "每万家")
@@ -124,6 +124,17 @@ class Matcher:
         return result
 
     def _match(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:
+        found = self._best(phrase, unit, kind)
+        if found is not None and "、" in phrase:
+            # "高新技术产业总产值、增加值" or "工业废水排放达标率、工业固体废物综合利用率" lists several measures
+            # with one figure: unless every listed part names the same indicator, we cannot tell which it is.
+            for part in listed_parts(phrase):
+                m = self._best(part, unit, kind)
+                if m is None or m.code != found.code:
+                    return None
+        return found
+
+    def _best(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:
         n = normalize(phrase)
         read_kind = _read_kind(n, kind)
         # Gates are checked lazily, best score first: most phrases are decided by their first candidate.

@@ -22,7 +22,7 @@ _QUOTES = re.compile(r"[“”\"'‘’《》〈〉「」]")
 
 # A years clause at the start or inside: 2015年, 20XX年, 201*年, “十二五”末, 十一五期间.
 _YEARS = re.compile(
-    r"(到|至|截至|截止|在)?(20[0-9x*?]{2}|19[0-9]{2})年?(底|末|年底)?|(到|至)?十[一二三四五六]五(末|期末|期间|时期)?"
+    r"(到|至|截至|截止|在)?(20[0-9x*?]{2}|19[0-9]{2})年?(底|末|年底)?|(到|至)?十[一二三四五六]?五(末|期末|期间|时期|规划末)"
 )
 # Where a quoted sentence stops naming the indicator and starts giving the figure.
 _CUT = re.compile(
@@ -133,6 +133,13 @@ def normalize(phrase: str) -> Normalized:
     counts = bool(_COUNTING.search(s))
     s = _COUNT_TAIL.sub("", s)
     return Normalized(s, growth, decline, points, baseline, counts)
+
+
+def listed_parts(phrase: str) -> list[str]:
+    """The parts of a phrase listing several things with 、 (outside brackets), ignoring one-character
+    parts; a single-element list when nothing is listed."""
+    s = _BRACKETS.sub("", _BRACKETS.sub("", fold(phrase)))
+    return [p for p in s.split("、") if len(normalize(p).text) >= 2]
 
 
 def bigrams(text: str) -> frozenset[str]:
