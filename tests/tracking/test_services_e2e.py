@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from innocity.errors import NotFoundError, UserInputError
-from innocity.services import supervise, tasks, tracking
+from innocity.services import scorecard, supervise, tasks, tracking
 from innocity.services.store import Store
 from innocity.settings import Settings
 from innocity.storage import audit
@@ -141,11 +141,11 @@ def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, fig
 
     rows = tracking.progress(settings, year=2018, store=store)
     tracking.set_target(settings, rows[0]["target_id"], lead=["市科技局"], store=store)
-    cards = {c["department"]: c for c in tracking.scorecard(settings, year=2018, today=today, store=store)}
+    cards = {c["department"]: c for c in scorecard.scorecard(settings, year=2018, today=today, store=store)}
     sci = cards["市科技局"]
     assert sci["targets"]["off_track"] == 1 and sci["led_targets"] == 1
     assert sci["tasks"] == {"total": 1, "done": 1, "on_time": 1, "late": 0}
     assert sci["supports"]["tasks"] == 1
     assert cards["市工信局"]["tasks"]["late"] == 1
     assert cards["市财政局"]["role"] == "support"
-    assert cards[tracking.UNASSIGNED]["led_targets"] == 5
+    assert cards[scorecard.UNASSIGNED]["led_targets"] == 5

@@ -166,9 +166,9 @@ def register(app: typer.Typer) -> None:
 
         Example: innocity scorecard --region 济南市 --year 2016
         """
-        from innocity.services import tracking
+        from innocity.services import scorecard
 
-        cards = tracking.scorecard(_settings(), region=region, year=year, today=_date(today, "--today"))
+        cards = scorecard.scorecard(_settings(), region=region, year=year, today=_date(today, "--today"))
         if fmt == "json":
             _json(cards)
         else:

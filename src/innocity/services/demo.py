@@ -32,7 +32,7 @@ from innocity.domain.progress import TargetSpec, expected_at
 from innocity.settings import Settings
 from innocity.storage.tables import TargetRow
 
-from . import supervise, tasks, tracking
+from . import scorecard, supervise, tasks, tracking
 from .store import Store, open_store
 
 DEMO_USER = "demo"
@@ -192,7 +192,7 @@ def _resolve(settings: Settings, store: Store) -> int:
 
 def _scenario(settings: Settings, store: Store, label: str, db: Path) -> Scenario:
     rows = tracking.progress(settings, year=EVAL_YEAR, store=store)
-    cards = tracking.scorecard(settings, year=EVAL_YEAR, today=TODAY, store=store)
+    cards = scorecard.scorecard(settings, year=EVAL_YEAR, today=TODAY, store=store)
     items = supervise.sync(settings, year=EVAL_YEAR, today=TODAY, user=DEMO_USER, store=store)
     return Scenario(label, str(db), rows, tracking.status_counts(rows), cards, items)
 
