@@ -173,9 +173,30 @@ def data_export(
         typer.echo(text, nl=False)
 
 
+def backup_cmd(path: Path = typer.Argument(..., help="backup file to write (.json: portable dump)")) -> None:
+    """Back up the whole database (SQLite backup API, pg_dump, or a portable JSON dump).
+
+    Example: innocity backup ~/innocity-2016-12-31.sqlite3
+    """
+    from innocity.services import backup
+
+    r = backup.backup(_settings(), path)
+    typer.echo(f"{r.path}: {r.size} bytes ({r.method})")
+
+
+def restore_cmd(path: Path = typer.Argument(..., help="a file written by innocity backup")) -> None:
+    """Replace the database's content with a backup. Example: innocity restore ~/innocity-2016-12-31.sqlite3"""
+    from innocity.services import backup
+
+    kind = backup.restore(_settings(), path)
+    typer.echo(f"restored from {path} ({kind})")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.command("ingest")(ingest_cmd)
+    app.command("backup")(backup_cmd)
+    app.command("restore")(restore_cmd)
     app.add_typer(db_app, name="db")
     app.add_typer(regions_app, name="regions")
     app.add_typer(plans_app, name="plans")
