@@ -19,7 +19,7 @@ from innocity.domain.plan import Baseline, Fact, Section, Span, Target
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
-from innocity.parsing.targets_context import Context
+from innocity.parsing.targets_context import Context, starts_heading
 from innocity.parsing.targets_rules import indicator_of, is_hard_negative, kind_of, split_subjects
 from innocity.parsing.textfold import fold
 from innocity.parsing.years import YearRef, find_time_phrases
@@ -39,6 +39,9 @@ _BLANK = re.compile(
 )
 _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
 _TARGET_TENSES = ("future", "point", "relative")
+# "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
+_FROM = re.compile(r"由|从")
+_TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩)(?:到|至)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
 _COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 个 类 款 位 强 %".split())
@@ -102,7 +105,8 @@ class _Run:
             if first:
                 first = False
                 title_ref = next((p for p in phrases if p.heading_period or p.tense == "future"), None)
-                if title_ref is not None and not _BOUND.search(f, ps, pe):
+                is_heading = f[ps] in _HEAD_FIRST and starts_heading(f, ps, pe)
+                if title_ref is not None and not is_heading and not _BOUND.search(f, ps, pe):
                     self.ctx.root_clause = title_ref
                     continue
             if f[ps] in _HEAD_FIRST:
@@ -135,10 +139,11 @@ class _Run:
         for m in _BLANK.finditer(f, ps, pe) if " " in par else ():
             self._blank(m, ps, pe, bounds, phrases)
         prev_end = ps
-        for q in qs:
+        for i, q in enumerate(qs):
             if any(a <= q.start < b for a, b in quoted) or any(a <= q.start < b for a, b in used):
                 continue
-            self._quantity(q, ps, pe, bounds, phrases, prev_end)
+            next_start = qs[i + 1].start if i + 1 < len(qs) else pe
+            self._quantity(q, ps, pe, bounds, phrases, prev_end, next_start)
             prev_end = q.end
 
     # -- one quantity ------------------------------------------------------------------------------
@@ -156,11 +161,12 @@ class _Run:
         return seg_start, seg_end
 
     def _governing(self, pos: int, phrases: Sequence[YearRef]) -> YearRef | None:
-        before = [p for p in phrases if p.end <= pos]
+        # "2020年的60%": an attributive year belongs to the figure right after it and governs nothing else.
+        before = [p for p in phrases if p.end <= pos and (not p.attributive or pos - p.end <= 2)]
         return before[-1] if before else None
 
     def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],
-                  prev_end: int) -> None:
+                  prev_end: int, next_start: int) -> None:
         f = self.f
         if q.unit is None and q.special is None:
             # Most bare numbers are dates or codes: reject them before any other work.
@@ -171,8 +177,10 @@ class _Run:
                 return
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
         pre, post = f[seg_start: q.start], f[q.end: seg_end]
+        if post.startswith("的") and next_start < seg_end:
+            return  # "年营业收入超10亿元的企业50家": the amount describes what is counted
         gov = self._governing(q.start, phrases)
-        fact = self._is_fact(gov, pre)
+        fact = self._is_fact(gov, pre) or bool(_FROM.search(pre) and _TO.match(post))
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
             return
         if fact:

@@ -81,6 +81,11 @@ class Context:
             self.root_clause = ref
 
 
+def starts_heading(f: str, start: int, end: int) -> bool:
+    """True when the line ``f[start:end]`` begins with a heading marker (一、 (一) 1. …)."""
+    return _HEAD.match(f, start, end) is not None
+
+
 def is_baseline_title(title: str) -> bool:
     """True for headings of sections that describe the present or past (试点基础, 创新发展现状, 优势特色)."""
     t = title.strip()[:24]

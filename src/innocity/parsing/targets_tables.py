@@ -63,7 +63,7 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
     cells = _cells(f, ps, pe)
     if len(cells) < 2:
         return None
-    numeric = [(i, _NUMCELL.fullmatch(c[2])) for i, c in enumerate(cells)]
+    numeric = [(i, _numeric(c[2])) for i, c in enumerate(cells)]
     label_i = next((i for i, c in enumerate(cells) if _CJK.search(c[2]) and not numeric[i][1]), None)
     if label_i is None:
         return None
@@ -105,6 +105,13 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
         kind = "growth" if re.search(r"增长|增速|年均", label) and u == "%" else "level"
         out.append(Cell(cells[i][0], cells[i][1], label, float(m.group("n")), u, y, yt, i == target_i, kind, comp))
     return out
+
+
+def _numeric(cell: str) -> re.Match[str] | None:
+    m = _NUMCELL.fullmatch(cell)
+    if m is None or (m.group("u") or "").startswith("年"):
+        return None  # "2025年" is a column header, not a value
+    return m
 
 
 def _target_column(state: TableState, cols: list[int]) -> int:

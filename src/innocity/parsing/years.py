@@ -43,6 +43,7 @@ class YearRef:
     text: str | None
     tense: Tense
     heading_period: bool = False  # a span such as 20XX-201*年 (its end year governs)
+    attributive: bool = False  # "2020年的60%": the year belongs to the next figure and governs nothing else
 
 
 def _year_value(token: str) -> int | None:
@@ -64,6 +65,8 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
         else:
             ref = YearRef(m.start(), m.end(), None, None, "relative")
         if ref is not None:
+            if f[ref.end : ref.end + 1] == "的":
+                ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True)
             out.append(ref)
     if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
         for m in _NOW.finditer(f, start, end):

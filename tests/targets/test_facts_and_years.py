@@ -1,0 +1,143 @@
+"""Facts versus targets, year clauses that govern paragraphs and sections, and flattened tables.
+
+The plans here are short ones written for these tests in the shape of real municipal and provincial plans.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PLAN_WITH_BASELINE = """XX市创新型城市建设实施方案
+一、发展基础
+(一)创新能力稳步提升
+2022年,全市高新技术企业达到1200家,R&D经费投入强度2.8%。“十三五”期间,累计培育科技型中小企业800家。
+截至2022年底,全市共有省级以上研发平台156个。
+二、发展目标
+到2025年,具体目标如下:
+(一)创新投入。R&D经费投入强度达到3.2%。
+(二)创新产出。每万人口高价值发明专利拥有量达到12件。
+三、重点任务
+(一)培育创新主体。培育高新技术企业100家。
+"""
+
+
+def test_baseline_section_gives_facts_and_target_section_targets(run: Any) -> None:
+    targets, facts = run(PLAN_WITH_BASELINE)
+    assert sorted((f.value, f.unit, f.year) for f in facts) == [
+        (2.8, "%", 2022), (156.0, "个", 2022), (800.0, "家", 2020), (1200.0, "家", 2022)]
+    by_value = {t.value: t for t in targets}
+    assert set(by_value) == {3.2, 12.0, 100.0}
+    assert by_value[3.2].year == 2025 and by_value[12.0].year == 2025  # the section's clause governs
+    assert by_value[100.0].year is None  # a new top-level section ends it
+
+
+def test_clause_governs_across_full_stops_until_replaced(run: Any) -> None:
+    targets, _ = run("到2025年,高新技术企业达到2000家。技术合同成交额达到500亿元;到2030年,研发投入强度达到3.5%。")
+    assert [(t.value, t.year) for t in targets] == [(2000, 2025), (500, 2025), (3.5, 2030)]
+
+
+def test_masked_years_keep_their_words(run: Any) -> None:
+    targets, _ = run("至201*年末,全市专利申请量达到1600件以上。\n到20XX年,孵化面积新增5万平方米。")
+    assert [(t.year, t.year_text) for t in targets] == [(None, "201*"), (None, "20XX")]
+
+
+def test_period_heading_governs_its_section(run: Any) -> None:
+    text = "五、20XX-201*年主要工作\n(一)推进中心建设\n工作任务:重点引进8-10个研究所进驻中心。\n六、保障措施\n新建实验室5个。"
+    targets, _ = run(text)
+    assert [(t.value, t.value_max, t.year_text) for t in targets] == [(8, 10, "201*"), (5, None, None)]
+
+
+def test_five_year_plan_names_map_to_years(run: Any) -> None:
+    targets, _ = run("力争“十二五”末,培育龙头企业10家。到“十一五”末,产值达到500亿元。")
+    assert [(t.year, t.year_text) for t in targets] == [(2015, "“十二五”末"), (2010, "“十一五”末")]
+
+
+def test_plan_name_is_not_a_clause(run: Any) -> None:
+    targets, _ = run("纳入“十二五”发展规划,建成研发中心30个。")
+    assert [(t.value, t.year) for t in targets] == [(30, None)]
+
+
+def test_change_keeps_its_baseline(run: Any) -> None:
+    targets, _ = run("到“十二五”末,高新技术企业数比“十一五”末提高30%。")
+    t = targets[0]
+    assert (t.kind, t.value, t.unit, t.year) == ("change", 30, "%", 2015)
+    assert t.baseline is not None and t.baseline.year == 2010 and "十一五" in (t.baseline.text or "")
+
+
+def test_news_report_past_and_future(run: Any) -> None:
+    text = "截至2022年底,全市共有高新技术企业1200家。目前,全市已建成众创空间45家。力争到2025年,高新技术企业突破2000家。"
+    targets, facts = run(text)
+    assert [(f.value, f.year) for f in facts] == [(1200, 2022), (45, None)]
+    assert [(t.value, t.year, t.comparator) for t in targets] == [(2000, 2025, ">=")]
+
+
+def test_baseline_year_before_the_horizon_is_a_fact(run: Any) -> None:
+    targets, facts = run("2022年全市R&D经费投入强度为2.1%,到2025年达到2.8%。")
+    assert [(f.value, f.year) for f in facts] == [(2.1, 2022)]
+    assert [(t.value, t.year) for t in targets] == [(2.8, 2025)]
+
+
+def test_from_baseline_to_target(run: Any) -> None:
+    targets, facts = run("到2025年,科技进步贡献率由2020年的60%提高到65%。")
+    assert [(t.value, t.year) for t in targets] == [(65, 2025)]
+    assert [(f.value, f.year) for f in facts] == [(60, 2020)]
+
+
+def test_past_verbs_make_facts(run: Any) -> None:
+    targets, facts = run("全市粮食单产提高了21.5%,已建成省级园区12个。")
+    assert targets == []
+    assert sorted(f.value for f in facts) == [12, 21.5]
+
+
+def test_descriptor_amount_is_not_a_target(run: Any) -> None:
+    targets, _ = run("培育年营业收入超10亿元的科技型企业50家。")
+    assert [(t.value, t.unit) for t in targets] == [(50, "家")]
+
+
+def test_flattened_table_with_header(run: Any) -> None:
+    text = "指标名称\t单位\t2020年\t2025年\n研发经费投入强度\t%\t2.5\t3.0\n高新技术企业数\t家\t800\t1500\n"
+    targets, facts = run(text)
+    assert sorted((t.indicator, t.value, t.unit, t.year) for t in targets) == [
+        ("研发经费投入强度", 3.0, "%", 2025), ("高新技术企业数", 1500, "家", 2025)]
+    assert sorted((f.value, f.year) for f in facts) == [(2.5, 2020), (800, 2020)]
+
+
+def test_flattened_table_without_header(run: Any) -> None:
+    targets, facts = run("R&D经费投入强度(%)\t2.5\t3.0\n")
+    assert [(t.value, t.unit) for t in targets] == [(3.0, "%")]
+    assert [(f.value, f.unit) for f in facts] == [(2.5, "%")]
+
+
+def test_plan_period_in_title_governs(run: Any) -> None:
+    text = "XX省科技创新行动计划(2023—2025年)\n一、主要目标\n全省高新技术企业达到2万家。"
+    targets, _ = run(text)
+    assert [(t.value, t.unit, t.year) for t in targets] == [(2, "万家", 2025)]
+
+
+def test_skip_spans_are_ignored(run: Any) -> None:
+    from innocity.parsing.targets import extract
+
+    text = "建成研发中心30个(范文网 2019年12月 5个),培育企业10家。"
+    mark = text.index("(范文网")
+    targets, _ = extract(text, (0, len(text)), [], skip=[(mark, text.index(")") + 1)])
+    assert sorted(t.value for t in targets) == [10, 30]
+
+
+def test_section_is_the_outline_path(run: Any) -> None:
+    from innocity.domain.plan import Section
+    from innocity.parsing.targets import extract
+
+    text = "二、目标\n(一)投入\n研发投入强度达到3%。"
+    inner = Section("(一)", 2, "投入", (text.index("(一)"), len(text)))
+    outer = Section("二、", 1, "目标", (0, len(text)), children=[inner])
+    targets, _ = extract(text, (0, len(text)), [outer], skip=[])
+    assert targets[0].section == "二、/(一)"
+
+
+@pytest.mark.parametrize("span", [(0, 0), (5, 3), (0, 10**6)])
+def test_odd_spans_do_not_raise(span: tuple[int, int]) -> None:
+    from innocity.parsing.targets import extract
+
+    extract("到2025年,达到3%。", span, [], skip=[])
