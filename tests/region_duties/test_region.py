@@ -141,3 +141,18 @@ def test_landmark_table_is_consistent_with_divisions() -> None:
         assert d is not None and d.name == r["city"], r
         assert r["kind"] in {"zone", "landmark", "nickname", "company", "product"}
         assert not divs.by_name(r["name"]), f"{r['name']} is a division name; the gazetteer has it"
+
+
+def test_autonomous_region_plan_speaks_of_quanqu() -> None:
+    text = (
+        "广西壮族自治区创新驱动发展行动方案\n为加快创新型广西建设,自治区人民政府制定本方案。"
+        "到2020年,全区研发经费投入强度达到1.5%。支持南宁、柳州、桂林建设创新城市,全区各地、区直各部门要抓好落实。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == ("广西壮族自治区", "广西壮族自治区", "province")
+
+
+def test_short_provincial_notice_without_self_reference_words() -> None:
+    text = "江苏省人民政府关于加快建设创新型省份的意见\n支持南京、苏州建设综合性科学中心。江苏省将加大投入。"
+    r = region_of(text)
+    assert (r.name, r.level) == ("江苏省", "province")
