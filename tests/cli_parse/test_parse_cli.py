@@ -208,3 +208,27 @@ def test_markdown_tables_are_well_formed(capsys) -> None:
 def test_help_has_an_example(capsys) -> None:
     assert main(["parse", "--help"]) == 0
     assert "Example: innocity parse" in capsys.readouterr().out
+
+
+def _footer_only(tmp_path: Path, name: str) -> Path:
+    # Only a site footer: the document reads fine but holds no plan.
+    path = tmp_path / name
+    path.write_text("版权所有 ICP备12345号", encoding="utf-8")
+    return path
+
+
+def test_document_without_a_plan_prints_json_and_exits_1(tmp_path) -> None:
+    proc = _cli(_footer_only(tmp_path, "footer.txt"))
+    assert proc.returncode == 1
+    out = json.loads(proc.stdout)
+    jsonschema.validate(out, SCHEMA)
+    assert out["plans"] == []
+    assert (
+        proc.stderr.strip() == f"innocity: {tmp_path / 'footer.txt'}: document read, but no plan found in it"
+    )
+
+
+def test_batch_exit_1_only_when_no_file_has_a_plan(tmp_path, docs) -> None:
+    a, b = _footer_only(tmp_path, "a.txt"), _footer_only(tmp_path, "b.txt")
+    assert _cli(a, b).returncode == 1
+    assert _cli(a, docs["plan-utf8.txt"]).returncode == 0

@@ -98,6 +98,7 @@ def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> in
         TextColumn("{task.description}"),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # a log file gets the error list, not a redrawn bar
     )
     with _output(output) as out, progress:
         task = progress.add_task("", total=len(files))
