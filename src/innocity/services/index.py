@@ -233,6 +233,9 @@ class LongRows:
     source: str = ""
 
 
+_MISSING = frozenset(("", "NA", "NaN", "nan", "-"))
+
+
 def _period(text: str) -> int | str:
     text = text.strip()
     return int(text) if text.isdigit() else text
@@ -259,34 +262,34 @@ def read_data_csv(path: Path) -> LongRows:
         groups: dict[str, str] = {}
         problems: list[RowProblem] = []
         seen: set[tuple[str, str, int | str]] = set()
+        periods: dict[str, int | str] = {}
         for n, rec in enumerate(reader, start=2):
             if not rec:
                 continue
             if len(rec) < width:
                 rec = rec + [""] * (width - len(rec))
             unit, ind, per, raw = rec[iu].strip(), rec[ii].strip(), rec[ip].strip(), rec[iv].strip()
-            for name, val in (("unit", unit), ("indicator", ind), ("period", per)):
-                if not val:
-                    problems.append(RowProblem(n, name, "empty"))
             if not (unit and ind and per):
+                problems.extend(RowProblem(n, name, "empty") for name, val in
+                                (("unit", unit), ("indicator", ind), ("period", per)) if not val)
                 continue
-            if raw in ("", "NA", "NaN", "nan", "-"):
-                value = math.nan
-            else:
-                try:
-                    value = float(raw)
-                except ValueError:
-                    problems.append(RowProblem(n, "value", f"not a number: {raw!r}"))
-                    continue
-                if not math.isfinite(value):
-                    problems.append(RowProblem(n, "value", f"not a finite number: {raw!r}"))
-                    continue
-            key = (unit, ind, _period(per))
+            try:
+                value = float(raw) if raw not in _MISSING else math.nan
+            except ValueError:
+                problems.append(RowProblem(n, "value", f"not a number: {raw!r}"))
+                continue
+            if value in (math.inf, -math.inf):
+                problems.append(RowProblem(n, "value", f"not a finite number: {raw!r}"))
+                continue
+            pk = periods.get(per)
+            if pk is None:
+                pk = periods[per] = _period(per)
+            key = (unit, ind, pk)
             if key in seen:
                 problems.append(RowProblem(n, None, f"duplicate value for {unit} / {ind} / {per}"))
                 continue
             seen.add(key)
-            rows.append((unit, ind, key[2], value))
+            rows.append((unit, ind, pk, value))
             if ig >= 0 and rec[ig].strip():
                 groups[unit] = rec[ig].strip()
     if problems:
