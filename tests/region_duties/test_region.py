@@ -139,7 +139,7 @@ def test_landmark_table_is_consistent_with_divisions() -> None:
     for r in rows:
         d = divs.by_adcode(r["city_adcode"])
         assert d is not None and d.name == r["city"], r
-        assert r["kind"] in {"zone", "landmark", "nickname", "company", "product"}
+        assert r["kind"] in {"zone", "landmark", "nickname", "company", "product", "institution"}
         assert not divs.by_name(r["name"]), f"{r['name']} is a division name; the gazetteer has it"
 
 

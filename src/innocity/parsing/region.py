@@ -53,7 +53,14 @@ _SCOPE_WORDS = {
     "district": ("我区", "本区", "全区", "区委", "区政府", "区人民政府"),
 }
 _SCOPE_OF = {w: k for k, words in _SCOPE_WORDS.items() for w in words}
-_KIND_WEIGHT = {"zone": 1.0, "landmark": 1.0, "nickname": 1.0, "company": 0.7, "product": 0.7}
+_KIND_WEIGHT = {
+    "zone": 1.0,
+    "landmark": 1.0,
+    "nickname": 1.0,
+    "company": 0.7,
+    "product": 0.7,
+    "institution": 0.7,
+}
 _NOT_AFTER = set("岸麓畔")
 _HEAD_CHARS = 400  # the title and preamble, where a plan names itself
 _SELF_AFTER = re.compile(r"(?:市委|市人民政府|市政府|国家创新型|创新型|为国家|人民政府|省委|省政府)")
