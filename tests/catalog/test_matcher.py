@@ -159,6 +159,18 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("第一产业比重", "%", None, "DRV20"),  # sample
     ("现代服务业占服务业的比重", "%", None, "DRV26"),  # sample
     ("规模以上工业增加值", "亿元", "growth", "DRV16"),
+    ("全社会研发经废占GDP比重", "%", None, "TEC01"),  # typo 废 for 费
+    ("战略性新兴产业产值", "亿元", None, None),  # output, not revenue
+    ("新增高新技术企业", "家", None, None),  # a yearly flow, not the stock TEC06
+    ("城乡居民人均可支配收入", "元", None, None),  # neither the urban nor the rural series
+    ("居民人均可支配收入", "元", None, "DRV28"),
+    ("发明专利授权量", "件", None, None),  # granted, not in force
+    ("企业技术中心", "个", None, None),  # any level
+    ("高技术制造业增加值占规上工业增加值比重", "%", None, "TRA18"),  # NBS category, not 高新技术产业
+    ("单位GDP二氧化碳排放降低", "%", "growth", "DRV29"),
+    ("空气优良率", "%", None, "DRV04"),
+    ("GDP增速", "%", None, "DRV08"),
+    ("规上工业企业研发投入强度", "%", None, "TEC03"),
     # --- must stay unmatched: nothing in the catalogue measures these
     ("良种工程实施面积", "万亩", None, None),  # sample
     ("锶铁氧体年产能", "万吨", None, None),  # sample

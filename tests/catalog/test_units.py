@@ -106,3 +106,25 @@ def test_per_population_and_numerator() -> None:
     assert units.is_per_population("件/万人") and units.is_per_population("美元/人")
     assert not units.is_per_population("吨标准煤/万元") and not units.is_per_population("%")
     assert units.numerator("吨标煤/万元") == "吨标准煤"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "indicator_unit", "expected"),
+    [
+        (30, "件", "件/万人", 30),  # 万人专利申请量达30件
+        (700, "人", "人/万人", 700),  # 万人拥有专业技术人员700人
+        (15, "万元", "元/人", 150_000),  # 人均地区生产总值15万元
+        (5, "亿元", "亿元", 5),
+        (1924, "万元", "亿元", 0.1924),
+        (2.0, "吨标煤/万元", "吨标准煤/万元", 2.0),
+    ],
+)
+def test_to_indicator_unit_reads_numerator_units_of_rates(value: float, unit: str, indicator_unit: str,
+                                                          expected: float) -> None:
+    assert units.to_indicator_unit(value, unit, indicator_unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("unit", "indicator_unit"), [("亿元", "件/万人"), ("%", "件/万人"), ("件", "%"), ("百分点", "%")])
+def test_to_indicator_unit_still_refuses_what_does_not_fit(unit: str, indicator_unit: str) -> None:
+    with pytest.raises(UnitError):
+        units.to_indicator_unit(1, unit, indicator_unit)

@@ -235,3 +235,19 @@ def ratio_scale(numerator_unit: str, denominator_unit: str, result_unit: str) ->
             f"not {result_unit} ({r.describe()})"
         )
     return n.factor / d.factor / r.factor
+
+
+def to_indicator_unit(value: float, unit: str, indicator_unit: str) -> float:
+    """``value`` as a plan wrote it, in the unit of the indicator the matcher gave it.
+
+    Like ``convert``, with one reading more: a rate indicator per head (件/万人, 人/万人, 元/人) whose figure
+    the plan writes with the numerator's unit only ("万人专利申请量达30件", "万人拥有专业技术人员700人",
+    "人均地区生产总值15万元") is taken as per the indicator's denominator. The matcher only assigns such a
+    figure to a per-head indicator when the phrase itself says 每万人/人均, so the reading is never a guess.
+    """
+    if is_compatible(unit, indicator_unit) or "/" not in canonical(indicator_unit):
+        return convert(value, unit, indicator_unit)
+    num, den = canonical(indicator_unit).split("/")
+    if "/" not in canonical(unit) and is_compatible(unit, num):
+        return convert(value, f"{canonical(unit)}/{den}", indicator_unit)
+    return convert(value, unit, indicator_unit)
