@@ -104,3 +104,39 @@ def test_count_mismatch_and_modifiers_before_the_list() -> None:
 def test_counts_that_are_not_programmes() -> None:
     text = "全市辖5个县市区，由汉、藏、回等36个民族组成，新增2-3个国家级平台。"
     assert programs_of(text) == []
+
+
+def test_code_whose_parts_are_listed_before_it() -> None:
+    text = "二、空间布局\n以高新区、经开区和临港产业园构成的“三核”，加快形成“一带三核”的发展格局。"
+    prog = by_name(programs_of(text), "“三核”")
+    assert prog.parts[0].found == ["高新区", "经开区", "临港产业园"]
+    assert prog.consistent and prog.text.startswith("高新区")
+
+
+def test_numeric_code_spells_counts_and_amounts() -> None:
+    text = (
+        "实施“3210”产业提升工程，即重点发展电子信息、新材料和生物医药等3个主导产业，"
+        "培育20个左右的龙头企业，到2025年全市主导产业产值达到1000亿元。"
+    )
+    prog = by_name(programs_of(text), "3210")
+    assert [(p.label, p.declared) for p in prog.parts] == [
+        ("主导产业", 3),
+        ("龙头企业", 20),
+        ("主导产业产值(亿元)", 1000),
+    ]
+    assert prog.parts[0].found == ["电子信息", "新材料", "生物医药"]
+    assert prog.consistent
+
+
+def test_tallies_of_past_work_are_not_programmes() -> None:
+    text = "近年来，通过A型电池回收技术、高效节能电机技术等25项关键技术的研究，降低了能耗。"
+    assert programs_of(text) == []
+
+
+def test_launched_counts_and_counts_joined_by_and() -> None:
+    text = "组织实施12个重大科技专项。重点建设8大特色产业基地和6大工程研究中心。"
+    progs = programs_of(text)
+    twelve = by_name(progs, "重大科技专项")
+    assert twelve.parts[0].declared == 12 and not twelve.checkable
+    pair = by_name(progs, "特色产业基地")
+    assert [(p.label, p.declared) for p in pair.parts] == [("特色产业基地", 8), ("工程研究中心", 6)]

@@ -30,7 +30,7 @@ _Q_CLOSE = '”"」』'
 # “5568”创新工程 / “十、百、千”农业科技创新示范工程 / “一区六基地二十个示范企业”
 _CODE = re.compile(
     rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]*[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
-    rf"(?P<tail>[{_CJK}]{{0,14}}?(?:工程|计划|行动|战略|体系|布局|格局|建设|管理体制|要求|融合))?"
+    rf"(?P<tail>(?:(?!的)[{_CJK}]){{0,14}}?(?:工程|计划|行动|战略|体系|布局|格局|建设|管理体制|要求|融合))?"
 )
 _DECL = re.compile(r"^\s*[,:]?\s*(?:即|包括|就是|主要是|具体为|分别是)\s*[:“\"]?")
 _PART = re.compile(
@@ -38,10 +38,13 @@ _PART = re.compile(
 )
 _CODE_PAIR = re.compile(rf"(?P<n>[{_CN}]{{1,3}}|\d{{1,3}})(?P<m>个|大)?(?P<label>[^{_CN}\d、]{{1,4}})")
 _STRONG_TAIL = re.compile(r"工程|计划|行动|战略")
+_STRONG_LABEL = re.compile(r"(?:工程|计划|行动|战略|专项)$")
 # A count that labels a list before it: "…和H等八大工程", "…四个科技创新服务平台"
+# words that end a counted label: "三大化工产业链向…", "五大产业完成增加值…"
+_AFTER_LABEL = r"建设|的|为|和|与|及|等|向|在|是|完成|实现|达到|取得|成为|作为|已|将|均"
 _COUNT = re.compile(
     rf"(?P<n>[{_CN}\d]{{1,3}})\s*(?P<unit>[大个项类])(?P<label>[{_CJK}]{{1,10}}?)"
-    rf"(?=[,。;:、)”\"]|建设|$|的|为|和)"
+    rf"(?=[,。;:、)”\"]|$|{_AFTER_LABEL})"
 )
 _VERB = re.compile(
     r"实施|形成|发展|建设好|建设|打造|构建|推进|培育|包括|涵盖|围绕|重点|着力|加快|大力|突出|做强|做大|壮大|"
@@ -183,7 +186,10 @@ def _items_before(segment: str, label: str) -> list[str]:
     head = label[-2:]
     pieces = [x for x in re.split(r"[,;，；]|和|以及", segment) if x]
     items = [x.rsplit("的", 1)[-1].strip() for x in pieces if x.endswith(head)]
-    return items if len(items) >= 2 else []
+    if len(items) >= 2:
+        return items
+    last = re.split(r"[,;，；]", segment)[-1]  # "重点发展A、B和C等3个主导产业"
+    return _split_list(last) if "、" in last else []
 
 
 def _parts_from_code(code: str) -> list[ProgramPart]:
@@ -203,6 +209,41 @@ def _parts_from_code(code: str) -> list[ProgramPart]:
             return []
         parts.append(ProgramPart(label=pm.group("label"), declared=n))
     return parts
+
+
+_AMOUNT = re.compile(rf"(?P<label>[{_CJK}]{{0,16}}?)(?P<n>\d{{1,5}})\s*(?P<unit>亿元|万元|亿|万|元|家|个|项)")
+_AMOUNT_LEAD = re.compile(r"^(?:年|末|底|全市|全省|全县|全区|到|至|力争|使)|(?:达到|突破|超过|实现|达)$")
+
+
+def _amount_label(label: str) -> str:
+    """ "全市高新技术产业产值达到" → "高新技术产业产值"."""
+    for _ in range(3):
+        label = _AMOUNT_LEAD.sub("", label)
+    return label
+
+
+_BUILT_OF = re.compile(r"(?:构成|组成|组合|形成)的[^、,]*$")
+
+
+def _list_before_code(
+    text: str, folded: str, base: int, at: int, parts: list[ProgramPart]
+) -> tuple[int, ProgramPart, list[str]] | None:
+    """ "以A、B、C和D构成的唐山湾“四点一带”": the items of one part, listed right before the code."""
+    if not parts:
+        return None
+    lo = max(0, at - 200)
+    before = folded[lo:at]
+    cut = max(before.rfind(c) for c in ",。;:!?\n(") + 1
+    clause = before[cut:]
+    built = _BUILT_OF.search(clause)
+    if built is None:
+        return None
+    raw = _orig(text, base, lo + cut, lo + cut + built.start())
+    items = _split_list(raw)
+    for part in parts:
+        if items and len(items) == part.declared:
+            return lo + cut + raw.find(items[0]), part, items
+    return None
 
 
 def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: list[Section]) -> Program:
@@ -233,11 +274,29 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
                 part.found = _items_before(seg, label)
                 parts.append(part)
                 last = d.end() + pm.end()
+        for extra in _AMOUNT.finditer(clause, last - d.end()) if digits else ():
+            # the code's remaining digits may be amounts rather than counts: 4315 → … 500亿元
+            if not digits or extra.group("n")[0] != str(digits[0]):
+                continue
+            digits.pop(0)
+            parts.append(
+                ProgramPart(
+                    label=f"{_amount_label(extra.group('label'))}({extra.group('unit')})",
+                    declared=int(extra.group("n")),
+                )
+            )
+            last = d.end() + extra.end()
         if parts:
             close = rest[last : last + 1]
             end = end + last + (1 if close and close in _Q_CLOSE else 0)
     else:
         parts = _parts_from_code(code)
+        listed = _list_before_code(text, folded, base, m.start(), parts)
+        if listed is not None:
+            start_at, part, items = listed
+            part.found = items
+            start = base + start_at
+            return _program(text, (start, base + m.end()), text[base + m.start() : base + m.end()], parts)
     for part in parts:
         if not part.found:
             part.found = _items_for_part(text, folded, base, secs, base + m.start(), part)
@@ -264,6 +323,11 @@ def _clause_start(before: str) -> int:
     return max(before.rfind(c) for c in ",。;:!?\n(") + 1
 
 
+def _launched(before: str, label: str) -> bool:
+    """ "组织实施10个重大科技专项": a counted programme launched by name, even with nothing listed."""
+    return before.endswith(("实施", "启动", "开展")) and bool(_STRONG_LABEL.search(label))
+
+
 def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Program | None:
     n = _cn_int(m.group("n"))
     label = m.group("label")
@@ -288,7 +352,7 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
         clause = before[cut:]
         etc = clause.endswith("等")
         if not (etc or "、" in clause or "和" in clause):
-            if m.group("unit") != "大":
+            if m.group("unit") != "大" and not _launched(before, label):
                 return None  # "五个县市区" with nothing listed is just a count
         else:
             clause = _orig(text, base, lo + cut, m.start() - (1 if etc else 0))
@@ -298,8 +362,10 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
                 items = _split_list(clause + "、XX")[:1]
             if items:
                 start = lo + cut + clause.find(items[0])
-    if not items and m.group("unit") != "大":
+    if not items and m.group("unit") != "大" and not _launched(before, label):
         return None
+    if m.group("unit") == "项" and before.endswith("等") and 0 < len(items) < n:
+        return None  # "A、B等29项关键技术的研究": examples of a tally, not a programme's parts
     s, e = base + start, base + m.end()
     name = text[s:e] if quoted else text[base + m.start() : e]
     return _program(text, (s, e), name, [ProgramPart(label=label, declared=n, found=items)])
@@ -326,14 +392,14 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
         strong = bool(_STRONG_TAIL.search(tail) or _STRONG_TAIL.search(code[-2:])) or code.isdigit()
         if not (strong or prog.parts):
             continue  # “两型社会”, “三足鼎立”: slogans, not programmes with parts
-        if prog.parts and _all_declared(prog, out):
-            continue  # “五个行动”: a part of a programme declared earlier, named again
         if code in by_code:
             # a programme is named again later ("全面落实“5568”创新工程的各项任务"): keep the declaring mention
             k = by_code[code]
-            if not out[k].parts and prog.parts:
-                out[k] = prog
+            if (not out[k].parts and prog.parts) or (prog.checkable and not out[k].checkable):
+                out[k] = prog  # the mention that declares or enumerates the parts is the programme
             continue
+        if prog.parts and _all_declared(prog, out):
+            continue  # “五个行动”: a part of a programme declared earlier, named again
         by_code[code] = len(out)
         out.append(prog)
     declared = [(part.label, part.declared) for p in out for part in p.parts]
@@ -352,4 +418,25 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
             out.append(p)
             taken.append(p.span)
     out.sort(key=lambda p: p.span[0])
+    return _merge_pairs(text, out)
+
+
+def _merge_pairs(text: str, progs: list[Program]) -> list[Program]:
+    """ "10大特色产业基地和10大研发中心": two counts joined by 和 are one programme with two parts."""
+    out: list[Program] = []
+    for p in progs:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not prev.checkable
+            and not p.checkable
+            and len(prev.parts) == 1
+            and len(p.parts) == 1
+            and text[prev.span[1] : p.span[0]] in ("和", "及", "、", "以及")
+        ):
+            out[-1] = _program(
+                text, (prev.span[0], p.span[1]), text[prev.span[0] : p.span[1]], prev.parts + p.parts
+            )
+        else:
+            out.append(p)
     return out
