@@ -3,6 +3,7 @@ and a small stored plan built from a hand-written plan text of a city that is no
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -100,6 +101,11 @@ def make_plan_document() -> tuple[bytes, ParsedDocument]:
     return data, doc
 
 
+PG_URL = os.environ.get("INNOCITY_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+KEEP = {"regions", "alembic_version"}
+
+
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tracking-template") / "template.sqlite3"
@@ -110,11 +116,43 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def settings(template: Path, tmp_path: Path) -> Settings:
-    db = tmp_path / "innocity.sqlite3"
-    shutil.copyfile(template, db)
-    return Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path, user="tester")
+@pytest.fixture(scope="session")
+def pg_ready() -> str:
+    """The PostgreSQL test database, migrated once per session (regions seeded)."""
+    assert PG_URL
+    store = open_store(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester"))
+    store.dispose()
+    return PG_URL
+
+
+def _reset_postgres(url: str) -> None:
+    """Empty every table but the seeded regions, so each test starts from the same state."""
+    from sqlalchemy import text
+
+    from innocity.storage.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            if r[0] not in KEEP
+        ]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """A fresh database per test: a copy of the migrated SQLite template, or a truncated PostgreSQL."""
+    if request.param == "sqlite":
+        db = tmp_path / "innocity.sqlite3"
+        shutil.copyfile(request.getfixturevalue("template"), db)
+        return Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path, user="tester")
+    url = request.getfixturevalue("pg_ready")
+    _reset_postgres(url)
+    return Settings(database_url=url, data_dir=tmp_path, user="tester")
 
 
 @pytest.fixture
