@@ -61,3 +61,30 @@ def test_fallback_heuristic_skips_navigation_and_footer(docs) -> None:
 def test_page_without_text_is_refused() -> None:
     with pytest.raises(DocumentError, match="no article text"):
         read_document(b"<html><body><img src=a.png></body></html>", "empty.html")
+
+
+BR_PAGE = """<html><head><meta charset="utf-8"><title>关于印发某市方案的通知</title></head><body>
+<div class="nav"><a>首页</a><a>新闻中心</a></div>
+<div class="TRS_Editor"><p style="text-indent:2em">　　为加快建设创新型城市，制定本方案。</p>
+<p>　　一、总体要求<br/>　　到2025年，研发投入强度达到<b>3%</b>。<br>　　二、重点任务<br>
+　　（一）建设创新平台。由市科技局牵头，市财政局配合。</p>
+<div>　　三、保障措施<br/>　　加强组织领导。</div></div>
+<div class="footer">网站地图 | 联系我们</div></body></html>"""
+BR_PARAGRAPHS = [
+    "为加快建设创新型城市，制定本方案。",
+    "一、总体要求",
+    "到2025年，研发投入强度达到3%。",
+    "二、重点任务",
+    "（一）建设创新平台。由市科技局牵头，市财政局配合。",
+    "三、保障措施",
+    "加强组织领导。",
+]
+
+
+def test_line_breaks_inside_a_paragraph_separate_headings_from_text() -> None:
+    doc = read_document(BR_PAGE.encode("utf-8"), "br.html")
+    assert doc.text.split("\n\n") == BR_PARAGRAPHS
+
+
+def test_fallback_also_splits_at_line_breaks_and_reads_loose_div_text() -> None:
+    assert _fallback_blocks(BR_PAGE) == BR_PARAGRAPHS

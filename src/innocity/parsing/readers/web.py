@@ -74,6 +74,29 @@ def _clean(s: str) -> str:
     return " ".join(s.split()) if "\n" in s or "  " in s else s.strip()
 
 
+def _paragraphs(el: Any, br: str) -> list[str]:
+    """The paragraphs of one block element: a line break (<br>, trafilatura's <lb>) starts a new one.
+
+    Government pages often put a whole section in one <p> with <br> between its paragraphs and
+    ideographic spaces as indentation; joining those would glue a heading onto the text below it.
+    """
+    parts: list[list[str]] = [[]]
+
+    def walk(node: Any) -> None:
+        if node.text and isinstance(node.tag, str):  # comments and processing instructions are not text
+            parts[-1].append(node.text)
+        for child in node:
+            if child.tag == br:
+                parts.append([])
+            elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
+                walk(child)
+            if child.tail:
+                parts[-1].append(child.tail)
+
+    walk(el)
+    return [t for t in (_clean("".join(x)) for x in parts) if t]
+
+
 def _trafilatura_blocks(markup: str) -> list[str]:
     import trafilatura
     from lxml import etree
@@ -101,11 +124,10 @@ def _trafilatura_blocks(markup: str) -> list[str]:
             if rows:
                 out.append("\n".join(rows))
         elif el.tag == "list":
-            out.extend(t for t in (_clean("".join(i.itertext())) for i in el.iter("item")) if t)
+            for item in el.iter("item"):
+                out.extend(_paragraphs(item, "lb"))
         else:
-            t = _clean("".join(el.itertext()))
-            if t:
-                out.append(t)
+            out.extend(_paragraphs(el, "lb"))
     return out
 
 
@@ -134,16 +156,47 @@ def _fallback_blocks(markup: str) -> list[str]:
     if best is None:
         return []
     out: list[str] = []
-    for b in best.iter(*_BLOCK_TAGS):
-        if b.tag == "tr":
-            cells = [_clean(c.text_content()) for c in b.iterchildren("td", "th")]
-            if any(cells):
-                out.append("\t".join(cells))
-        elif b.tag == "li" or not any(True for _ in b.iterancestors("li", "tr")):
-            t = _clean(b.text_content())
-            if t:
-                out.append(t)
+    _collect(best, out)
     return out
+
+
+_CONTAINERS = ("div", "section", "article", "main", "td", "th", "ul", "ol", "center", "font", "span", "body")
+
+
+def _collect(node: Any, out: list[str]) -> None:
+    """Paragraphs under ``node`` in document order: block elements, table rows, and loose text in
+    containers (a <div> holding text and <br>s is as common on these sites as a proper <p>)."""
+    pending: list[str] = []
+
+    def flush() -> None:
+        t = _clean("".join(pending))
+        if t:
+            out.append(t)
+        pending.clear()
+
+    if node.text and node.tag not in ("script", "style"):
+        pending.append(node.text)
+    for child in node:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            flush()
+        elif tag == "table":
+            flush()
+            for tr in child.iter("tr"):
+                cells = [_clean(c.text_content()) for c in tr.iterchildren("td", "th")]
+                if any(cells):
+                    out.append("\t".join(cells))
+        elif tag in _BLOCK_TAGS:
+            flush()
+            out.extend(_paragraphs(child, "br"))
+        elif tag in _CONTAINERS and any(True for _ in child.iter(*_BLOCK_TAGS, "br", "div", "table")):
+            flush()
+            _collect(child, out)
+        elif tag:
+            pending.append(child.text_content())
+        if child.tail:
+            pending.append(child.tail)
+    flush()
 
 
 def _drop(el: Any) -> None:
