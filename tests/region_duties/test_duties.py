@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,14 @@ def test_first_listed_note_inside_the_line() -> None:
 def test_without_the_note_every_listed_unit_leads() -> None:
     d = one("责任单位:市科技局、市财政局、市教育局")
     assert d.lead == ["市科技局", "市财政局", "市教育局"]
+
+
+def test_a_page_without_line_breaks_stays_linear() -> None:
+    # PDF extraction can lose every line break; thousands of duties on one line must not go quadratic
+    unit = "推进某项工作,由各单位牵头做好(责任单位:市科技局、市财政局)。"
+    text = unit * 3000
+    t0 = time.process_time()
+    ds = duties_of(text, CITY, [])
+    assert time.process_time() - t0 < 2.0
+    assert len(ds) == 3000
+    assert ds[-1].lead == ["市科技局", "市财政局"]

@@ -33,6 +33,7 @@ _LABELS = "|".join(sorted(LEAD_LABELS + SUPPORT_LABELS, key=len, reverse=True))
 _LABEL_RE = re.compile(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
 # The same on unfolded text (full-width colon, 【责任单位】 brackets): finds the few lines worth folding.
 _LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
+_MAX_LIST = 400
 # "列第一位的为牵头单位": the first unit of each list leads and the others support (often said once, up front).
 _FIRST_LEADS = re.compile(
     r"(?:列|排|排名|排在|列在)(?:第一位|首位|第一个|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
@@ -53,14 +54,14 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
     out: list[Duty] = []
     note = _FIRST_LEADS.search(text, start, end)
     first_leads = note.start() if note else None
-    last_line = -1
+    done = start  # end of the last line read: a line with several labels is read once
     for m in _LABEL_RAW.finditer(text, start, end):
-        ls = max(text.rfind("\n", start, m.start()) + 1, start)
-        if ls == last_line:
+        if m.start() < done:
             continue
-        last_line = ls
+        ls = max(text.rfind("\n", start, m.start()) + 1, start)
         le = text.find("\n", m.end(), end)
         le = end if le < 0 else le
+        done = le
         first = first_leads is not None and first_leads < le
         _label_lines(text, fold(text[ls:le]), ls, outline, region, out, first)
     out += extract_table_duties(text, span, outline, region)
@@ -87,7 +88,8 @@ def _label_lines(
         if m is None:
             return
         line_end = folded.find("\n", m.end())
-        line_end = len(folded) if line_end < 0 else line_end
+        # a responsibility list is short; the cap keeps a page with no line breaks linear
+        line_end = min(len(folded) if line_end < 0 else line_end, m.end() + _MAX_LIST)
         in_paren = m.start() > 0 and folded[m.start() - 1] == "("
         stop = (
             _close_paren(folded, m.end(), line_end) if in_paren else _sentence_end(folded, m.end(), line_end)
@@ -128,7 +130,7 @@ def _label_lines(
                 lw, sw = lw[:1], lw[1:]
             lead_w += lw
             support_w += sw
-        rest = folded[m.end() : line_end]
+        rest = folded[m.end() : min(line_end, stop + 40)]
         dlm = _DEADLINE_RE.search(rest)
         deadline = parse_deadline(dlm.group(1)) if dlm else None
         q_end = stop

@@ -24,6 +24,7 @@ from innocity.parsing.textfold import fold
 _TASK_HEAD = ("任务", "工作内容", "重点任务", "工作任务", "具体任务", "任务名称", "主要内容", "主要任务", "项目名称",
               "工作事项", "事项", "内容", "目标任务", "重点工作", "工作措施", "主要措施", "措施", "项目", "任务分解")  # fmt: skip
 _SEQ_HEAD = ("序号", "编号")
+_MAX_HEADER = 300
 _HEADER_HINT = re.compile("牵头|责任单位|责任部门|主责")
 
 
@@ -92,6 +93,9 @@ def extract_table_duties(text: str, span: Span, outline: list[Section], region: 
         ls = max(text.rfind("\n", start, hm.start()) + 1, start)
         le = text.find("\n", hm.start(), end)
         le = end if le < 0 else le
+        next_free = le  # one header candidate per line
+        if le - ls > _MAX_HEADER:  # a header row is short; long lines are prose
+            continue
         header = fold(text[ls:le])
         if ":" in header:  # a labelled line (责任单位:…), not a header row
             continue
