@@ -141,3 +141,36 @@ def test_odd_spans_do_not_raise(span: tuple[int, int]) -> None:
     from innocity.parsing.targets import extract
 
     extract("到2025年,达到3%。", span, [], skip=[])
+
+
+def test_comparison_years_are_baselines_not_clauses(run: Any) -> None:
+    text = "到2025年,研发投入强度较2020年提高0.8个百分点。2020年,投入强度达到2.35%,较2015年提高0.6个百分点;高新技术企业达到1536家。"
+    targets, facts = run(text)
+    assert [(t.kind, t.value, t.year, t.baseline.year if t.baseline else None) for t in targets] == [
+        ("change", 0.8, 2025, 2020)]
+    assert [(f.value, f.year) for f in facts] == [(2.35, 2020), (0.6, 2020), (1536, 2020)]
+
+
+def test_base_year_of_a_doubling_is_not_the_target_year(run: Any) -> None:
+    targets, _ = run("到2025年,力争全市高新技术企业数量在2020年基础上翻一番。")
+    assert [(t.kind, t.value, t.year) for t in targets] == [("growth", 100, 2025)]
+
+
+def test_a_modern_municipal_plan() -> None:
+    """A 2021—2025 plan in today's layout: 发展基础, ——bullets under 具体目标, 重点任务 with incentives."""
+    from pathlib import Path
+
+    from innocity.parsing.targets import extract
+
+    text = (Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_modern_plan.txt").read_text("utf-8")
+    targets, facts = extract(text, (0, len(text)), [], skip=[])
+    got = {(t.value, t.unit, t.comparator, t.kind, t.year) for t in targets}
+    for want in [(3, "%", "=", "level", 2025), (1.8, "%", "=", "level", 2025), (4, "%", ">=", "level", 2025),
+                 (3000, "家", ">=", "level", 2025), (15, "%", "=", "growth", 2025), (20, "家", "=", "level", 2025),
+                 (500, "家", "=", "level", 2025), (12, "件", "=", "level", 2025), (300, "亿元", ">=", "level", 2025),
+                 (50, "%", "=", "level", 2025), (10, "个", ">=", "level", 2023)]:
+        assert want in got, want
+    assert not any(t.unit == "万元" for t in targets)  # 20万元奖励 is an incentive
+    assert not any(t.value == 10 and t.unit == "亿元" for t in targets)  # 安排…专项资金 is a budget line
+    assert {(f.value, f.year) for f in facts} >= {(2.35, 2020), (1536, 2020), (18.6, 2020)}
+    assert all(f.span[0] < text.index("二、总体要求") for f in facts)

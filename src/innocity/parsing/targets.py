@@ -162,7 +162,8 @@ class _Run:
 
     def _governing(self, pos: int, phrases: Sequence[YearRef]) -> YearRef | None:
         # "2020年的60%": an attributive year belongs to the figure right after it and governs nothing else.
-        before = [p for p in phrases if p.end <= pos and (not p.attributive or pos - p.end <= 2)]
+        f = self.f
+        before = [p for p in phrases if p.end <= pos and (not p.attributive or f[p.end : pos].strip() == "的")]
         return before[-1] if before else None
 
     def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],

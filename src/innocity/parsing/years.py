@@ -30,6 +30,10 @@ _TIME = re.compile(
 )
 _PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“\"]?$")
 _NOW = re.compile(r"目前|当前|近年来|近几年|近年")
+# A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
+# nothing after it.
+_ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:较|比|相比|相较|与|同)$")
 _NOT_CLAUSE_BEFORE = ("比", "较", "纳入", "结合", "市", "的", "省", "国家", "全国", "与", "同")
 
 
@@ -65,7 +69,7 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
         else:
             ref = YearRef(m.start(), m.end(), None, None, "relative")
         if ref is not None:
-            if f[ref.end : ref.end + 1] == "的":
+            if _ATTRIBUTIVE_AFTER.match(f, ref.end) or _ATTRIBUTIVE_BEFORE.search(f, max(0, ref.start - 3), ref.start):
                 ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True)
             out.append(ref)
     if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
