@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from innocity.parsing.scoring import CATEGORIES, Report, evaluate
+from innocity.parsing.scoring import CATEGORIES, Report, Score, evaluate
 
 
 class Format(StrEnum):
@@ -43,21 +43,20 @@ def register(app: typer.Typer) -> None:
 
 def _print_table(report: Report, verbose: bool) -> None:
     console = Console()
-    table = Table(title="innocity eval")
+    table = Table(title="innocity eval: F1 (tp/fp/fn)")
     table.add_column("plan")
     for c in CATEGORIES:
-        table.add_column(f"{c} P/R/F1", justify="right")
+        table.add_column(c, justify="right")
     table.add_column("region")
-    rows = [(p.label, p.scores, p.region_ok) for p in report.plans]
-    rows.append(("overall", report.overall, None))
-    for label, scores, region_ok in rows:
-        cells = [f"{s.precision:.2f}/{s.recall:.2f}/{s.f1:.2f} ({s.tp})" for s in (scores[c] for c in CATEGORIES)]
-        region = "" if region_ok is None else ("ok" if region_ok else "wrong")
-        if label == "overall":
-            right, total = report.regions_right
-            region = f"{right}/{total}"
-        table.add_row(label, *cells, region)
+    for p in report.plans:
+        cells = [_cell(p.scores[c]) for c in CATEGORIES]
+        table.add_row(p.label, *cells, "" if p.region_ok is None else ("ok" if p.region_ok else "wrong"))
+    right, total = report.regions_right
+    table.add_row("overall", *[_cell(report.overall[c]) for c in CATEGORIES], f"{right}/{total}")
     console.print(table)
+    for c in CATEGORIES:
+        s = report.overall[c]
+        console.print(f"{c}: precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}", markup=False)
     if verbose:
         for p in report.plans:
             for c in CATEGORIES:
@@ -65,3 +64,7 @@ def _print_table(report: Report, verbose: bool) -> None:
                     console.print(f"{p.label} FN {c}: {m}", markup=False)
                 for m in p.extras.get(c, []):
                     console.print(f"{p.label} FP {c}: {m}", markup=False)
+
+
+def _cell(s: Score) -> str:
+    return f"{s.f1:.2f} ({s.tp}/{s.fp}/{s.fn})"
