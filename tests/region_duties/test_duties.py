@@ -277,3 +277,33 @@ def test_a_page_without_line_breaks_stays_linear() -> None:
     assert time.process_time() - t0 < 2.0
     assert len(ds) == 3000
     assert ds[-1].lead == ["市科技局", "市财政局"]
+
+
+def test_unlabelled_bracketed_list_with_markers() -> None:
+    text = "(二)推进成果转化\n建立技术交易平台,完善收益分配机制(省发展改革委牵头,省财政厅、省科技厅配合)。\n"
+    ds = duties_of(text, PROVINCE, [])
+    assert [(d.text, d.lead, d.support) for d in ds] == [
+        ("省发展改革委牵头,省财政厅、省科技厅配合", ["省发展改革委"], ["省财政厅", "省科技厅"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坚持政府引导、企业为主(政府牵头,企业配合),形成合力。",
+        "(一)指导思想。以企业牵头、高校配合的方式推进。",
+        "按照“政府引导、市场运作”(即政府牵头搭台)的思路推进。",
+    ],
+)
+def test_bracketed_prose_with_markers_is_not_a_duty(text: str) -> None:
+    assert duties_of(text, CITY, []) == []
+
+
+def test_lead_label_with_a_plain_responsibility_list() -> None:
+    d = one("牵头单位:市科技局;责任单位:市财政局、各县区政府")
+    assert (d.lead, d.support) == (["市科技局"], ["市财政局", "各县区政府"])
+
+
+def test_other_responsible_units_support() -> None:
+    d = one("主要责任单位:市科技局;其他责任单位:市财政局、市教育局")
+    assert (d.lead, d.support) == (["市科技局"], ["市财政局", "市教育局"])

@@ -19,6 +19,7 @@ from innocity.parsing.duty_units import (
     DEADLINE_LABELS,
     LEAD_LABELS,
     SUPPORT_LABELS,
+    UNIT_END,
     assign_roles,
     make_duty,
     normalise_units,
@@ -34,6 +35,11 @@ _LABEL_RE = re.compile(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
 # The same on unfolded text (full-width colon, 【责任单位】 brackets): finds the few lines worth folding.
 _LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
 _MAX_LIST = 400
+_PLAIN_LABELS = frozenset({"责任单位", "责任部门", "责任主体"})
+_LEAD_ONLY_LABELS = frozenset({"牵头单位", "牵头部门", "牵头责任单位", "主要责任单位", "主要责任部门"})
+# (市发改委牵头,市财政局、市科技局配合): an unlabelled list in brackets, recognised by its markers and
+# accepted only when every item is a body (ends in 局/委/厅/政府/管委会 …).
+_BARE_RAW = re.compile(r"[(（]([^()（）:：\n]{2,150}?(?:牵头|配合|协同|参与)[^()（）:：\n]{0,60}?)[)）]")
 # "列第一位的为牵头单位": the first unit of each list leads and the others support (often said once, up front).
 _FIRST_LEADS = re.compile(
     r"(?:列|排|排名|排在|列在)(?:第一位|首位|第一个|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
@@ -64,9 +70,28 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
         done = le
         first = first_leads is not None and first_leads < le
         _label_lines(text, fold(text[ls:le]), ls, outline, region, out, first)
+    out += _bare_lists(text, start, end, outline, region)
     out += extract_table_duties(text, span, outline, region)
     out.sort(key=lambda d: d.span)
     return out
+
+
+def _bare_lists(text: str, start: int, end: int, outline: list[Section], region: Region) -> list[Duty]:
+    out: list[Duty] = []
+    for m in _BARE_RAW.finditer(text, start, end):
+        a, b = m.span(1)
+        names = split_names(text[a:b], fold(text[a:b]))
+        written = [n.written for n in names if n.written]
+        if not written or not all(_is_body(w) for w in written) or not any(n.role for n in names):
+            continue
+        lead, support = assign_roles(names, "lead")
+        if lead:
+            out.append(make_duty(text, (a, b), outline, region, None, lead, support, None))
+    return out
+
+
+def _is_body(name: str) -> bool:
+    return bool(UNIT_END.search(name)) or name.endswith(("部门", "单位")) or name.startswith(("各", "有关"))
 
 
 # -- labelled lines -----------------------------------------------------------------------------------
@@ -119,6 +144,8 @@ def _label_lines(
                 original = original[: local.start()] + blank + original[local.end() :]
             names = split_names(original, content)
             default = "support" if label in SUPPORT_LABELS else "lead"
+            if label in _PLAIN_LABELS and any(lab in _LEAD_ONLY_LABELS for lab, _, _ in segments):
+                default = "support"  # 牵头单位:X;责任单位:Y — Y takes part under X's lead
             lw, sw = assign_roles(names, default)
             if (
                 (first_leads or local)

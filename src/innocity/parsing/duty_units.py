@@ -15,7 +15,7 @@ from innocity.parsing.textfold import fold
 
 LEAD_LABELS = ("主要责任单位", "主要责任部门", "牵头责任单位", "责任单位", "责任部门", "责任主体", "牵头单位",
                "牵头部门", "主责单位", "实施单位", "承办单位")  # fmt: skip
-SUPPORT_LABELS = ("协同配合单位", "协同配合部门", "配合单位", "配合部门", "协同单位", "协同部门", "协办单位", "参与单位", "参与部门",
+SUPPORT_LABELS = ("其他责任单位", "其余责任单位", "相关责任单位", "配合责任单位", "协同配合单位", "协同配合部门", "配合单位", "配合部门", "协同单位", "协同部门", "协办单位", "参与单位", "参与部门",
                    "协作单位", "协助单位")  # fmt: skip
 DEADLINE_LABELS = (
     "完成时限",
@@ -38,7 +38,7 @@ _SUPPORT_MARK = re.compile(
 _SINGLE_MARK = re.compile(r"\([^()]*\)$")
 _LEADING = re.compile(r"^(?:由|分别由|其中|以)")
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
-_UNIT_END = re.compile(
+UNIT_END = re.compile(
     r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|协会|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
 )
 _CONJ = re.compile(r"(?:和|及|与|以及)")
@@ -95,7 +95,7 @@ def _split_conj(piece: str, fpiece: str) -> list[tuple[str, str]]:
     last = 0
     for m in _CONJ.finditer(fpiece):
         before = fpiece[last : m.start()]
-        if len(before) >= 2 and _UNIT_END.search(before) and len(fpiece) - m.end() >= 2:
+        if len(before) >= 2 and UNIT_END.search(before) and len(fpiece) - m.end() >= 2:
             parts.append((piece[last : m.start()], before))
             last = m.end()
     parts.append((piece[last:], fpiece[last:]))
