@@ -159,3 +159,16 @@ def test_every_catalog_command_has_help_with_an_example(capsys: pytest.CaptureFi
     for cmd in ("list", "show", "match", "add"):
         assert main(["catalog", cmd, "--help"]) == 0
         assert "innocity catalog" in capsys.readouterr().out
+
+
+def test_add_gbk_csv_saved_by_excel_is_stored_as_utf8(data_dir: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "excel.csv"
+    text = ("code,name_zh,unit,direction,dimension,kind,definition,aggregation,data_source,source\n"
+            "XG01,科技特派员人数,人,1,GOV,count,选派的科技特派员人数,stock,科技局,proposed\n")
+    f.write_bytes(text.encode("gbk"))
+    code, out, err = _run(capsys, "add", str(f))
+    assert code == 0, err
+    assert (data_dir / "catalog.d" / "excel.csv").read_text(encoding="utf-8") == text
+    code, out, _ = _run(capsys, "show", "XG01", "-f", "json")
+    assert json.loads(out)["name_zh"] == "科技特派员人数"

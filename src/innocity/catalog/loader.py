@@ -195,6 +195,18 @@ def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def read_text(path: Path) -> str:
+    """A catalogue file's text: UTF-8 (with or without BOM), else GB18030, which is what Excel saves CSV
+    files in on Chinese Windows; ``CatalogError`` when it is neither."""
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CatalogError("neither UTF-8 nor GB18030 text", source=path.name)
+
+
 def parse_file(path: Path, text: str | None = None) -> list[Indicator]:
     """Validate one catalogue file and return its indicators; ``CatalogError`` on the first problem."""
     name = path.name
@@ -202,11 +214,9 @@ def parse_file(path: Path, text: str | None = None) -> list[Indicator]:
         raise CatalogError("a catalogue file must be .yaml, .yml or .csv", source=name)
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text(path)
         except FileNotFoundError:
             raise CatalogError("no such file", source=str(path)) from None
-        except UnicodeDecodeError:
-            raise CatalogError("not UTF-8 text", source=name) from None
     records = _records(path, text)
     if not records:
         raise CatalogError("holds no indicators", source=name)

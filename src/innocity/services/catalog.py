@@ -20,6 +20,7 @@ from innocity.catalog.loader import (
     check_consistency,
     load_catalog,
     parse_file,
+    read_text,
 )
 from innocity.errors import CatalogError, UserInputError
 from innocity.settings import Settings
@@ -91,7 +92,7 @@ class AddResult:
 
 
 def add_indicators(*, settings: Settings, path: Path) -> AddResult:
-    """Validate a user's YAML or CSV file of indicators and store it in the user's catalogue.
+    """Validate a user's YAML or CSV file of indicators and store it (as UTF-8) in the user's catalogue.
 
     Everything is checked before anything is written (schema, units, duplicate codes within the file, against
     the built-in catalogue and the user's other files, formula references), and the file is written whole or
@@ -99,10 +100,7 @@ def add_indicators(*, settings: Settings, path: Path) -> AddResult:
     """
     if not path.is_file():
         raise CatalogError("no such file", source=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise CatalogError("not UTF-8 text", source=path.name) from None
+    text = read_text(path)  # stored as UTF-8 whatever the user's encoding was
     new = parse_file(path, text)
     target_dir = user_catalog_dir(settings)
     dest = target_dir / path.name
