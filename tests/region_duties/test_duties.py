@@ -307,3 +307,9 @@ def test_lead_label_with_a_plain_responsibility_list() -> None:
 def test_other_responsible_units_support() -> None:
     d = one("主要责任单位:市科技局;其他责任单位:市财政局、市教育局")
     assert (d.lead, d.support) == (["市科技局"], ["市财政局", "市教育局"])
+
+
+def test_shared_wording_beside_an_explicit_lead() -> None:
+    d = one("责任单位：市科技局（牵头），市发展改革委、市工业和信息化局、市财政局按职责分工负责")
+    assert d.lead == ["市科技局"]
+    assert d.support == ["市发展改革委", "市工业和信息化局", "市财政局"]

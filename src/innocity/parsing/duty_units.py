@@ -29,12 +29,13 @@ DEADLINE_LABELS = (
 )
 _PIECE_RE = re.compile(r"(?:[^、,;/()\s]|\([^()]*\))+")
 _LEAD_MARK = re.compile(
-    r"(?:\((?:牵头|牵头单位|主责)\)|为牵头单位|牵头负责|牵头落实|牵头实施|总牵头|牵头|总负责"
-    r"|按职责分工负责|按职能分工负责|按职责分工|分别负责|共同负责|负责)$"
+    r"(?:\((?:牵头|牵头单位|主责)\)|为牵头单位|牵头负责|牵头落实|牵头实施|总牵头|牵头|总负责|负责)$"
 )
 _SUPPORT_MARK = re.compile(
     r"(?:\((?:配合|配合单位|协同|参与)\)|为配合单位|协同配合|共同配合|配合实施|配合落实|配合|协同|协助|协办|参与|参加)$"
 )
+# Shared wording carries no role of its own: the list's label (or an explicit 牵头 beside it) decides.
+_SHARED = re.compile(r"(?:按职责分工负责|按职能分工负责|按职责分工|按职责|分别负责|共同负责|各负其责)$")
 _SINGLE_MARK = re.compile(r"\([^()]*\)$")
 _LEADING = re.compile(r"^(?:由|分别由|其中|以)")
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
@@ -73,6 +74,9 @@ def split_names(original: str, folded: str) -> list[_Name]:
         for sub_o, sub_f in _split_conj(piece, fpiece):
             role: str | None = None
             group = False
+            shared = _SHARED.search(sub_f)
+            if shared:
+                sub_o, sub_f = sub_o[: shared.start()], sub_f[: shared.start()]
             for mark, r in ((_LEAD_MARK, "lead"), (_SUPPORT_MARK, "support")):
                 mm = mark.search(sub_f)
                 if mm:
