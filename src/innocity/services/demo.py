@@ -127,7 +127,7 @@ def run(
         step("import the real published figures")
         rep = import_file(settings, observations_path(), status="approved", today=TODAY, store=store)
         step("resolve masked years and baselines (demo assumptions)")
-        n = _resolve(settings, store)
+        n = _resolve(store)
         step("progress, scorecards and 督办 on real figures")
         real = _scenario(settings, store, "real published figures (sources in data/observations/PROVENANCE.md)", db)
     finally:
@@ -165,28 +165,27 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
     shutil.copymode(src, dst)
 
 
-def _resolve(settings: Settings, store: Store) -> int:
-    """Apply ``ASSUMPTIONS`` to every current target that still needs it; returns how many were changed."""
+def _resolve(store: Store) -> int:
+    """Apply ``ASSUMPTIONS`` to every current target that still needs it, in one transaction."""
+    changed = 0
     with store.session() as s:
+        assigned = {tid for (tid,) in s.execute(select(tracking.repo.TargetDepartment.target_id))}
         rows = [
             (t.id, t.year, t.year_text, t.resolved_year, t.baseline_year, t.indicator_code)
             for t in s.scalars(select(TargetRow).where(TargetRow.retired_in.is_(None)))
         ]
-        assigned = {tid for (tid,) in s.execute(select(tracking.repo.TargetDepartment.target_id))}
-    changed = 0
-    for tid, year, year_text, resolved, base_year, code in rows:
-        kw: dict[str, Any] = {}
-        masked = year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
-        if masked:
-            kw["year"] = MASKED_YEAR
-        if base_year is None:
-            kw["baseline_year"] = BASELINE_YEAR
-        if code and tid not in assigned:
-            kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
-        if kw:
-            tracking.set_target(settings, tid, comment="demo assumption (innocity demo)", user=DEMO_USER,
-                                store=store, **kw)
-            changed += 1
+        for tid, year, year_text, resolved, base_year, code in rows:
+            kw: dict[str, Any] = {}
+            masked = year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
+            if masked:
+                kw["year"] = MASKED_YEAR
+            if base_year is None:
+                kw["baseline_year"] = BASELINE_YEAR
+            if code and tid not in assigned:
+                kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
+            if kw:
+                tracking.resolve_in(s, tid, who=DEMO_USER, comment="demo assumption (innocity demo)", **kw)
+                changed += 1
     return changed
 
 

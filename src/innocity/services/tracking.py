@@ -310,65 +310,17 @@ def set_target(
             raise UserInputError(f"year out of range: {y}", source=name)
     with opened(settings, store) as st, st.session() as s:
         who = user or st.user
-        t = s.get(TargetRow, target_id)
-        if t is None or t.retired_in is not None:
-            raise NotFoundError(f"no current target with id {target_id}", source="targets set")
-        now = utcnow()
-        changes: dict[str, Any] = {}
-        if year is not None:
-            plan_repo.resolve_year(s, t, year, by=who)
-            if comment:
-                audit.record(
-                    s,
-                    actor=who,
-                    action="note",
-                    entity="targets",
-                    entity_id=t.id,
-                    field="resolved_year",
-                    after=year,
-                    comment=comment,
-                )
-        if baseline_year is not None:
-            changes["baseline_year"] = baseline_year
-        if baseline_value is not None:
-            changes["baseline_value"] = baseline_value
-        for field, new in changes.items():
-            old = getattr(t, field)
-            setattr(t, field, new)
-            audit.record(
-                s,
-                actor=who,
-                action="resolve",
-                entity="targets",
-                entity_id=t.id,
-                field=field,
-                before=old,
-                after=new,
-                comment=comment,
-            )
-        plan = s.get(PlanRow, t.plan_id)
-        region_id = plan.region_id if plan else None
-        for role, names in (("lead", lead or []), ("support", support or [])):
-            for name in names:
-                dept = region_repo.get_or_create_department(s, region_id, name)
-                exists = s.get(repo.TargetDepartment, (t.id, dept.id, role))
-                if exists is None:
-                    s.add(
-                        repo.TargetDepartment(
-                            target_id=t.id, department_id=dept.id, role=role, assigned_by=who, assigned_at=now
-                        )
-                    )
-                    audit.record(
-                        s,
-                        actor=who,
-                        action="assign",
-                        entity="targets",
-                        entity_id=t.id,
-                        field=f"department.{role}",
-                        after=dept.name,
-                        comment=comment,
-                    )
-        s.flush()
+        t = resolve_in(
+            s,
+            target_id,
+            who=who,
+            year=year,
+            baseline_year=baseline_year,
+            baseline_value=baseline_value,
+            lead=lead,
+            support=support,
+            comment=comment,
+        )
         return {
             "target_id": t.id,
             "year": t.effective_year,
@@ -380,3 +332,78 @@ def set_target(
                 for e in audit.history(s, "targets", t.id)
             ],
         }
+
+
+def resolve_in(
+    s: Session,
+    target_id: int,
+    *,
+    who: str,
+    year: int | None = None,
+    baseline_year: int | None = None,
+    baseline_value: float | None = None,
+    lead: list[str] | None = None,
+    support: list[str] | None = None,
+    comment: str | None = None,
+) -> TargetRow:
+    """The body of ``set_target`` inside the caller's transaction (the demo resolves many at once)."""
+    t = s.get(TargetRow, target_id)
+    if t is None or t.retired_in is not None:
+        raise NotFoundError(f"no current target with id {target_id}", source="targets set")
+    now = utcnow()
+    changes: dict[str, Any] = {}
+    if year is not None:
+        plan_repo.resolve_year(s, t, year, by=who)
+        if comment:
+            audit.record(
+                s,
+                actor=who,
+                action="note",
+                entity="targets",
+                entity_id=t.id,
+                field="resolved_year",
+                after=year,
+                comment=comment,
+            )
+    if baseline_year is not None:
+        changes["baseline_year"] = baseline_year
+    if baseline_value is not None:
+        changes["baseline_value"] = baseline_value
+    for field, new in changes.items():
+        old = getattr(t, field)
+        setattr(t, field, new)
+        audit.record(
+            s,
+            actor=who,
+            action="resolve",
+            entity="targets",
+            entity_id=t.id,
+            field=field,
+            before=old,
+            after=new,
+            comment=comment,
+        )
+    plan = s.get(PlanRow, t.plan_id)
+    region_id = plan.region_id if plan else None
+    for role, names in (("lead", lead or []), ("support", support or [])):
+        for name in names:
+            dept = region_repo.get_or_create_department(s, region_id, name)
+            exists = s.get(repo.TargetDepartment, (t.id, dept.id, role))
+            if exists is None:
+                s.add(
+                    repo.TargetDepartment(
+                        target_id=t.id, department_id=dept.id, role=role, assigned_by=who, assigned_at=now
+                    )
+                )
+                audit.record(
+                    s,
+                    actor=who,
+                    action="assign",
+                    entity="targets",
+                    entity_id=t.id,
+                    field=f"department.{role}",
+                    after=dept.name,
+                    comment=comment,
+                )
+    s.flush()
+    return t
