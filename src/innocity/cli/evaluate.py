@@ -53,7 +53,9 @@ def register(app: typer.Typer) -> None:
             raise UserInputError("give exactly one of --data FILE or --from-db", source="index run")
         spec = service.load_framework(framework) if framework else service.default_framework()
         if from_db:
-            rows = service.read_data_db(spec)
+            from innocity.settings import Settings
+
+            rows = service.read_data_db(spec, settings=Settings.from_env())
         else:
             assert data is not None
             rows = service.read_data_csv(data)

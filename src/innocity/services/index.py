@@ -23,6 +23,7 @@ from innocity.domain.index.model import WEIGHT_METHODS, CompositeIndex, Dataset
 from innocity.domain.index.steps import IMPUTE_METHODS, NORMALISE_METHODS, TREAT_METHODS
 from innocity.domain.index.uncertainty import UncertaintySpec, run_uncertainty
 from innocity.errors import DataValidationError, FrameworkError, RowProblem, UserInputError
+from innocity.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def load_framework(path: Path) -> FrameworkSpec:
 
 def default_framework() -> FrameworkSpec:
     """The catalogue's five dimensions (GOV, ORI, TEC, TRA, DRV), equal weights, catalogue directions."""
-    from innocity.catalog import load_catalog  # type: ignore[attr-defined]
+    from innocity.catalog import load_catalog
 
     cat = load_catalog()
     dims: dict[str, list[dict[str, Any]]] = {}
@@ -389,7 +390,31 @@ def _num(v: float) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def read_data_db(spec: FrameworkSpec) -> LongRows:
-    """Approved observations from the store (not wired up yet)."""
-    raise UserInputError("--from-db is not available yet: the observation store is not ready; use --data FILE",
-                         source="index run")
+def read_data_db(spec: FrameworkSpec, *, settings: Settings) -> LongRows:
+    """Approved annual observations of the framework's indicators (and denominators) from the store.
+
+    Where a value was revised, the one known last is used. Units are the regions' names.
+    """
+    from innocity.domain.observation import Status
+    from innocity.storage import observations as obs_repo
+
+    from .store import open_store
+
+    fw = spec.framework
+    codes = fw.indicator_codes + sorted({n.denominator for n in fw.nodes if n.denominator})
+    store = open_store(settings)
+    try:
+        with store.session() as s:
+            found = obs_repo.query(s, indicator_codes=codes, statuses=[Status.APPROVED.value])
+    finally:
+        store.dispose()
+    latest: dict[tuple[str, str, int | str], float] = {}
+    for o in found:  # ordered by known_on within each series, so later revisions overwrite
+        if o.period.kind != "year":
+            continue
+        latest[(o.region_name, o.indicator_code, o.period.year)] = float(o.value)
+    if not latest:
+        raise UserInputError("no approved annual observations of the framework's indicators in the store "
+                             f"({settings.database_url.split('://')[0]})", source="--from-db")
+    return LongRows([(u, c, p, v) for (u, c, p), v in sorted(latest.items(), key=lambda kv: str(kv[0]))],
+                    {}, "--from-db")
