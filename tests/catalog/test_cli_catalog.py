@@ -73,7 +73,7 @@ def test_show(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_match_json_and_table(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "match", "万人专利申请量", "--unit", "件", "--format", "json")
     d = json.loads(out)
-    assert code == 0 and d["match"]["code"] == "TEC09"
+    assert code == 0 and d["match"]["code"] == "TEC09" and d["normalized"] == "每万人专利申请"
     rejected = {c["code"]: c["rejected"] for c in d["candidates"]}
     assert "TEC15" in rejected and "每万人" in rejected["TEC15"]
     code, out, _ = _run(capsys, "match", "良种工程实施面积", "-u", "万亩")

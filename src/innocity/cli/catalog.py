@@ -131,6 +131,7 @@ def match_cmd(
         _print_json(
             {
                 "phrase": report.phrase,
+                "normalized": report.normalized,
                 "unit": report.unit,
                 "kind": report.kind,
                 "match": report.match.to_dict() if report.match else None,
@@ -146,7 +147,7 @@ def match_cmd(
 
     m = report.match
     headline = f"{m.code} (得分 {m.score:.2f}, {m.kind})" if m else "未匹配 (no indicator passes the gates)"
-    table = Table(title=f"“{phrase}” → {headline}")
+    table = Table(title=f"“{phrase}” → {headline}", caption=f"规范化: {report.normalized or '(空)'}")
     for head in ("代码", "指标名称", "得分", "匹配别名", "结果"):
         table.add_column(head)
     for c in report.candidates:

@@ -22,6 +22,7 @@ from innocity.catalog.loader import (
     parse_file,
     read_text,
 )
+from innocity.catalog.normalize import normalize
 from innocity.errors import CatalogError, UserInputError
 from innocity.settings import Settings
 
@@ -64,6 +65,7 @@ class MatchReport:
     kind: str | None
     match: Match | None
     candidates: list[Candidate]
+    normalized: str = ""  # the phrase in the matcher's vocabulary, for seeing why it matched
 
 
 def match_phrase(
@@ -81,6 +83,7 @@ def match_phrase(
         kind=kind,
         match=matcher.match(phrase, unit=unit, kind=kind),
         candidates=matcher.candidates(phrase, unit=unit, kind=kind, limit=limit),
+        normalized=normalize(phrase).text,
     )
 
 
