@@ -174,3 +174,23 @@ def test_a_modern_municipal_plan() -> None:
     assert not any(t.value == 10 and t.unit == "亿元" for t in targets)  # 安排…专项资金 is a budget line
     assert {(f.value, f.year) for f in facts} >= {(2.35, 2020), (1536, 2020), (18.6, 2020)}
     assert all(f.span[0] < text.index("二、总体要求") for f in facts)
+
+
+def test_a_provincial_plan_with_chapters_and_an_indicator_table() -> None:
+    """第X章/第X节 headings, a 专栏 table of indicators, achievements in 发展基础 as facts."""
+    from pathlib import Path
+
+    from innocity.parsing.targets import extract
+
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_provincial_plan.txt"
+    text = path.read_text("utf-8")
+    targets, facts = extract(text, (0, len(text)), [], skip=[])
+    table = {(t.indicator, t.value, t.unit, t.year) for t in targets if t.indicator in text.split("专栏1")[1][:400]}
+    assert table >= {("全社会研发经费投入强度", 2.8, "%", 2025), ("高新技术企业数", 15000, "家", 2025),
+                     ("每万人口高价值发明专利拥有量", 9, "件", 2025), ("技术合同成交额", 1000, "亿元", 2025)}
+    got = {(t.value, t.value_max, t.unit, t.comparator) for t in targets}
+    assert {(1, 2, "家", "range"), (300, None, "家", "="), (3, None, "万家", ">="), (5, None, "家", ">=")} <= got
+    baseline = {(f.value, f.unit, f.year) for f in facts}
+    assert {(268, "亿元", 2015), (560, "亿元", 2020), (8300, "家", 2020), (2.1, "%", 2020)} <= baseline
+    chapter_two = text.index("第二章")
+    assert not any(t.span[0] < chapter_two for t in targets)  # the 发展基础 chapter holds no targets

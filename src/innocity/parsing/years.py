@@ -34,6 +34,7 @@ _NOW = re.compile(r"目前|当前|近年来|近几年|近年")
 # nothing after it.
 _ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:较|比|相比|相较|与|同)$")
+_VERB_BEFORE_TO = frozenset("长高加升降少大小增提扩缩达")
 _NOT_CLAUSE_BEFORE = ("比", "较", "纳入", "结合", "市", "的", "省", "国家", "全国", "与", "同")
 
 
@@ -61,6 +62,8 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
     for m in _TIME.finditer(f, start, end):
         pm = _PRE.search(f, max(start, m.start() - 6), m.start())
         pre = pm.group().strip(" “\"") if pm else ""
+        if pre in ("到", "至") and pm is not None and f[pm.start() - 1 : pm.start()] in _VERB_BEFORE_TO:
+            pm, pre = None, ""  # 增长到2020年的560亿元: 到 completes the verb, it does not open a clause
         a = pm.start() if pm else m.start()
         if m.group("y"):
             ref = _year_ref(f, m, pre, a)
