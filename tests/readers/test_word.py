@@ -153,3 +153,13 @@ def test_zip_that_is_not_a_word_document() -> None:
 def test_word_97_file_is_refused_with_advice() -> None:
     with pytest.raises(DocumentError, match=r"save it as \.docx"):
         read_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "old.doc")
+
+
+def test_rtf_and_word_web_pages_under_a_word_name() -> None:
+    with pytest.raises(DocumentError, match="RTF"):
+        read_document(rb"{\rtf1\ansi 创新}", "plan.doc")
+    page = "<html><body><p>到2025年，高新技术企业达到500家。</p></body></html>".encode()
+    doc = read_document(page, "plan.docx")
+    assert doc.media_type == "text/html"
+    assert doc.text == "到2025年，高新技术企业达到500家。"
+    assert doc.warnings == ["named .docx but is an HTML page: read as HTML"]

@@ -37,24 +37,29 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc, .xls …
 
 
-def _sniff(data: bytes, suffix: str) -> str:
-    """The format to read ``data`` as: the content decides, the extension only breaks ties."""
-    head = data[:1024]
-    if head.lstrip(b"\r\n\t \x00")[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in head):
-        return "pdf"
-    if suffix == ".pdf":
-        raise DocumentError("not a PDF file (no %PDF header)")
-    if data.startswith(_ZIP_MAGIC) or suffix == ".docx":
-        return "docx"
-    if data.startswith(_OLE_MAGIC):
-        raise DocumentError("legacy Word/Excel 97-2003 file: save it as .docx")
-    if suffix in (".html", ".htm", ".xhtml"):
-        return "html"
+def _sniff(data: bytes, suffix: str) -> tuple[str, list[str]]:
+    """The format to read ``data`` as, and warnings: the content decides, the extension breaks ties."""
     from .text import looks_like_html
 
-    if looks_like_html(head):
-        return "html"
-    return "text"
+    head = data[:1024]
+    if head.lstrip(b"\r\n\t \x00")[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in head):
+        return "pdf", []
+    if data.startswith(_ZIP_MAGIC):
+        return "docx", []
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError("legacy Word/Excel 97-2003 file: save it as .docx")
+    if head.lstrip()[:5] == b"{\\rtf":
+        raise DocumentError("RTF document: save it as .docx")
+    if suffix == ".pdf":
+        raise DocumentError("not a PDF file (no %PDF header)")
+    if suffix == ".docx":
+        # Sites often serve a Word "web page" under a Word name; anything else is damaged.
+        if looks_like_html(head):
+            return "html", [f"named {suffix} but is an HTML page: read as HTML"]
+        raise DocumentError("truncated or corrupt DOCX (not a zip package)")
+    if suffix in (".html", ".htm", ".xhtml") or looks_like_html(head):
+        return "html", []
+    return "text", []
 
 
 def read_document(data: bytes, name: str) -> DecodedDocument:
@@ -68,7 +73,7 @@ def read_document(data: bytes, name: str) -> DecodedDocument:
     suffix = PurePath(name).suffix.lower()
     sha = hashlib.sha256(data).hexdigest()
     try:
-        kind = _sniff(data, suffix)
+        kind, sniff_warnings = _sniff(data, suffix)
         if kind == "pdf":
             from .pdf import read_pdf
 
@@ -96,8 +101,9 @@ def read_document(data: bytes, name: str) -> DecodedDocument:
         raise
     if not text.strip():
         raise DocumentError("no text in the document", source=name)
+    warnings = [*sniff_warnings, *warnings]
     if kind == "text" and suffix not in ("", ".txt", ".text"):
-        warnings = [*warnings, f"unknown extension {suffix!r}: read as plain text"]
+        warnings.append(f"unknown extension {suffix!r}: read as plain text")
     return DecodedDocument(
         text=text, encoding=encoding, media_type=media, sha256=sha, name=name, warnings=warnings
     )
