@@ -51,6 +51,11 @@ ONE_TARGET: list[tuple[str, dict[str, Any]]] = [
     ("全市规上工业企业有研发活动的比例达到50%", dict(value=50, unit="%")),
     ("研究与试验发展经费投入强度≥3.2%", dict(value=3.2, unit="%", comparator=">=")),
     ("高技术制造业增加值占规模以上工业增加值比重达到25%以上,", dict(value=25, unit="%", comparator=">=")),
+    ("全市高新技术企业达到1,000家。", dict(value=1000, unit="家")),
+    ("到2025年,技术合同成交额达到2020年的1.5倍。", dict(value=1.5, unit="倍", year=2025)),
+    ("全省R&D经费支出占地区生产总值的比重达到百分之三。", dict(value=3, unit="%")),
+    ("城市空气质量优良天数比例保持在90%以上", dict(value=90, unit="%", comparator=">=")),
+    ("到2015年底,全市新增发明专利授权量年均增长百分之二十。", dict(value=20, unit="%", kind="growth", year=2015)),
 ]
 
 

@@ -21,7 +21,8 @@ import cn2an
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*"
-_AR_NUM = r"\d+(?:\.\d+)?"
+# Thousands separators (1,000) only in groups of exactly three, so "5,10家" stays two numbers.
+_AR_NUM = r"\d{1,3}(?:,\d{3})+(?![\d.])(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_AR_NUM}|{_CN_NUM})"
 # A Chinese numeral is only worth a match when a unit (or a range to another numeral) follows it.
 _CN_UNIT_AHEAD = r"(?=(?:万|亿)?(?:余|多)?(?:个|家|项|所|名|人|次|区|县|座|条|处|位|件|元|万|亿)|[到至~—-][零〇一二两三四五六七八九十])"
@@ -102,7 +103,7 @@ def cn_value(token: str) -> Decimal | None:
 
 def _num(token: str) -> tuple[Decimal | None, bool]:
     if token[0].isdigit():
-        return Decimal(token), False
+        return Decimal(token.replace(",", "")), False
     return cn_value(token), True
 
 

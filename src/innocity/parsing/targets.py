@@ -181,6 +181,8 @@ class _Run:
         if post.startswith("的") and next_start < seg_end:
             return  # "年营业收入超10亿元的企业50家": the amount describes what is counted
         gov = self._governing(q.start, phrases)
+        if gov is not None and gov.attributive and q.unit == "倍":
+            gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         fact = self._is_fact(gov, pre) or bool(_FROM.search(pre) and _TO.match(post))
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
             return
