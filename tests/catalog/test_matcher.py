@@ -87,7 +87,6 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("高新技术产业增加值年均增长20%以上", "%", None, "TRA10"),  # sample quote
     ("全市高新技术产业增加值占工业增加值的比重达10%", "%", None, "TRA03"),  # sample quote
     ("高新技术产业增加值占规模以上工业增加值比重", "%", None, "TRA03"),
-    ("高新技术产业增加值占GDP比重", "%", None, None),  # different denominator, not in the catalogue
     ("高新技术产业产值", "亿元", None, "TRA12"),  # sample
     ("高新技术产业总产值", "亿元", None, "TRA12"),
     ("高新技术产业产值占规模以上工业产值比重", "%", None, "TRA13"),  # sample
@@ -152,7 +151,7 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("固定资产投资占GDP比重", "%", None, "DRV02"),
     ("地方一般预算收入", "亿元", None, "GOV08"),  # sample fact
     ("一般公共预算收入", "亿元", None, "GOV08"),
-    ("全部财政收入", "亿元", None, None),  # sample fact: not the budget revenue
+    ("全部财政收入", "亿元", None, "GOV11"),  # sample fact: wider than the budget revenue GOV08
     ("常住人口", "万人", None, "DRV12"),  # sample fact
     ("第三产业比重", "%", None, "DRV22"),  # sample
     ("服务业增加值占GDP比重", "%", None, "DRV22"),
@@ -164,13 +163,29 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("新增高新技术企业", "家", None, None),  # a yearly flow, not the stock TEC06
     ("城乡居民人均可支配收入", "元", None, None),  # neither the urban nor the rural series
     ("居民人均可支配收入", "元", None, "DRV28"),
-    ("发明专利授权量", "件", None, None),  # granted, not in force
+    ("发明专利授权量", "件", None, "TEC22"),  # granted, not in force (TEC14)
+    ("发明专利授权量", "%", "growth", "TEC22"),  # not the invention share of applications
+    ("企业专利申请量", "件", None, None),  # a subset of TEC15
+    ("实用新型专利申请量", "件", None, None),
+    ("高技术产业增加值", "%", "growth", None),  # NBS 高技术产业 is not the local 高新技术产业
+    ("高新技术产业增加值占GDP比重", "%", "level", "TRA19"),
+    ("财政总收入(十二五年均增长)", "%", "growth", "GOV11"),
     ("企业技术中心", "个", None, None),  # any level
     ("高技术制造业增加值占规上工业增加值比重", "%", None, "TRA18"),  # NBS category, not 高新技术产业
     ("单位GDP二氧化碳排放降低", "%", "growth", "DRV29"),
     ("空气优良率", "%", None, "DRV04"),
     ("GDP增速", "%", None, "DRV08"),
     ("规上工业企业研发投入强度", "%", None, "TEC03"),
+    # --- names as statistical bulletins and yearbook tables write them (with their 口径 notes)
+    ("地方一般公共预算收入(公共财政收入)", "万元", None, "GOV08"),
+    ("一般公共预算支出(公共财政支出)", "万元", None, "GOV07"),
+    ("财政科技支出(科学技术支出)", "万元", None, "GOV06"),
+    ("科技进步贡献率(十二五末,市科技局口径)", "%", None, "DRV06"),
+    ("地区生产总值(十二五年均增长)", "%", "growth", "DRV08"),
+    ("高新技术企业数(入统,不含高新区)", "家", None, "TEC06"),
+    ("新认定高新技术企业数", "家", None, None),
+    ("职务发明专利申请量", "件", None, None),
+    ("地区生产总值", "百万元", None, "DRV08"),
     # --- must stay unmatched: nothing in the catalogue measures these
     ("良种工程实施面积", "万亩", None, None),  # sample
     ("锶铁氧体年产能", "万吨", None, None),  # sample
