@@ -12,7 +12,7 @@ from innocity.cli import main
 from innocity.settings import Settings
 
 COMMANDS = [
-    ["progress"], ["scorecard"], ["targets", "set"], ["tasks", "list"], ["tasks", "set"], ["tasks", "milestone"],
+    ["progress"], ["scorecard"], ["targets", "set"], ["tasks", "list"], ["tasks", "set"], ["tasks", "milestone"], ["tasks", "milestone-done"],
     ["supervise", "list"], ["supervise", "show"], ["supervise", "sync"], ["supervise", "raise"],
     ["supervise", "respond"], ["supervise", "extend"], ["supervise", "close"], ["supervise", "escalate"],
     ["demo"],

@@ -135,6 +135,12 @@ def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, fig
     tasks.add_milestone(settings, t[1]["task_id"], name="认定申报", due_on=date(2018, 1, 31), store=store)
     t = tasks.list_tasks(settings, today=today, store=store)
     assert t[1]["late"] is True  # a milestone passed undone
+    done = tasks.complete_milestone(settings, t[1]["milestones"][0]["id"], done_on=date(2018, 1, 20), store=store)
+    assert done["late"] is False
+    assert tasks.list_tasks(settings, today=today, store=store)[1]["late"] is False
+    with pytest.raises(NotFoundError):
+        tasks.complete_milestone(settings, 999, done_on=today, store=store)
+    tasks.add_milestone(settings, t[1]["task_id"], name="现场核查", due_on=date(2018, 1, 31), store=store)
     tasks.set_task(settings, t[0]["task_id"], status="已完成", completed_on=date(2016, 6, 1), store=store)
     with pytest.raises(UserInputError):
         tasks.set_task(settings, t[0]["task_id"], status="差不多", store=store)

@@ -251,6 +251,19 @@ def register(app: typer.Typer) -> None:
         out = tasks.add_milestone(_settings(), task_id, name=name, due_on=due_on, done_on=_date(done, "--done"))
         typer.echo(f"milestone {out['id']} of task {task_id}: {out['name']} by {out['due_on']}")
 
+    @tasks_app.command("milestone-done")
+    def tasks_milestone_done(
+        milestone_id: int = typer.Argument(...),
+        on: str = typer.Option(..., "--on", help="YYYY-MM-DD the milestone was reached"),
+    ) -> None:
+        """Record that a milestone was reached. Example: innocity tasks milestone-done 7 --on 2016-03-20"""
+        from innocity.services import tasks
+
+        done_on = _date(on, "--on")
+        assert done_on is not None
+        out = tasks.complete_milestone(_settings(), milestone_id, done_on=done_on)
+        typer.echo(f"milestone {out['id']}: reached {out['done_on']}" + (" (late)" if out["late"] else ""))
+
     _register_supervise()
     app.add_typer(targets_app, name="targets")
     app.add_typer(tasks_app, name="tasks")

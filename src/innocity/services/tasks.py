@@ -194,3 +194,38 @@ def add_milestone(
             after={"task": task_id, "name": m.name, "due_on": due_on, "done_on": done_on},
         )
         return {"id": m.id, "task_id": task_id, "name": m.name, "due_on": due_on, "done_on": done_on}
+
+
+def complete_milestone(
+    settings: Settings,
+    milestone_id: int,
+    *,
+    done_on: date,
+    user: str | None = None,
+    store: Store | None = None,
+) -> dict[str, Any]:
+    """``innocity tasks milestone-done``: record the date a milestone was reached; audited."""
+    with opened(settings, store) as st, st.session() as s:
+        who = user or st.user
+        m = s.get(repo.Milestone, milestone_id)
+        if m is None:
+            raise NotFoundError(f"no milestone with id {milestone_id}", source="tasks milestone-done")
+        audit.record(
+            s,
+            actor=who,
+            action="update",
+            entity="task_milestones",
+            entity_id=m.id,
+            field="done_on",
+            before=m.done_on,
+            after=done_on,
+        )
+        m.done_on = done_on
+        return {
+            "id": m.id,
+            "task_id": m.duty_id,
+            "name": m.name,
+            "due_on": m.due_on,
+            "done_on": done_on,
+            "late": done_on > m.due_on,
+        }
