@@ -99,6 +99,7 @@ def test_tables_flattened_to_text_do_not_become_headings(doc: Callable[[str], st
         ("一、总体要求\n（一）指导思想。坚持创新。\n1．目标一\n(1)细项\n①要点\n", [1, 2, 3, 4, 5]),
         ("第一章 总则\n第一节 目的\n第一条 为了推进创新，制定本办法。\n", [1, 2, 3]),
         ("1、提升创新能力\n(1)强化企业主体\n(2)建设平台\n2、优化环境\n", [1, 2, 2, 1]),
+        ("一、任务\n1．提升能力\n1）强化企业主体\n2）建设平台\n2．优化环境\n", [1, 2, 3, 3, 2]),
     ],
 )
 def test_levels_follow_nesting_of_marker_styles(text: str, expected: list[int]) -> None:

@@ -28,13 +28,14 @@ _LINE_MARK = re.compile(
     rf"(?P<zhang>第[{_CN}百零〇\d]{{1,4}}章)|(?P<bufen>第[{_CN}\d]{{1,3}}部分)|(?P<jie>第[{_CN}百零〇\d]{{1,4}}节)|"
     rf"(?P<tiao>第[{_CN}百零〇\d]{{1,5}}条)|"
     rf"(?P<zh>[{_CN}]{{1,3}}[、.](?![{_CN}]、))|(?P<zhp>\([{_CN}]{{1,3}}\))|"
-    r"(?P<ard>\d{1,2}\.(?![\d.]))|(?P<arc>\d{1,2}、(?!\d))|(?P<arp>\(\d{1,2}\))|(?P<circ>[①-⑳])"
+    r"(?P<ard>\d{1,2}\.(?![\d.]))|(?P<arc>\d{1,2}、(?!\d))|(?P<arp>\(\d{1,2}\))|(?P<arh>\d{1,2}\)(?![\d)]))|"
+    r"(?P<circ>[①-⑳])"
     r")[ \t]*",
     re.M,
 )
 # Numbered items inside a paragraph: after a colon, full stop or semicolon.
 _INLINE_MARK = re.compile(r"(?<=[:。;])[ \t]*(?:(?P<arp>\(\d{1,2}\))|(?P<circ>[①-⑳]))[ \t]*")
-_STYLES = ("zhang", "bufen", "jie", "tiao", "zh", "zhp", "ard", "arc", "arp", "circ")
+_STYLES = ("zhang", "bufen", "jie", "tiao", "zh", "zhp", "ard", "arc", "arp", "arh", "circ")
 _RANK = {
     "zhang": 0,
     "bufen": 0,
@@ -45,6 +46,7 @@ _RANK = {
     "ard": 5,
     "arc": 5,
     "arp": 6,
+    "arh": 6,
     "circ": 7,
 }
 _CLAUSE_END = re.compile(r"[。;:!?]")
