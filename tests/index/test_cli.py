@@ -146,3 +146,32 @@ def test_wrong_year_missing_indicator_and_source_choice(capsys, tmp_path) -> Non
     assert code == 2 and "no values for indicator(s) LPI" in err
     code, _, err = run(capsys, "-f", str(fw))
     assert code == 2 and "exactly one of --data FILE or --from-db" in err
+
+
+def test_obstacles_and_sobol_in_json(capsys) -> None:
+    code, out, _ = run(capsys, "-f", str(FW), "-d", str(CSV), "--obstacles", "3", "--sobol", "64", "--format",
+                       "json")
+    assert code == 0
+    doc = json.loads(out)
+    first = doc["units"][0]
+    assert len(first["obstacles"]) == 3
+    degrees = [o["degree"] for o in first["obstacles"]]
+    assert degrees == sorted(degrees, reverse=True) and 0 < degrees[0] < 1
+    factors = {s["factor"]: s for s in doc["sensitivity"]}
+    assert set(factors) == {"weights level 2", "weights level 3", "aggregate"}
+    assert factors["aggregate"]["total"] > factors["weights level 2"]["total"]
+
+
+@pytest.mark.parametrize("scoring", ["topsis", "gra"])
+def test_alternative_scorings_from_the_framework(capsys, tmp_path, scoring) -> None:
+    text = FW.read_text(encoding="utf-8") + f"scoring: {{method: {scoring}}}\n"
+    fw = tmp_path / "fw.yaml"
+    fw.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "-f", str(fw), "-d", str(CSV), "--format", "json")
+    assert code == 0
+    units = json.loads(out)["units"]
+    scores = [u["score"] for u in units]
+    assert scores == sorted(scores, reverse=True) and [u["rank"] for u in units][:1] == [1]
+    assert 0 < min(scores) and max(scores) <= (100 if scoring == "topsis" else 1)
+    code, _, err = run(capsys, "-f", str(fw), "-d", str(CSV), "-u", "10")
+    assert code == 2 and f"not scoring '{scoring}'" in err

@@ -40,6 +40,10 @@ def register(app: typer.Typer) -> None:
                                "replications (what varies: the framework's uncertainty block)")] = 0,
         seed: Annotated[int | None, typer.Option("--seed", help="Random seed (overrides the framework's)")
                         ] = None,
+        obstacles: Annotated[int, typer.Option("--obstacles", min=0, help="List each unit's N largest "
+                             "obstacle degrees (障碍度), json only")] = 0,
+        sobol: Annotated[int, typer.Option("--sobol", min=0, help="Sobol sensitivity indices from N base "
+                         "samples (N·(factors+2) runs) of the uncertainty block's factors")] = 0,
         fmt: Annotated[Format, typer.Option("--format", help="json | csv | table")] = Format.table,
     ) -> None:
         """Compute the index, ranks and (with --uncertainty N) rank intervals.
@@ -59,7 +63,8 @@ def register(app: typer.Typer) -> None:
         else:
             assert data is not None
             rows = service.read_data_csv(data)
-        report = service.run_index(spec=spec, data=rows, year=year, uncertainty=uncertainty, seed=seed)
+        report = service.run_index(spec=spec, data=rows, year=year, uncertainty=uncertainty, seed=seed,
+                                   obstacles=obstacles, sobol=sobol)
         for w in report.warnings:
             print(f"innocity: warning: {w}", file=sys.stderr)
         _print(report.to_dict(), report.group_codes, fmt)
@@ -70,8 +75,8 @@ def register(app: typer.Typer) -> None:
 def _print(doc: dict[str, Any], groups: list[str], fmt: Format) -> None:
     out = sys.stdout
     if fmt is Format.json:
-        json.dump({"units": doc["units"], "weights": doc["weights"], "period": doc["period"]}, out,
-                  ensure_ascii=False, indent=1)
+        keys = ("units", "weights", "period", "sensitivity")
+        json.dump({k: doc[k] for k in keys if k in doc}, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return
     has_ua = bool(doc["units"]) and "rank_interval" in doc["units"][0]
@@ -95,6 +100,11 @@ def _print(doc: dict[str, Any], groups: list[str], fmt: Format) -> None:
     out.write("  ".join(h.ljust(widths[i]) for i, h in enumerate(head)) + "\n")
     for r in cells:
         out.write("  ".join(c.rjust(widths[i]) if i else c.ljust(widths[i]) for i, c in enumerate(r)) + "\n")
+    if doc.get("sensitivity"):
+        out.write("\nSobol indices of the mean absolute rank change (90% bootstrap interval of the total):\n")
+        for s in doc["sensitivity"]:
+            lo, hi = s["total_ci"]
+            out.write(f"  {s['factor']:<18} first {s['first']:6.3f}  total {s['total']:6.3f}  [{lo:.3f}, {hi:.3f}]\n")
 
 
 def _fmt(v: Any) -> str:

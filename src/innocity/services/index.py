@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ import numpy as np
 from innocity.domain.index.aggregation import AGGREGATE_METHODS
 from innocity.domain.index.framework import Framework, Node
 from innocity.domain.index.model import WEIGHT_METHODS, CompositeIndex, Dataset
-from innocity.domain.index.steps import IMPUTE_METHODS, NORMALISE_METHODS, TREAT_METHODS
+from innocity.domain.index.sobol import run_sobol
+from innocity.domain.index.steps import IMPUTE_METHODS, NORMALISE_METHODS, TREAT_METHODS, rank_desc
 from innocity.domain.index.uncertainty import UncertaintySpec, run_uncertainty
 from innocity.errors import DataValidationError, FrameworkError, RowProblem, UserInputError
 from innocity.settings import Settings
@@ -34,6 +35,7 @@ class FrameworkSpec:
     params: dict[str, Any]
     uncertainty: UncertaintySpec
     name: str = ""
+    scoring: str = "index"  # index | topsis | gra: what "score" and "rank" report
 
 
 @dataclass
@@ -45,10 +47,16 @@ class IndexReport:
     weights: dict[str, float]
     warnings: list[str] = field(default_factory=list)
     group_codes: list[str] = field(default_factory=list)
+    sensitivity: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"period": self.period, "units": self.units, "weights": self.weights,
-                "warnings": self.warnings}
+        out = {"period": self.period, "units": self.units, "weights": self.weights, "warnings": self.warnings}
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity
+        return out
+
+
+SCORINGS = ("index", "topsis", "gra")
 
 
 # -- framework files ----------------------------------------------------------------------------------------
@@ -149,7 +157,8 @@ def parse_framework(doc: Any, source: str, *, directions: dict[str, int] | None 
         "aggregate": agg["method"],
         "p": _number(agg.get("p", 1.0), source, "aggregate.p"),
     }
-    return FrameworkSpec(fw, params, _uncertainty(doc.get("uncertainty"), source), fw.name)
+    scoring = _method(doc, "scoring", SCORINGS, "index", source)["method"]
+    return FrameworkSpec(fw, params, _uncertainty(doc.get("uncertainty"), source), fw.name, scoring)
 
 
 def _choices(block: dict[str, Any], key: str, allowed: tuple[str, ...], src: str) -> tuple[str, ...]:
@@ -333,10 +342,14 @@ def build_dataset(data: LongRows, framework: Framework) -> Dataset:
 
 
 # -- running ------------------------------------------------------------------------------------------------
-def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = None,
-              uncertainty: int = 0, seed: int | None = None) -> IndexReport:
-    """Fit the index on all periods (panel-wide normalisation), report one period, optionally with a Monte
-    Carlo uncertainty analysis of ``uncertainty`` replications."""
+def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = None, uncertainty: int = 0,
+              seed: int | None = None, obstacles: int = 0, sobol: int = 0) -> IndexReport:
+    """Fit the index on all periods (panel-wide normalisation) and report one period.
+
+    Optionally: a Monte Carlo uncertainty analysis of ``uncertainty`` replications (rank intervals), Sobol
+    indices from ``sobol`` base samples of the same factors, and each unit's ``obstacles`` largest
+    obstacle degrees (障碍度).
+    """
     ds = build_dataset(data, spec.framework)
     if year is None:
         t = len(ds.periods) - 1
@@ -346,23 +359,30 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
             raise UserInputError(f"no data for period {year}; periods present: "
                                  f"{', '.join(str(p) for p in ds.periods)}", source=data.source)
         t = matches[0]
+    if spec.scoring != "index" and (uncertainty or sobol):
+        raise UserInputError(f"uncertainty and sensitivity analyse the aggregated index, not scoring "
+                             f"{spec.scoring!r}; set scoring: index", source=spec.framework.source)
     try:
         model = CompositeIndex(spec.framework, **spec.params).fit(ds)
     except ValueError as exc:
         raise FrameworkError(str(exc), source=spec.framework.source) from exc
     warnings = list(model.warnings_)
     fw = spec.framework
-    score = model.scores_[t, :, -1]
-    rank = model.ranks_[t, :, -1]
+    if spec.scoring == "topsis":
+        score = model.topsis(t) * 100.0
+    elif spec.scoring == "gra":
+        score = model.grey_relational(t)
+    else:
+        score = model.scores_[t, :, -1]
+    rank = rank_desc(score)
     groups = [i for i in range(fw.n_indicators, len(fw.nodes) - 1)]
-    ua = None
-    if uncertainty > 0:
-        uspec = spec.uncertainty if seed is None else UncertaintySpec(**{**spec.uncertainty.__dict__,
-                                                                           "seed": seed})
-        ua = run_uncertainty(model, uspec, uncertainty, period=t)
+    uspec = spec.uncertainty if seed is None else replace(spec.uncertainty, seed=seed)
+    ua = run_uncertainty(model, uspec, uncertainty, period=t) if uncertainty > 0 else None
+    if ua is not None:
         warnings.extend(ua.warnings)
         p5, p95 = ua.rank_quantile(0.05), ua.rank_quantile(0.95)
         mean, median = ua.rank_mean, ua.rank_median
+    obs = model.obstacles(t) if obstacles > 0 else None
     units = []
     for u, name in enumerate(ds.units):
         item: dict[str, Any] = {"unit": name, "score": _num(score[u]), "rank": int(rank[u])}
@@ -371,11 +391,25 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
             item["rank_mean"] = _clean(mean[u])
             item["rank_median"] = _clean(median[u])
         item["groups"] = {fw.nodes[g].code: _num(model.scores_[t, u, g]) for g in groups}
+        if obs is not None:
+            top = np.argsort(-obs[u], kind="stable")[:obstacles]
+            item["obstacles"] = [{"indicator": fw.indicator_codes[j], "degree": float(obs[u, j])}
+                                 for j in top if obs[u, j] > 0]
         units.append(item)
     units.sort(key=lambda d: (d["rank"], d["unit"]))
     eff = model.effective_weights_
     weights = {c: float(eff[i]) for i, c in enumerate(fw.indicator_codes)}
-    return IndexReport(ds.periods[t], units, weights, warnings, [fw.nodes[g].code for g in groups])
+    report = IndexReport(ds.periods[t], units, weights, warnings, [fw.nodes[g].code for g in groups])
+    if sobol > 0:
+        try:
+            res = run_sobol(model, uspec, sobol, period=t)
+        except ValueError as exc:
+            raise FrameworkError(f"uncertainty: {exc}", source=fw.source) from exc
+        report.sensitivity = [
+            {"factor": f, "first": float(res.first[i]), "total": float(res.total[i]),
+             "first_ci": [float(v) for v in res.first_ci[i]], "total_ci": [float(v) for v in res.total_ci[i]]}
+            for i, f in enumerate(res.factors)]
+    return report
 
 
 def _clean(v: float) -> float | None:
