@@ -69,3 +69,12 @@ def test_reflow_rules() -> None:
         "1.加强平台建设。由市科技局牵头，市发改委配合。",
         "Innovation and technology",
     ]
+
+
+def test_bare_numbers_are_page_numbers_only_at_page_edges() -> None:
+    page = "\n".join(
+        ["3", "表1 主要指标", "指标名称", "目标值", "2025", "高新技术企业（家）", "800", "结束。", "12"]
+    )
+    text = reflow([page])
+    assert text.startswith("表1") and text.endswith("结束。")  # the edge numbers 3 and 12 are gone
+    assert "2025" in text and "800" in text  # the table's numbers are kept

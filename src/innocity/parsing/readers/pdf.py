@@ -21,9 +21,11 @@ _HEADING = re.compile(
     r"[(（]\d{1,2}[)）]|[①-⑳]|第[一二三四五六七八九十百\d]+[章节条篇部分]|篇[一二三四五六七八九十]|附件|附表)"
 )
 _PAGE_NO = re.compile(
-    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
     r"\d{1,4}\s*/\s*\d{1,4}|(?:page|Page|PAGE)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$"
 )
+# A bare number is a page number only at the top or bottom of a page; elsewhere it may be table data.
+_BARE_NO = re.compile(r"^\s*\d{1,3}\s*$")
 _DIGITS = re.compile(r"\d+")
 _PROSE = re.compile(r"[，,、。；;！!？?]")
 
@@ -88,9 +90,10 @@ def reflow(pages: list[str]) -> str:
     for page in split:
         for i, raw in enumerate(page):
             line = raw.strip()
-            if not line or _PAGE_NO.match(line):
+            edge = i < 2 or i >= len(page) - 2
+            if not line or _PAGE_NO.match(line) or (edge and _BARE_NO.match(line)):
                 continue
-            if (i < 2 or i >= len(page) - 2) and _shape(line) in running:
+            if edge and _shape(line) in running:
                 continue
             lines.append(line)
     if not lines:
