@@ -194,3 +194,18 @@ def test_a_provincial_plan_with_chapters_and_an_indicator_table() -> None:
     assert {(268, "亿元", 2015), (560, "亿元", 2020), (8300, "家", 2020), (2.1, "%", 2020)} <= baseline
     chapter_two = text.index("第二章")
     assert not any(t.span[0] < chapter_two for t in targets)  # the 发展基础 chapter holds no targets
+
+
+def test_an_event_date_sets_no_deadline(run: Any) -> None:
+    targets, _ = run("二、主要任务\n2012年6月,市政府出台了《关于加快科技创新的意见》。培育创新型企业50家。")
+    assert [(t.value, t.year) for t in targets] == [(50, None)]
+
+
+def test_task_lines_with_deadlines(run: Any) -> None:
+    text = ("二、重点任务\n1.加快培育创新型企业。每年认定市级创新型企业50家,到2015年,省级以上创新型企业达到100家。\n"
+            "责任单位:市科技局牵头,市经信委、市财政局配合\n完成时限:2015年12月\n"
+            "2.引进研发机构。共建研发机构10家以上。对新引进的研发机构,市财政给予最高500万元资助。\n责任单位:市科技局\n")
+    targets, facts = run(text)
+    assert [(t.value, t.year, t.comparator) for t in targets] == [
+        (50, None, "="), (100, 2015, "="), (10, None, ">=")]
+    assert facts == []

@@ -120,7 +120,7 @@ class _Run:
                     continue
             self._paragraph(ps, pe, phrases, line)
             if phrases:
-                gov = [p for p in phrases if p.tense in _TARGET_TENSES]
+                gov = [p for p in phrases if p.tense in _TARGET_TENSES and not p.dated and not p.attributive]
                 if gov:
                     self.ctx.set_clause(gov[-1])
 
@@ -163,7 +163,9 @@ class _Run:
     def _governing(self, pos: int, phrases: Sequence[YearRef]) -> YearRef | None:
         # "2020年的60%": an attributive year belongs to the figure right after it and governs nothing else.
         f = self.f
-        before = [p for p in phrases if p.end <= pos and (not p.attributive or f[p.end : pos].strip() == "的")]
+        base = self.ctx.baseline
+        before = [p for p in phrases if p.end <= pos and (not p.attributive or f[p.end : pos].strip() == "的")
+                  and (base or not p.dated)]
         return before[-1] if before else None
 
     def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],

@@ -24,7 +24,7 @@ _Y = r"(?:19|20)[0-9Xx*]{2}"
 _TIME = re.compile(
     rf"(?=[0-9一二两三四五六七八九十])(?:"
     rf"(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
-    r" ?年(?P<du>度)?(?:\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
+    r" ?年(?P<du>度)?(?P<mo>\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
     r"|(?P<p>十[一二三四五]五|十五|九五)[”\"]? ?(?P<psuf>期末|末|期间|时期|以来|初期|初|中期)?"
     r"|(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间))"
 )
@@ -49,6 +49,7 @@ class YearRef:
     tense: Tense
     heading_period: bool = False  # a span such as 20XX-201*年 (its end year governs)
     attributive: bool = False  # "2020年的60%": the year belongs to the next figure and governs nothing else
+    dated: bool = False  # "2012年6月": the date of an event, which sets no deadline
 
 
 def _year_value(token: str) -> int | None:
@@ -73,7 +74,7 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
             ref = YearRef(m.start(), m.end(), None, None, "relative")
         if ref is not None:
             if _ATTRIBUTIVE_AFTER.match(f, ref.end) or _ATTRIBUTIVE_BEFORE.search(f, max(0, ref.start - 3), ref.start):
-                ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True)
+                ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True, ref.dated)
             out.append(ref)
     if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
         for m in _NOW.finditer(f, start, end):
@@ -103,7 +104,8 @@ def _year_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
         tense, text = "point", token
     if suf in ("年底", "底", "年末", "末") and tense == "past":
         text = f[m.start("y"): m.end()]
-    return YearRef(a, m.end(), _year_value(token), text, tense, heading_period=period)
+    dated = bool(m.group("mo")) and tense == "point" and not suf
+    return YearRef(a, m.end(), _year_value(token), text, tense, heading_period=period, dated=dated)
 
 
 def _plan_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
