@@ -41,6 +41,10 @@ def test_builtin_catalogue_size_and_dimensions() -> None:
     for code, _name in cat.dimensions():
         in_index = [i for i in cat.in_dimension(code) if i.in_index]
         assert len(in_index) >= 5, f"dimension {code} has too few index indicators"
+    # the default framework is exactly the research draft's 35 indicators (GOV01-05 … DRV01-07)
+    draft = {f"{d}{i:02d}" for d, n in [("GOV", 5), ("ORI", 7), ("TEC", 9), ("TRA", 7), ("DRV", 7)]
+             for i in range(1, n + 1)}
+    assert {i.code for i in cat.indicators if i.in_index} == draft
 
 
 def test_builtin_indicators_are_complete_and_honest() -> None:
