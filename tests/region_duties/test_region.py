@@ -156,3 +156,29 @@ def test_short_provincial_notice_without_self_reference_words() -> None:
     text = "江苏省人民政府关于加快建设创新型省份的意见\n支持南京、苏州建设综合性科学中心。江苏省将加大投入。"
     r = region_of(text)
     assert (r.name, r.level) == ("江苏省", "province")
+
+
+def test_county_plan_that_mostly_uses_its_short_name() -> None:
+    text = (
+        "德清县科技创新行动计划\n为加快创新驱动发展,县委、县政府决定实施本计划。德清地理信息小镇建设加快,"
+        "德清要打造科技创新高地,全县研发投入持续增长。湖州市和杭州市的创新资源加快向德清集聚,德清企业创新活力增强。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == ("德清县", "浙江省", "county")
+
+
+def test_city_with_a_common_word_short_name_still_counts_when_repeated() -> None:
+    text = (
+        "大同市创新型城市建设实施方案\n为推进大同国家创新型城市建设,市委、市政府制定本方案。"
+        "大同要加快能源革命,大同高新区要发挥引领作用,全市上下形成合力,把大同建设成为创新之城。"
+    )
+    r = region_of(text)
+    assert (r.name, r.province) == ("大同市", "山西省")
+
+
+def test_everyday_words_that_contain_stopped_names_do_not_make_a_city() -> None:
+    text = (
+        "我市要实现长治久安,四平八稳地推进改革,日照时数充足,世界大同。全市上下形成合力,市委市政府加强领导。"
+    )
+    r = region_of(text)
+    assert r.name is None and r.province is None

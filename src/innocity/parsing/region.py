@@ -37,7 +37,7 @@ _SHORT_STOP = frozenset(
     "淮南 文山 白山 黑河 海口 江门 新乡 河源 四平 广安".split()
 )
 _FULL_STOP = frozenset(
-    "海城市 兴城市 新城区 城关区 新市区 市中区 城东区 城西区 城北区 城中区 城南区 郊区 矿区 城区 "
+    "海城市 兴城市 合作市 新城区 城关区 新市区 市中区 城东区 城西区 城北区 城中区 城南区 郊区 矿区 城区 "
     "东区 西区 南区 北区 中区 高新区 开发区 新区 长安区 白云区 和平区 新华区 铁西区 铁东区".split()
 )
 _ABBR_OK = "湘鄂粤闽赣皖豫冀鲁黔滇渝沪陇琼桂京浙川"
@@ -101,7 +101,11 @@ def _gazetteer() -> _Gazetteer:
     for name, codes in full.items():
         forms[name] = _Form("full", tuple((c, 1.0 / len(codes)) for c in codes))
     for name, codes in short.items():
-        if name in forms or name in _SHORT_STOP:
+        if name in forms:
+            continue
+        if name in _SHORT_STOP:
+            if len(codes) == 1:  # counts a little: a plan may still call its own city 大同 throughout
+                forms[name] = _Form("short", ((codes[0], 0.3),))
             continue
         if len(codes) > 1:
             # 吉林, 海南: bare, they mean the province far more often than the prefecture of that name
@@ -234,6 +238,7 @@ def detect_region(text: str, span: Span) -> Region:
     # city scores: the city's own names, its counties' names (half), its landmarks
     city_named: dict[str, float] = defaultdict(float)
     county_named: dict[str, float] = defaultdict(float)
+    _county_short_names(plan, named, hits, scope, divs)
     for code, w in named.items():
         d = divs.by_adcode(code)
         if d is None or (d.level == "province" and d.name not in MUNICIPALITIES):
@@ -341,6 +346,26 @@ def detect_region(text: str, span: Span) -> Region:
             # the plan's own place is unknown; only its province and its kind are
             return Region(None, p.name, round(conf, 3), ev, None, level)
     return Region(None, None, 0.0, [], None, level if scope else None)
+
+
+def _county_short_names(
+    plan: str, named: dict[str, float], hits: list[_Hit], scope: str | None, divs: Divisions
+) -> None:
+    """Count 长兴 for 长兴县 once the full name has been seen: county short names are too ambiguous to
+    look for blindly (合作, 东川, 城中), but a county's plan names itself by them throughout."""
+    full_hits: dict[str, int] = defaultdict(int)
+    for h in hits:
+        if h.kind == "full" and len(h.targets) == 1:
+            full_hits[h.targets[0][0]] += 1
+    for code, n_full in full_hits.items():
+        d = divs.by_adcode(code)
+        if d is None or d.level != "county" or (n_full < 2 and scope not in ("county", "district")):
+            continue
+        short = d.short
+        if len(short) < 2 or short == d.name:
+            continue
+        extra = plan.count(short) - plan.count(d.name)
+        named[code] += 0.5 * min(max(extra, 0), 3 * n_full)
 
 
 def _inside(code: str, codes: set[str], divs: Divisions) -> bool:
