@@ -9,6 +9,7 @@ scorings (TOPSIS, grey relational analysis, obstacle degree), Monte Carlo uncert
     model.py        Dataset, CompositeIndex (estimator: fit / regen / results)
     uncertainty.py  Monte Carlo rank intervals, batched by discrete choice
     sobol.py        Saltelli design, first-order and total Sobol indices
+    spec.py         framework documents (parsed YAML) → FrameworkSpec, with validation
 """
 
 from .framework import Framework, Node
