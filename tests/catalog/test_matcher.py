@@ -186,6 +186,13 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("新认定高新技术企业数", "家", None, None),
     ("职务发明专利申请量", "件", None, None),
     ("地区生产总值", "百万元", None, "DRV08"),
+    ("高新技术企业和科技型中小企业数", "家", None, None),  # two indicators, one figure
+    ("科创板和北交所上市企业数", "家", None, "TRA05"),  # 和 inside one name
+    ("国家级和省级企业技术中心数", "个", None, "TEC19"),
+    ("引进高层次人才", "人", None, None),  # a yearly flow, not the stock ORI06
+    ("研究与试验发展(R&D)经费投入强度(%)", "%", None, "TEC01"),  # indicator-table header with its unit
+    ("每万人口高价值发明专利拥有量(件)", "件", None, "TEC05"),
+    ("人均GDP", "美元", None, None),  # DRV07 is in 元/人: no exchange rate, no match
     # --- must stay unmatched: nothing in the catalogue measures these
     ("良种工程实施面积", "万亩", None, None),  # sample
     ("锶铁氧体年产能", "万吨", None, None),  # sample

@@ -125,13 +125,22 @@ class Matcher:
 
     def _match(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:
         found = self._best(phrase, unit, kind)
-        if found is not None and "、" in phrase:
+        if found is None:
+            return None
+        if "、" in phrase:
             # "高新技术产业总产值、增加值" or "工业废水排放达标率、工业固体废物综合利用率" lists several measures
             # with one figure: unless every listed part names the same indicator, we cannot tell which it is.
-            for part in listed_parts(phrase):
+            for part in listed_parts(phrase, "、"):
                 m = self._best(part, unit, kind)
                 if m is None or m.code != found.code:
                     return None
+        if any(c in phrase for c in "和及"):
+            # 和 also joins words inside one name (科创板和北交所上市企业数, 国家级和省级企业技术中心), so only
+            # two parts that each name a *different* indicator make the phrase ambiguous
+            # (高新技术企业和科技型中小企业数).
+            codes = {m.code for part in listed_parts(phrase, "和及") if (m := self._best(part, unit, kind))}
+            if len(codes) > 1:
+                return None
         return found
 
     def _best(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:

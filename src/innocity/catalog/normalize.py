@@ -135,11 +135,12 @@ def normalize(phrase: str) -> Normalized:
     return Normalized(s, growth, decline, points, baseline, counts)
 
 
-def listed_parts(phrase: str) -> list[str]:
-    """The parts of a phrase listing several things with 、 (outside brackets), ignoring one-character
-    parts; a single-element list when nothing is listed."""
-    s = _BRACKETS.sub("", _BRACKETS.sub("", fold(phrase)))
-    return [p for p in s.split("、") if len(normalize(p).text) >= 2]
+def listed_parts(phrase: str, separators: str = "、") -> list[str]:
+    """The parts of a phrase listing several things (split at any of ``separators`` outside brackets;
+    以及 counts as 及), ignoring parts shorter than two characters once normalised."""
+    s = _BRACKETS.sub("", _BRACKETS.sub("", fold(phrase))).replace("以及", "及")
+    parts = re.split("[" + re.escape(separators) + "]", s)
+    return [p for p in parts if len(normalize(p).text) >= 2]
 
 
 def bigrams(text: str) -> frozenset[str]:
