@@ -221,7 +221,7 @@ def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 201007
         unit = r["unit"]
         goal = r["goal"] if r["goal"] is not None else tg["value"]
         share = unit == "%"
-        lower = tg["comparator"] == "<=" or (tg["kind"] != "level" and (tg["value"] or 0) < 0)
+        lower = r["direction"] < 0
         if r["baseline"]["value"] is not None:
             base = float(r["baseline"]["value"])
         elif tg["kind"] == "level":

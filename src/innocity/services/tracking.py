@@ -271,6 +271,7 @@ def _row(
         "projected": res.projected,
         "projected_met": res.projected_met,
         "status": res.status,
+        "direction": res.direction,
         "reason": reason or res.reason,
         "lead": depts["lead"],
         "support": depts["support"],
