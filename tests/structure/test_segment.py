@@ -133,3 +133,20 @@ def test_news_report_is_one_plan_without_its_bylines(doc: Callable[[str], str]) 
 def test_ordinary_parentheses_are_not_watermarks() -> None:
     text = "一、目标\n建设工业互联网（含5G专网）平台，完善城域网（宽带网）。推进物联网（IoT）应用。\n"
     assert split_plans(text).boilerplate == []
+
+
+def test_government_portal_chrome_around_a_plan(doc: Callable[[str], str]) -> None:
+    text = doc("gov_portal")
+    seg = split_plans(text)
+    assert [p.title for p in seg.plans] == ["绍兴市建设国家创新型城市实施方案"]
+    body = text[seg.plans[0].span[0] : seg.plans[0].span[1]]
+    assert body.endswith("加强组织领导。")
+    for quote in ("首页 | 机构概况", "索引号：", "发文字号：", "扫一扫", "浙ICP备", "主办单位：", "联系电话："):
+        assert covered(nth(text, quote), seg.boilerplate), quote
+
+
+def test_schedule_lines_that_look_like_page_metadata_stay_text() -> None:
+    text = "三、实施步骤\n（一）启动阶段\n时间：2022年3月—4月\n任务：制定方案。\n"
+    seg = split_plans(text)
+    assert seg.boilerplate == []
+    assert seg.plans[0].span == (0, len(text.rstrip()))

@@ -43,13 +43,17 @@ _LABEL = re.compile(rf"^(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇)\s*[
 _URL = re.compile(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
 _NOTICE = re.compile(
     r"免责声明|版权所有|版权归|copyright|©|转载.{0,12}(?:保留|注明|请|出处)|由互联网用户|用户整理|"
-    r"本文(?:仅限|仅供|来自|由)|如(?:产生|有|涉及)(?:版权|侵权)|联系我们|侵删|侵权请|网友(?:投稿|整理|分享)",
+    r"本文(?:仅限|仅供|来自|由)|如(?:产生|有|涉及)(?:版权|侵权)|联系我们|侵删|侵权请|网友(?:投稿|整理|分享)|"
+    r"ICP备|公网安备|网站标识码|(?:主办|承办|协办)单位|技术支持\s*:|网站地图|扫一扫",
     re.I,
 )
-_META_KEY = r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目"
+_META_KEY = (
+    r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目|"
+    r"索引号|发布机构|发文机关|发文字号|文号|主题分类|成文日期|有效性|联系电话|电话|信息来源"
+)
 # optionally behind the publication time: "2022-03-15 10:20:33  来源:宁波日报  作者:…"
 _META_START = re.compile(
-    rf"^(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*)?(?:{_META_KEY})\s*:"
+    rf"^(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*)?(?P<key>{_META_KEY})\s*:"
 )
 _META_ANY = re.compile(rf"(?:^|\s)(?:{_META_KEY})\s*:")
 _DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
@@ -64,8 +68,10 @@ _CRUMBS = re.compile(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;
 _CHROME_LINE = re.compile("|".join(f"(?:{p.pattern})" for p in (_URL, _NAV, _SITE_HOME)), re.I)
 # Lines after these are related-article lists until real text resumes.
 _FOOTER_START = re.compile(
-    r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇"
+    r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇|分享到|扫一扫|打印本页|关闭窗口"
 )
+# "首页 | 机构概况 | 政务公开 | 互动交流": a navigation menu
+_MENU = re.compile(r"^[^|。,]{1,10}(?:\s*[|｜·]\s*[^|。,]{1,10}){2,}$")
 
 _TITLE = re.compile(
     r"(?:方案|行动计划|实施计划|工作计划|规划|纲要|意见|通知|决定|工作要点|办法|细则|若干措施|政策措施)"
@@ -111,13 +117,16 @@ def _lines(text: str, folded: str) -> list[_Line]:
 def _is_chrome(t: str) -> bool:
     if len(t) > 200:
         return bool(_URL.match(t))  # body paragraphs: only a long address can be chrome
-    if _CHROME_LINE.match(t):
+    if _CHROME_LINE.match(t) or _MENU.match(t):
         return True
     if len(t) <= 160 and _NOTICE.search(t):
         return True
-    if len(t) <= 100 and _META_START.match(t):
+    meta = _META_START.match(t) if len(t) <= 100 else None
+    if meta:
         keys = len(_META_ANY.findall(t))
-        if keys >= 2 or _DATETIME.search(t) or (len(t) <= 30 and "。" not in t):
+        # "时间:2022年3月—4月" inside a schedule is text; a page's 时间 carries a machine date
+        loose = not meta.group("key").endswith(("时间", "日期", "电话"))
+        if keys >= 2 or _DATETIME.search(t) or (loose and len(t) <= 30 and "。" not in t):
             return True
     return len(t) <= 100 and (">" in t or "»" in t or "›" in t) and bool(_CRUMBS.match(t)) and "。" not in t
 
