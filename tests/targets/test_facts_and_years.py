@@ -209,3 +209,9 @@ def test_task_lines_with_deadlines(run: Any) -> None:
     assert [(t.value, t.year, t.comparator) for t in targets] == [
         (50, None, "="), (100, 2015, "="), (10, None, ">=")]
     assert facts == []
+
+
+def test_now_speaks_for_its_own_sentence(run: Any) -> None:
+    targets, facts = run("二、任务\n目前我市创新能力仍然不强。要加快培育,新增企业50家。目前已建成孵化器12家。")
+    assert [t.value for t in targets] == [50]
+    assert [f.value for f in facts] == [12]

@@ -33,6 +33,7 @@ _RATIO = re.compile(
     r"(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
+_NOUN_END = re.compile(r"[,;。:\s]")
 _SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
     r"(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
@@ -185,7 +186,7 @@ class _Run:
         gov = self._governing(q.start, phrases)
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
-        fact = self._is_fact(gov, pre) or bool(_FROM.search(pre) and _TO.match(post))
+        fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
             return
         if fact:
@@ -193,12 +194,14 @@ class _Run:
         else:
             self._emit_target(q, seg_start, seg_end, pre, post, gov)
 
-    def _is_fact(self, gov: YearRef | None, pre: str) -> bool:
+    def _is_fact(self, gov: YearRef | None, pre: str, pos: int) -> bool:
         if self.ctx.baseline:
             return True
         if gov is not None:
-            if gov.tense in ("past", "now"):
+            if gov.tense == "past":
                 return True
+            if gov.tense == "now" and self.f.find("。", gov.end, pos) < 0:
+                return True  # 目前/近年来 speak of the present for their own sentence only
             if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon:
                 return True
         return bool(_PAST.search(pre))
@@ -266,7 +269,7 @@ class _Run:
 
     # -- special shapes ----------------------------------------------------------------------------
     def _ratio(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
-        parts = [float(x) for x in re.split(r" ?: ?", m.group("r"))]
+        parts = [float(x) for x in m.group("r").replace(" ", "").split(":")]
         sm = _SUBJ_BACK.search(self.f, max(ps, m.start() - 20), m.start())
         subj = sm.group().strip() if sm else ""
         seg_start, _ = self._segment(m.start("r"), m.end("r"), ps, pe, bounds, ps)
@@ -276,7 +279,7 @@ class _Run:
         else:
             names = [f"{subj}比重({i + 1})" for i in range(len(parts))]
         gov = self._governing(m.start("r"), phrases)
-        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start("r")]):
+        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start("r")], m.start("r")):
             return
         year, year_text = self._target_year(gov)
         a, b, quote = self._quote(seg_start, m.end("r"))
@@ -289,12 +292,12 @@ class _Run:
     def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
         seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
         gov = self._governing(m.start(), phrases)
-        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start()]):
+        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start()], m.start()):
             return
         year, year_text = self._target_year(gov)
         post = self.f[m.end(): seg_end]
         a, b, quote = self._quote(seg_start, seg_end)
-        noun = re.split(r"[,;。:\s]", post, maxsplit=1)[0]
+        noun = _NOUN_END.split(post, maxsplit=1)[0]
         self._add_target(Target(
             text=quote, span=(a, b), indicator=noun or self.f[seg_start: m.start()], kind="level",
             comparator="=", value=None, unit=m.group("u"), year=year, year_text=year_text,

@@ -34,6 +34,7 @@ class Frame:
     level: int
     title: str
     baseline: bool
+    future: bool = False  # the title names goals or tasks (目标, 任务 …): nothing under it is a baseline
     clause: YearRef | None = None
 
 
@@ -58,9 +59,10 @@ class Context:
         while self.frames and self.frames[-1].level >= level:
             self.frames.pop()
         parent_base = bool(self.frames) and self.frames[-1].baseline
-        parent_future = any(_FUTURE.search(fr.title[:24]) for fr in self.frames)
+        parent_future = bool(self.frames) and self.frames[-1].future
+        future = parent_future or bool(_FUTURE.search(title[:24]))
         base = parent_base or (is_baseline_title(title) and not parent_future)
-        self.frames.append(Frame(level, title, base))
+        self.frames.append(Frame(level, title, base, future))
         return (m.start(), tend)
 
     @property

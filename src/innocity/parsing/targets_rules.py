@@ -34,19 +34,25 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
             return True
         if unit.endswith("元") and _INCENTIVE.search(segment):
             return True
-    if _TAX.search(segment) and not unit.endswith("人"):
+    if ("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人"):
         return True
-    if unit == "个" and re.search(r"(?:全市|全省|全区|全县|所辖)$", pre) and re.match(r"[县区乡镇市]", post):
+    if unit == "个" and _SCOPE_PRE.search(pre) and post[:1] in ("县", "区", "乡", "镇", "市"):
         return True
     if unit.endswith("部") and post.startswith("委"):
         return True
     if q.unit and _MEASURE_UNITS.search(unit) and post[:1] and _CJK.match(post[:1]) and post[0] not in _AFTER_OK:
         if not _MODIFIER_OK_PRE.search(pre.rstrip()):
             return True  # 300km/h高速动车组, 10亿吨大油田, 12英寸集成电路: descriptors, not values
-    if unit == "次" and re.match(r"产业|开发|性|分配", post):
+    if unit == "次" and post.startswith(("产业", "开发", "性", "分配")):
         return True
     return False
 
+
+_SCOPE_PRE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
+_NOUN_END = re.compile(r"[,;。:\s]")
+_NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
+_BRACKETED = re.compile(r"“[^”]*”|\([^)]*\)")
+_AND = re.compile(r"和|及|与")
 
 # --- kind -----------------------------------------------------------------------------------------------
 _GROWTH_TAIL = re.compile(
@@ -106,8 +112,8 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
         subj = subj[: tm.start()]
     subj = subj.strip(" ,、的")
     if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(pre.strip())):
-        noun = re.split(r"[,;。:\s]", post, maxsplit=1)[0]
-        noun = re.sub(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?", "", noun)
+        noun = _NOUN_END.split(post, maxsplit=1)[0]
+        noun = _NOUN_LEAD.sub("", noun)
         return (subj + noun)[:60] if noun else subj
     return subj[:60]
 
@@ -127,14 +133,14 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
         region = head
     else:
         region, tail = subject, ""
-    if re.search(r"[“(]", region):
-        region_plain = re.sub(r"“[^”]*”|\([^)]*\)", lambda m: "#" * len(m.group()), region)
+    if "“" in region or "(" in region:
+        region_plain = _BRACKETED.sub(lambda m: "#" * len(m.group()), region)
     else:
         region_plain = region
     if "、" in region_plain:
         cuts = [m.start() for m in _LIST_SPLIT.finditer(region_plain)]
     else:
-        m = re.search(r"和|及|与", region_plain)
+        m = _AND.search(region_plain)
         if m is None or not _HEAD_NOUN.search(region_plain[: m.start()]):
             return [subject]
         cuts = [m.start()]
