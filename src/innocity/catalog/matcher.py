@@ -147,9 +147,7 @@ class Matcher:
         n = normalize(phrase)
         read_kind = _read_kind(n, kind)
         # Gates are checked lazily, best score first: most phrases are decided by their first candidate.
-        for score, e in self._ranked(n):
-            if score < self.threshold:
-                return None
+        for score, e in self._ranked(n, self.threshold):
             if self._gate(n, unit, read_kind, e) is None:
                 reason = f"'{n.text}' ~ alias '{e.alias}' (dice {score:.2f})"
                 if unit:
@@ -175,17 +173,19 @@ class Matcher:
                 break
         return out
 
-    def _ranked(self, n: Normalized) -> list[tuple[float, _Entry]]:
-        """Every alias sharing a bigram with the phrase, best Dice score first."""
+    def _ranked(self, n: Normalized, floor: float = 0.0) -> list[tuple[float, _Entry]]:
+        """Every alias sharing a bigram with the phrase and scoring at least ``floor``, best first."""
         grams = bigrams(n.text)
         if not grams:
             return []
         index, entries, size = self._index, self._entries, len(grams)
         overlap = Counter(chain.from_iterable(index[g] for g in grams if g in index))
-        scored = sorted(
-            (-1.0 if entries[i].norm == n.text else -2.0 * common / (size + entries[i].size), i)
-            for i, common in overlap.items()
-        )
+        scored = []
+        for i, common in overlap.items():
+            score = 1.0 if entries[i].norm == n.text else 2.0 * common / (size + entries[i].size)
+            if score >= floor:
+                scored.append((-score, i))
+        scored.sort()
         return [(-neg, entries[i]) for neg, i in scored]
 
     def _gate(self, n: Normalized, unit: str | None, kind: str, e: _Entry) -> str | None:
