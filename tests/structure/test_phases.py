@@ -99,3 +99,16 @@ def test_periods_and_stage_words_that_are_not_stages(text: str) -> None:
 
 def test_reversed_range_is_rejected() -> None:
     assert phases_of("三、实施步骤\n（一）启动阶段（2023年6月—2022年1月）\n") == []
+
+
+def test_deadlines_notes_and_time_lines() -> None:
+    text = (
+        "四、实施步骤\n（一）动员部署阶段（2021年5月底前）\n制定方案。\n（二）组织实施阶段\n"
+        "时间：2021年6月—2022年12月\n全面推进。\n第三阶段（总结验收）：2023年1月—6月，开展验收。\n"
+    )
+    got = [(p.name, p.start, p.end, p.start_text, p.end_text) for p in phases_of(text)]
+    assert got == [
+        ("动员部署阶段", None, "2021-05", None, "2021年5月底"),
+        ("组织实施阶段", "2021-06", "2022-12", "2021年6月", "2022年12月"),
+        ("第三阶段", "2023-01", "2023-06", "2023年1月", "6月"),
+    ]

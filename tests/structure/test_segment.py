@@ -141,7 +141,15 @@ def test_government_portal_chrome_around_a_plan(doc: Callable[[str], str]) -> No
     assert [p.title for p in seg.plans] == ["绍兴市建设国家创新型城市实施方案"]
     body = text[seg.plans[0].span[0] : seg.plans[0].span[1]]
     assert body.endswith("加强组织领导。")
-    for quote in ("首页 | 机构概况", "索引号：", "发文字号：", "扫一扫", "浙ICP备", "主办单位：", "联系电话："):
+    for quote in (
+        "首页 | 机构概况",
+        "索引号：",
+        "发文字号：",
+        "扫一扫",
+        "浙ICP备",
+        "主办单位：",
+        "联系电话：",
+    ):
         assert covered(nth(text, quote), seg.boilerplate), quote
 
 

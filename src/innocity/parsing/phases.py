@@ -4,6 +4,8 @@ Shapes handled (matched on the folded text, quoted from the original):
   "(一)全面推进阶段(20XX年7月201*年6月)"   (no dash between the dates; masked years)
   "第一阶段:2021年1月—2021年12月"          "(一)启动阶段(2022年3月至6月)" (second date inherits the year)
   "2023—2025年为全面推进阶段"              (year-only ranges widen to January and December)
+  "第一阶段(动员部署):2021年3月—5月"       "(一)启动阶段\n时间:2022年3月—4月" (a note or a 时间 line)
+  "(一)动员部署阶段(2021年5月底前)"        (a deadline: start null, end given)
 A masked year (20XX, 201*) gives start/end null but keeps the words and the month. A period heading
 such as "五、20XX-201*年主要工作" is not a stage: a stage names itself …阶段.
 """
@@ -36,7 +38,13 @@ _RANGE = (
 )
 _NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9fff]{1,10}?阶段)"
 # 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
-_NAME_THEN_RANGE = re.compile(rf"{_NAME}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
+# "第一阶段(动员部署):2021年3月—5月", "(一)启动阶段\n时间:2022年3月—4月"
+_NOTE = r"(?:\([^()\d]{1,10}\))?\s*(?:时间\s*(?=:))?"
+_NAME_THEN_RANGE = re.compile(rf"{_NAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
+# "(一)动员部署阶段(2021年5月底前)": only the end is given
+_NAME_THEN_DEADLINE = re.compile(
+    rf"{_NAME}{_NOTE}\s*(?P<open>[(:])\s*{_STARTS_DATE}(?P<b>{_date('b')})\s*(?:以前|之前|前)\s*(?P<close>\))?"
+)
 # 2023—2025年为全面推进阶段
 _RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|是|:|,)?\s*{_NAME}")
 _SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
@@ -102,6 +110,23 @@ def _phase(text: str, m: re.Match[str], base: int, start: int, end: int, name: s
     )
 
 
+def _deadline(text: str, m: re.Match[str], base: int, start: int, end: int, name: str) -> Phase | None:
+    year, month = m.group("by"), _month(m.group("bm"))
+    if not year:
+        return None
+    return Phase(
+        text=text[start:end],
+        span=(start, end),
+        name=name,
+        start=None,
+        end=_ym(year, month, 12),
+        start_text=None,
+        end_text=text[base + m.start("b") : base + m.end("b")].strip(),
+        start_month=None,
+        end_month=month,
+    )
+
+
 def _windows(text: str, s0: int, s1: int) -> list[Span]:
     """Merged windows around every 阶段 in text[s0:s1] (a name before it, a date range either side)."""
     out: list[Span] = []
@@ -133,14 +158,14 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
     taken: list[Span] = []
     # Only the neighbourhood of each "阶段" can hold a stage; fold and search those windows alone.
     windows = [(lo, fold(text[lo:hi])) for lo, hi in spans]
-    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME):
+    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME, _NAME_THEN_DEADLINE):
         for base, m in ((lo, m) for lo, w in windows for m in rx.finditer(w)):
             name = m.group("name")
             if _BAD_NAME.search(name[:-2]):
                 continue
             start, end = base + m.start(), base + m.end()
             name_start = base + m.start("name")
-            sec = head_at_title.get(name_start) if rx is _NAME_THEN_RANGE else None
+            sec = head_at_title.get(name_start) if rx is not _RANGE_THEN_NAME else None
             # "…阶段(2021年…)", "…阶段:2021年…" and "2021—2022年为…阶段" name a stage wherever they stand;
             # looser forms (table rows "启动阶段\t2022年3月—4月") only inside a schedule section.
             marked = m.group("open") in ("(", ":", "为")
@@ -148,11 +173,12 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
                 continue
             if sec is not None:
                 start = sec.span[0]  # quote the heading with its marker: "(一)全面推进阶段(…)"
-            if rx is _NAME_THEN_RANGE and m.group("open") == "(" and not m.group("close"):
+            if rx is not _RANGE_THEN_NAME and m.group("open") == "(" and not m.group("close"):
                 continue  # "(2021年1月…" without its closing bracket is a sentence, not a stage label
             if any(a < end and start < b for a, b in taken):
                 continue
-            ph = _phase(text, m, base, start, end, text[name_start : base + m.end("name")])
+            make = _deadline if rx is _NAME_THEN_DEADLINE else _phase
+            ph = make(text, m, base, start, end, text[name_start : base + m.end("name")])
             if ph is not None:
                 out.append(ph)
                 taken.append((start, end))
