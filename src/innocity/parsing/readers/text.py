@@ -26,6 +26,10 @@ _SAMPLE = 65536  # characters (or bytes) looked at for plausibility; enough and 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_COMMON_SYMBOLS = re.compile(
+    "[\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2460-\u24ff\u2150-\u218f\u2190-\u21ff\u2200-\u22ff"
+    "\u25a0-\u25ff\u00a0\u00b0\u00b1\u00b7\u00d7\u00f7\u2103\u2116\u00b2\u00b3\ufeff]"
+)
 _HTML_HEAD = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<meta\s|<body)", re.IGNORECASE)
 
 PLAUSIBLE = 0.9  # minimum share of common characters for a decoding to count as Chinese text
@@ -49,19 +53,18 @@ def looks_like_html(head: bytes) -> bool:
 def plausibility(text: str) -> float:
     """Share of ``text`` (a bounded sample) made of characters common in Chinese documents, 0…1.
 
-    Control characters count against; non-ASCII characters count only if GB2312 (the 6,763 everyday
-    simplified characters and the usual punctuation) can encode them.
+    Common: ASCII, CJK and full-width punctuation, general punctuation, circled and Roman numerals, a few
+    symbols (° ℃ × ± ≥ …) and the CJK ideographs GB2312 covers. Control characters, letters of other
+    scripts (Cyrillic ё is in GB2312 but not in a 实施方案) and rare ideographs count against.
     """
     sample = text[:_SAMPLE]
     if not sample:
         return 0.0
     controls = len(_CONTROL.findall(sample))
-    non_ascii = "".join(_NON_ASCII.findall(sample))
-    # Characters outside GB2312 become "?" in a lossy encode; count how many that were.
-    uncommon = non_ascii.encode("gb2312", errors="replace").count(b"?") - non_ascii.count("?")
-    # GB2312 lacks a few common symbols of modern documents; do not hold them against a decoding.
-    uncommon -= sum(non_ascii.count(c) for c in "“”‘’•·●™®©€–—…")
-    bad = controls + max(uncommon, 0)
+    rest = _COMMON_SYMBOLS.sub("", "".join(_NON_ASCII.findall(sample)))
+    cjk = "".join(_CJK.findall(rest))
+    rare_cjk = cjk.encode("gb2312", errors="replace").count(b"?")
+    bad = controls + (len(rest) - len(cjk)) + rare_cjk
     return 1.0 - bad / len(sample)
 
 
