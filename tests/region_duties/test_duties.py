@@ -313,3 +313,9 @@ def test_shared_wording_beside_an_explicit_lead() -> None:
     d = one("责任单位：市科技局（牵头），市发展改革委、市工业和信息化局、市财政局按职责分工负责")
     assert d.lead == ["市科技局"]
     assert d.support == ["市发展改革委", "市工业和信息化局", "市财政局"]
+
+
+def test_lead_and_support_lines_separated_by_a_blank_line() -> None:
+    text = "(一)建设创新平台\n\n牵头单位:市科技局\n\n配合单位:市发改委、财政局\n\n(二)下一项\n\n牵头单位:市教育局\n"
+    ds = duties_of(text)
+    assert [(d.lead, d.support) for d in ds] == [(["市科技局"], ["市发改委", "市财政局"]), (["市教育局"], [])]

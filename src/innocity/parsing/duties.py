@@ -177,9 +177,9 @@ def _label_lines(
 
 
 def _adjacent_line(text: str, prev_end: int, start: int) -> bool:
-    """True when only the end of one line (and blanks) separates ``prev_end`` from ``start``."""
+    """True when only a line break (or one blank line, as web pages print paragraphs) separates them."""
     gap = text[prev_end:start]
-    return gap.count("\n") == 1 and not gap.strip(" \t\r\n\u3000;；。")
+    return 1 <= gap.count("\n") <= 2 and not gap.strip(" \t\r\n\u3000;；。")
 
 
 def _close_paren(folded: str, a: int, line_end: int) -> int:
