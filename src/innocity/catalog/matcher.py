@@ -11,7 +11,9 @@ Similarity alone cannot tell a total from a rate or a level from a share, so eve
 - the unit must fit the indicator's unit (a level in % can only be a share; 件 fits 件/万人 only when the
   phrase says 每万人); growth and change targets (年均增长20%, 提高1.5个百分点) are the *same* indicator as
   their level, with percentage points only for percentages;
-- the indicator's own ``match`` rules (required and excluded words) from the catalogue.
+- the indicator's own ``match`` rules (required and excluded words) from the catalogue;
+- a phrase listing several measures with one figure (高新技术产业总产值、增加值; 高新技术企业和科技型中小企业数)
+  matches only when its parts do not name different indicators.
 
 The best candidate that passes every gate and scores at least ``threshold`` wins; otherwise the phrase stays
 unmatched: the matcher never falls back to the nearest indicator. Results are cached per

@@ -151,7 +151,14 @@ def match_cmd(
     for head in ("代码", "指标名称", "得分", "匹配别名", "结果"):
         table.add_column(head)
     for c in report.candidates:
-        verdict = "✔ 匹配" if m and c.indicator.code == m.code else (f"✘ {c.rejected}" if c.rejected else "低于阈值")
+        if m and c.indicator.code == m.code:
+            verdict = "✔ 匹配"
+        elif c.rejected:
+            verdict = f"✘ {c.rejected}"
+        elif c.score < report.threshold:
+            verdict = f"低于阈值 {report.threshold:.2f}"
+        else:
+            verdict = "✘ 短语列举了多个指标 (several indicators listed)"
         table.add_row(c.indicator.code, c.indicator.name_zh, f"{c.score:.2f}", c.alias, verdict)
     _console().print(table)
 

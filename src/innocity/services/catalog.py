@@ -66,6 +66,7 @@ class MatchReport:
     match: Match | None
     candidates: list[Candidate]
     normalized: str = ""  # the phrase in the matcher's vocabulary, for seeing why it matched
+    threshold: float = 0.0
 
 
 def match_phrase(
@@ -84,6 +85,7 @@ def match_phrase(
         match=matcher.match(phrase, unit=unit, kind=kind),
         candidates=matcher.candidates(phrase, unit=unit, kind=kind, limit=limit),
         normalized=normalize(phrase).text,
+        threshold=matcher.threshold,
     )
 
 
