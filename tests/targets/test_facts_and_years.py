@@ -215,3 +215,10 @@ def test_now_speaks_for_its_own_sentence(run: Any) -> None:
     targets, facts = run("二、任务\n目前我市创新能力仍然不强。要加快培育,新增企业50家。目前已建成孵化器12家。")
     assert [t.value for t in targets] == [50]
     assert [f.value for f in facts] == [12]
+
+
+def test_task_table_rows_are_read_as_text(run: Any) -> None:
+    text = ("序号\t任务\t目标\t牵头单位\t完成时限\n"
+            "1\t建设科技创新平台\t到2015年建成省级以上研发平台5个\t市科技局\t2015年\n")
+    targets, _ = run(text)
+    assert [(t.value, t.unit, t.year) for t in targets] == [(5, "个", 2015)]

@@ -13,7 +13,7 @@ from innocity.parsing.numbers import Quantity
 # --- hard negatives -------------------------------------------------------------------------------------
 _INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息")
 _TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
-_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米)$")
+_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
 _MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_OK = "以左的及和、与或,;。:)(上下余多"

@@ -69,6 +69,8 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
         return None
     nums = [(i, m) for i, m in numeric if m is not None and i > label_i]
     if not nums:
+        if any(len(c[2]) > 12 for c in cells):
+            return None  # a task-table row: its cells are sentences, read as ordinary text
         heads = {}
         for i, c in enumerate(cells):
             if c[2].strip() == "单位":
