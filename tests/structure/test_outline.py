@@ -138,3 +138,19 @@ def test_empty_and_out_of_range_spans() -> None:
     assert build_outline("", (0, 0)) == []
     assert build_outline("一、目标\n", (5, 2)) == []
     assert [s.title for s in build_outline("一、目标\n", (-4, 99))] == ["目标"]
+
+
+def test_inline_numbered_items_after_a_colon_or_full_stop() -> None:
+    text = (
+        "二、发展目标\n主要指标：1.研发投入强度达到3%；2.高新技术企业达到500家。\n"
+        "三、主要任务：（一）建设平台。（二）培育企业。\n"
+        "四、保障\n加大投入，资金增长3.5%。2021年起实施。\n"
+    )
+    outline = outline_of(text)
+    check_spans(text, outline, len(text))
+    assert [(c.marker, c.title) for c in outline[0].children] == [
+        ("1.", "研发投入强度达到3%"),
+        ("2.", "高新技术企业达到500家"),
+    ]
+    assert [c.title for c in outline[1].children] == ["建设平台", "培育企业"]
+    assert outline[2].children == []

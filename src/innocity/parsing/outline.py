@@ -34,7 +34,10 @@ _LINE_MARK = re.compile(
     re.M,
 )
 # Numbered items inside a paragraph: after a colon, full stop or semicolon.
-_INLINE_MARK = re.compile(r"(?<=[:。;])[ \t]*(?:(?P<arp>\(\d{1,2}\))|(?P<circ>[①-⑳]))[ \t]*")
+_INLINE_MARK = re.compile(
+    rf"(?<=[:。;])[ \t]*(?:(?P<zhp>\([{_CN}]{{1,3}}\))|(?P<ard>\d{{1,2}}\.(?![\d.%]))|(?P<arc>\d{{1,2}}、(?!\d))|"
+    r"(?P<arp>\(\d{1,2}\))|(?P<circ>[①-⑳]))[ \t]*"
+)
 _STYLES = ("zhang", "bufen", "jie", "tiao", "zh", "zhp", "ard", "arc", "arp", "arh", "circ")
 _RANK = {
     "zhang": 0,
