@@ -224,7 +224,7 @@ def _region_ok(gold: dict[str, Any], plan: Plan | None) -> bool | None:
     if plan is None:
         return False
     city = gold.get("city")
-    inferred = gold.get("city_named_in_text") is False
+    inferred = gold.get("city_named_in_text") is False or bool(gold.get("inferred"))
     if city and not inferred:
         return plan.region.name == city
     province = gold.get("province")

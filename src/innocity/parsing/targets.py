@@ -181,6 +181,8 @@ class _Run:
                 return
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
         pre, post = f[seg_start: q.start], f[q.end: seg_end]
+        if q.unit in ("公里", "千米") and pre.endswith("时速"):
+            q.unit, q.unit_text = f"{q.unit}/小时", q.unit  # 时速350公里 is a speed
         if post.startswith("的") and next_start < seg_end:
             return  # "年营业收入超10亿元的企业50家": the amount describes what is counted
         gov = self._governing(q.start, phrases)
