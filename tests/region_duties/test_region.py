@@ -35,6 +35,7 @@ def fixture(name: str) -> str:
         ("rd_kunshan_county_city.txt", "昆山市", "江苏省", "county", "320583"),
         ("rd_chengdu_news.txt", "成都市", "四川省", "city", "510100"),
         ("rd_task_table_ningbo.txt", "宁波市", "浙江省", "city", "330200"),
+        ("rd_jiangxi_province_many_duties.txt", "江西省", "江西省", "province", "360000"),
     ],
 )
 def test_named_places(name: str, city: str, province: str, level: str, adcode: str) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from innocity.domain.divisions import load_divisions
 from innocity.domain.plan import Duty, Region, Section, Span
 from innocity.parsing.sections import enclosing, section_path
 from innocity.parsing.textfold import fold
@@ -160,7 +162,12 @@ def normalise_units(
                 carry = lm.group()
             out.append(n)
             continue
-        if not _BUREAU.search(n) or _NOT_BUREAU.search(n) or _PLACE_CHARS.search(_NOT_PLACE.sub("", n)):
+        if (
+            not _BUREAU.search(n)
+            or _NOT_BUREAU.search(n)
+            or _PLACE_CHARS.search(_NOT_PLACE.sub("", n))
+            or _starts_with_place(n)
+        ):
             out.append(n)
             continue
         if n.endswith("厅"):  # departments (厅) exist only at provincial level
@@ -215,3 +222,19 @@ def parse_deadline(cell: str) -> str | None:
     if ys:
         return ys[-1].group(1)
     return None
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    names: set[str] = set()
+    for d in load_divisions():
+        names.add(d.name)
+        if d.level in ("province", "city") and len(d.short) >= 2:
+            names.add(d.short)
+    return frozenset(names)
+
+
+def _starts_with_place(name: str) -> bool:
+    """江西银保监局, 南昌海关: a body named after a place is not the plan's own bureau."""
+    places = _place_names()
+    return any(name[:k] in places for k in range(2, min(len(name), 10)))
