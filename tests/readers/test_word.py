@@ -102,6 +102,44 @@ def test_start_override_and_parenthesised_decimal() -> None:
     assert read_document(data, "o.docx").text == "（5）第一项\n\n（6）第二项"
 
 
+def test_instances_of_one_list_continue_and_a_start_override_restarts() -> None:
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="60"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>'
+    )
+    numbering.find(qn("w:num")).addprevious(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="61"><w:abstractNumId w:val="60"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="62"><w:abstractNumId w:val="60"/></w:num>'))
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="63"><w:abstractNumId w:val="60"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
+    for num_id, text in [
+        ("61", "总体要求"),
+        ("62", "主要目标"),
+        ("61", "重点任务"),
+        ("63", "附则甲"),
+        ("63", "附则乙"),
+    ]:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+        )
+    buf = io.BytesIO()
+    d.save(buf)
+    assert read_document(buf.getvalue(), "shared.docx").text.split("\n\n") == [
+        "一、总体要求",
+        "二、主要目标",
+        "三、重点任务",
+        "一、附则甲",
+        "二、附则乙",
+    ]
+
+
 def test_eleventh_item_in_chinese_counting() -> None:
     data = _doc_with_levels([("chineseCounting", "%1、", "")], [(0, f"任务{i}") for i in range(1, 13)])
     lines = read_document(data, "many.docx").text.split("\n\n")

@@ -32,12 +32,19 @@ class _Level:
 
 
 class _Numbering:
-    """Counters for every list of one document, following numbering.xml."""
+    """Counters for every list of one document, following numbering.xml.
+
+    As in Word (ECMA-376 §17.9), the running count belongs to the abstract definition: several w:num
+    instances of one abstractNum continue one sequence, and an instance with a startOverride restarts it
+    the first time that instance is used at that level.
+    """
 
     def __init__(self, numbering_el: Any | None) -> None:
         self.levels: dict[str, dict[int, _Level]] = {}  # numId → ilvl → level
+        self.abstract_of: dict[str, str] = {}  # numId → abstractNumId
         self.starts: dict[tuple[str, int], int] = {}  # startOverride per (numId, ilvl)
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # abstractNumId → ilvl → last number shown
+        self.entered: set[tuple[str, int]] = set()
         if numbering_el is None:
             return
         abstract: dict[str, dict[int, _Level]] = {}
@@ -55,7 +62,9 @@ class _Numbering:
         for num in numbering_el.iter(f"{W}num"):
             num_id = num.get(f"{W}numId", "")
             ref = num.find(f"{W}abstractNumId")
-            levels = dict(abstract.get(ref.get(f"{W}val", "") if ref is not None else "", {}))
+            abstract_id = ref.get(f"{W}val", "") if ref is not None else ""
+            levels = dict(abstract.get(abstract_id, {}))
+            self.abstract_of[num_id] = abstract_id
             for ov in num.iter(f"{W}lvlOverride"):
                 ilvl = int(ov.get(f"{W}ilvl", "0"))
                 so = ov.find(f"{W}startOverride")
@@ -68,10 +77,13 @@ class _Numbering:
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels or num_id == "0":
             return ""
-        counts = self.counters.setdefault(num_id, {})
+        counts = self.counters.setdefault(self.abstract_of.get(num_id, num_id), {})
         level = levels[ilvl]
-        start = self.starts.get((num_id, ilvl), level.start)
-        counts[ilvl] = counts.get(ilvl, start - 1) + 1
+        override = self.starts.get((num_id, ilvl))
+        if override is not None and (num_id, ilvl) not in self.entered:
+            counts[ilvl] = override - 1
+        self.entered.add((num_id, ilvl))
+        counts[ilvl] = counts.get(ilvl, level.start - 1) + 1
         for deeper in [k for k in counts if k > ilvl]:  # a new item restarts its sublists
             del counts[deeper]
         if level.fmt in ("bullet", "none"):
@@ -81,7 +93,7 @@ class _Numbering:
             token = f"%{k + 1}"
             if token in out:
                 lv = levels.get(k)
-                n = counts.get(k, self.starts.get((num_id, k), lv.start if lv else 1))
+                n = counts.get(k, lv.start if lv else 1)
                 fmt = "decimal" if level.legal or lv is None else lv.fmt
                 out = out.replace(token, format_number(n, fmt))
         if level.suffix == "nothing" or not out or (out[-1] in "、）)．.:：" and _is_cjk_marker(out)):
