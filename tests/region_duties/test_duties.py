@@ -332,3 +332,10 @@ def test_lead_and_support_lines_separated_by_a_blank_line() -> None:
     text = "(一)建设创新平台\n\n牵头单位:市科技局\n\n配合单位:市发改委、财政局\n\n(二)下一项\n\n牵头单位:市教育局\n"
     ds = duties_of(text)
     assert [(d.lead, d.support) for d in ds] == [(["市科技局"], ["市发改委", "市财政局"]), (["市教育局"], [])]
+
+
+def test_marker_variants() -> None:
+    d = one("责任单位:市发改委牵头抓总,市科技局、市财政局按职责配合推进")
+    assert (d.lead, d.support) == (["市发改委"], ["市科技局", "市财政局"])
+    d = one("责任单位:市科技局等部门牵头,市财政局参与实施")
+    assert (d.lead, d.support) == (["市科技局"], ["市财政局"])
