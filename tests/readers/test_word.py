@@ -201,3 +201,53 @@ def test_rtf_and_word_web_pages_under_a_word_name() -> None:
     assert doc.media_type == "text/html"
     assert doc.text == "到2025年，高新技术企业达到500家。"
     assert doc.warnings == ["named .docx but is an HTML page: read as HTML"]
+
+
+def test_heading_styles_numbered_through_a_numbering_style_link() -> None:
+    # The common template layout: 标题 1/2 carry numPr to an abstractNum that only says numStyleLink,
+    # and the linked numbering style's list holds the levels.
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    first = numbering.find(qn("w:num"))
+    first.addprevious(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="50"><w:styleLink w:val="HeadingList"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+            '<w:suff w:val="nothing"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+            '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/><w:suff w:val="nothing"/></w:lvl>'
+            "</w:abstractNum>"
+        )
+    )
+    first.addprevious(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="51"><w:numStyleLink w:val="HeadingList"/></w:abstractNum>'
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="50"><w:abstractNumId w:val="50"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="51"><w:abstractNumId w:val="51"/></w:num>'))
+    d.styles.element.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="HeadingList"><w:name w:val="标题编号"/>'
+            '<w:pPr><w:numPr><w:numId w:val="50"/></w:numPr></w:pPr></w:style>'
+        )
+    )
+    for style, ilvl in (("Heading 1", 0), ("Heading 2", 1)):
+        d.styles[style].element.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="51"/></w:numPr>')
+        )
+    d.add_heading("总体要求", 1)
+    d.add_paragraph("坚持创新驱动。")
+    d.add_heading("发展目标", 2)
+    d.add_heading("重点任务", 1)
+    d.add_heading("平台建设", 2)
+    d.add_heading("人才引进", 2)
+    buf = io.BytesIO()
+    d.save(buf)
+    assert read_document(buf.getvalue(), "h.docx").text.split("\n\n") == [
+        "一、总体要求",
+        "坚持创新驱动。",
+        "（一）发展目标",
+        "二、重点任务",
+        "（一）平台建设",
+        "（二）人才引进",
+    ]

@@ -39,7 +39,7 @@ class _Numbering:
     the first time that instance is used at that level.
     """
 
-    def __init__(self, numbering_el: Any | None) -> None:
+    def __init__(self, numbering_el: Any | None, styles: _Styles | None = None) -> None:
         self.levels: dict[str, dict[int, _Level]] = {}  # numId → ilvl → level
         self.abstract_of: dict[str, str] = {}  # numId → abstractNumId
         self.starts: dict[tuple[str, int], int] = {}  # startOverride per (numId, ilvl)
@@ -48,6 +48,7 @@ class _Numbering:
         if numbering_el is None:
             return
         abstract: dict[str, dict[int, _Level]] = {}
+        style_links: dict[str, str] = {}
         for an in numbering_el.iter(f"{W}abstractNum"):
             levels: dict[int, _Level] = {}
             for lvl in an.iter(f"{W}lvl"):
@@ -59,12 +60,26 @@ class _Numbering:
                     legal=lvl.find(f"{W}isLgl") is not None,
                 )
             abstract[an.get(f"{W}abstractNumId", "")] = levels
+            link = _val(an, "numStyleLink")
+            if link and not levels:
+                style_links[an.get(f"{W}abstractNumId", "")] = link
+        num_to_abstract = {
+            num.get(f"{W}numId", ""): _val(num, "abstractNumId") or "" for num in numbering_el.iter(f"{W}num")
+        }
+        # An abstractNum may only point at a numbering style ("标题编号"), whose own list holds the levels.
+        linked: dict[str, str] = {}
+        for abstract_id, style_id in style_links.items():
+            target_num = styles.num.get(style_id, (None, None))[0] if styles else None
+            target = num_to_abstract.get(target_num or "", "")
+            if target and abstract.get(target):
+                abstract[abstract_id] = abstract[target]
+                linked[abstract_id] = target
         for num in numbering_el.iter(f"{W}num"):
             num_id = num.get(f"{W}numId", "")
             ref = num.find(f"{W}abstractNumId")
             abstract_id = ref.get(f"{W}val", "") if ref is not None else ""
             levels = dict(abstract.get(abstract_id, {}))
-            self.abstract_of[num_id] = abstract_id
+            self.abstract_of[num_id] = linked.get(abstract_id, abstract_id)
             for ov in num.iter(f"{W}lvlOverride"):
                 ilvl = int(ov.get(f"{W}ilvl", "0"))
                 so = ov.find(f"{W}startOverride")
@@ -227,7 +242,8 @@ def read_docx(data: bytes) -> tuple[str, str, list[str]]:
     except (KeyError, NotImplementedError):
         numbering_el = None
     styles_el = document.styles.element
-    renderer = _Renderer(_Numbering(numbering_el), _Styles(styles_el))
+    styles = _Styles(styles_el)
+    renderer = _Renderer(_Numbering(numbering_el, styles), styles)
     chunks: list[str] = []
     for block in _blocks(document.element.body):
         if block.tag == f"{W}p":
