@@ -222,3 +222,14 @@ def test_task_table_rows_are_read_as_text(run: Any) -> None:
             "1\t建设科技创新平台\t到2015年建成省级以上研发平台5个\t市科技局\t2015年\n")
     targets, _ = run(text)
     assert [(t.value, t.unit, t.year) for t in targets] == [(5, "个", 2015)]
+
+
+def test_from_now_to_a_target_count(run: Any) -> None:
+    targets, facts = run("科技型企业从现在的200家发展到500家。")
+    assert [t.value for t in targets] == [500]
+    assert [f.value for f in facts] == [200]
+
+
+def test_a_count_quote_stops_before_the_next_figure(run: Any) -> None:
+    targets, _ = run("加快建设10个市级以上工程技术研究中心、5个重点实验室。")
+    assert [t.text for t in targets] == ["加快建设10个市级以上工程技术研究中心", "5个重点实验室"]

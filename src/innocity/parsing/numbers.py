@@ -30,7 +30,7 @@ _NUM1 = rf"(?:{_AR_NUM}|{_CN_NUM}{_CN_UNIT_AHEAD})"
 
 # Base units, longest first so 平方公里 wins over 公里 and 个百分点 over 个.
 _BASE_UNITS = sorted(
-    """个百分点 百分点 微克/立方米 毫克/立方米 标准箱 千伏安 千伏 人年 吨标准煤 吨标煤 千克标准煤 平方公里 平方千米 平方米 立方米 公里/小时 km/h 千瓦时 千瓦 兆瓦 吉瓦
+    """个百分点 百分点 微克/立方米 毫克/立方米 标准箱 千伏安 千伏 人年 场次 项次 吨标准煤 吨标煤 千克标准煤 平方公里 平方千米 平方米 立方米 公里/小时 km/h 千瓦时 千瓦 兆瓦 吉瓦
     公顷 摄氏度 ℃ 毫米 厘米 千米 公里 米 公斤 千克 吨 亩 km² km2 m² m2 km MW GW kW kWh 美元 元 人次 人 名 位 个 家 项
     件 所 处 座 条 台 套 部 种 批 期 次 支 户 篇 门 辆 间 张 床 只 头 株 款 类 栋 场 届 强 倍 天 小时 分钟 区 县 大""".split(),
     key=len,
@@ -50,6 +50,8 @@ _QTY = re.compile(
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
 _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
+# A round figure written as a bare scale after a verb: 突破千亿元 → 1000 亿元, 超过万人 → 1 万人.
+_ROUND = re.compile(r"(?<=突破|达到|超过|实现)(?P<r>百|千|万)(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)(?=[,;。、)\s]|以上|左右|$)")
 
 # One backwards look decides the comparator words written before a number.
 _PRE_WORDS = re.compile(
@@ -143,6 +145,12 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
             out.append(
                 _finish(f, m.start(), m.end(), _to_float(v), None, "%", None, False, None, m.group("post"))
             )
+    for m in _ROUND.finditer(f, start, end) if ("千" in f[start:end] or "百" in f[start:end]) else ():
+        r, sc, u = m.group("r"), m.group("s") or "", m.group("u")
+        value, unit = (1.0, f"万{sc}{u}") if r == "万" else (100.0 if r == "百" else 1000.0, f"{sc}{u}")
+        post = f[m.end() : m.end() + 2]
+        out.append(_finish(f, m.start(), m.end(), value, None, unit, None, True, None,
+                           post if post in ("以上", "左右") else None))
     for m in _DOUBLE.finditer(f, start, end) if "番" in f[start:end] else ():
         times = {"一": 1, None: 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
         out.append(

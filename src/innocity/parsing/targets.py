@@ -34,6 +34,7 @@ _RATIO = re.compile(
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
 _NOUN_END = re.compile(r"[,;。:\s]")
+_CJK_NOUN = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
 _SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
     r"(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
@@ -42,7 +43,7 @@ _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|
 _TARGET_TENSES = ("future", "point", "relative")
 # "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
 _FROM = re.compile(r"由|从")
-_TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩)(?:到|至)")
+_TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
 _COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 个 类 款 位 强 %".split())
@@ -154,7 +155,7 @@ class _Run:
         j = bisect_left(bounds, end)
         seg_end = bounds[j] if j < len(bounds) else pe
         if prev_end > seg_start:
-            k = self.f.rfind("、", prev_end, pos)
+            k = self.f.rfind("、", seg_start, pos)
             if k >= 0:
                 seg_start = k + 1
         while seg_start < pos and self.f[seg_start] in " 、\u3000":
@@ -180,11 +181,16 @@ class _Run:
             if nxt and nxt not in ",;。)\n":
                 return
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
+        if next_start < seg_end:
+            # Another figure follows in this clause: this one ends at the 、 before it ("10个中心、5个实验室").
+            k = f.rfind("、", q.end, next_start)
+            seg_end = k if k >= 0 else seg_end
         pre, post = f[seg_start: q.start], f[q.end: seg_end]
         if q.unit in ("公里", "千米") and pre.endswith("时速"):
             q.unit, q.unit_text = f"{q.unit}/小时", q.unit  # 时速350公里 is a speed
-        if post.startswith("的") and next_start < seg_end:
-            return  # "年营业收入超10亿元的企业50家": the amount describes what is counted
+        if next_start < seg_end and (post.startswith("的") or (
+                (q.unit or "").endswith("元") and post[:1] and _CJK_NOUN.match(post))):
+            return  # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
         gov = self._governing(q.start, phrases)
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
