@@ -193,6 +193,11 @@ PHRASES: list[tuple[str, str | None, str | None, str | None]] = [
     ("研究与试验发展(R&D)经费投入强度(%)", "%", None, "TEC01"),  # indicator-table header with its unit
     ("每万人口高价值发明专利拥有量(件)", "件", None, "TEC05"),
     ("人均GDP", "美元", None, None),  # DRV07 is in 元/人: no exchange rate, no match
+    ("科技企业孵化器数量", "个", None, "TRA20"),
+    ("国家级企业孵化器数", "个", None, None),  # sample fact: a subset of all incubators
+    ("众创空间", "家", None, "TRA21"),
+    ("新型研发机构", "家", None, "ORI14"),
+    ("博士后科研工作站", "个", None, "ORI15"),  # sample fact
     # --- must stay unmatched: nothing in the catalogue measures these
     ("良种工程实施面积", "万亩", None, None),  # sample
     ("锶铁氧体年产能", "万吨", None, None),  # sample

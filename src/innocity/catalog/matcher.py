@@ -127,8 +127,8 @@ class Matcher:
 
     def _match(self, phrase: str, unit: str | None, kind: str | None) -> Match | None:
         found = self._best(phrase, unit, kind)
-        if found is None:
-            return None
+        if found is None or found.score == 1.0:
+            return found  # an exact alias is one indicator even when its name joins words with 和 or 、
         if "、" in phrase:
             # "高新技术产业总产值、增加值" or "工业废水排放达标率、工业固体废物综合利用率" lists several measures
             # with one figure: unless every listed part names the same indicator, we cannot tell which it is.
