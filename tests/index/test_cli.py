@@ -175,3 +175,21 @@ def test_alternative_scorings_from_the_framework(capsys, tmp_path, scoring) -> N
     assert 0 < min(scores) and max(scores) <= (100 if scoring == "topsis" else 1)
     code, _, err = run(capsys, "-f", str(fw), "-d", str(CSV), "-u", "10")
     assert code == 2 and f"not scoring '{scoring}'" in err
+
+
+def test_dimension_contributions_add_up_to_the_score(capsys) -> None:
+    code, out, _ = run(capsys, "-f", str(FW), "-d", str(CSV), "--format", "json")
+    assert code == 0
+    for u in json.loads(out)["units"]:
+        assert set(u["contributions"]) == {"Conn", "Sust"}
+        assert sum(u["contributions"].values()) == pytest.approx(u["score"], abs=1e-9)
+        assert u["contributions"]["Conn"] == pytest.approx(u["groups"]["Conn"] / 2)
+
+
+def test_a_constant_indicator_is_reported(capsys, tmp_path) -> None:
+    fw, data = _panel(tmp_path)
+    text = data.read_text(encoding="utf-8").splitlines()
+    rows = [text[0]] + [",".join([*r.split(",")[:3], "7"]) if ",DRV03," in r else r for r in text[1:]]
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "-f", str(fw), "-d", str(data))
+    assert code == 0 and "warning: indicator(s) DRV03 take one value for every unit" in err

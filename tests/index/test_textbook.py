@@ -146,3 +146,9 @@ def test_model_alternative_scorings_use_effective_weights() -> None:
     obs = model.obstacles()
     np.testing.assert_allclose(obs.sum(axis=1)[obs.sum(axis=1) > 0], 1.0)
     assert model.grey_relational().shape == (4,)
+
+
+def test_objective_weights_fall_back_to_equal_when_nothing_differs() -> None:
+    x = np.ones((4, 3))
+    for f in (entropy_weights, critic_weights, cv_weights):
+        np.testing.assert_allclose(f(x), [1 / 3] * 3)

@@ -232,6 +232,8 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
         p5, p95 = ua.rank_quantile(0.05), ua.rank_quantile(0.95)
         mean, median = ua.rank_mean, ua.rank_median
     obs = model.obstacles(t) if obstacles > 0 else None
+    contrib = model.contributions(t)
+    top = [int(i) for i in np.flatnonzero(fw.parent == len(fw.nodes) - 1)]
     units = []
     for u, name in enumerate(ds.units):
         item: dict[str, Any] = {"unit": name, "score": _num(score[u]), "rank": int(rank[u])}
@@ -240,6 +242,9 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
             item["rank_mean"] = _clean(mean[u])
             item["rank_median"] = _clean(median[u])
         item["groups"] = {fw.nodes[g].code: _num(model.scores_[t, u, g]) for g in groups}
+        if spec.scoring == "index" and model.aggregate == "arithmetic":
+            # points each dimension adds to the score (exact for the arithmetic mean)
+            item["contributions"] = {fw.nodes[g].code: _num(contrib[u, g]) for g in top}
         if obs is not None:
             top = np.argsort(-obs[u], kind="stable")[:obstacles]
             item["obstacles"] = [{"indicator": fw.indicator_codes[j], "degree": float(obs[u, j])}

@@ -153,6 +153,13 @@ class CompositeIndex:
                                            goalposts=gp if self.normalise == "goalposts" else None,
                                            targets=tg if self.normalise == "target" else None)
         self.log_.append(Step("normalise", {"method": self.normalise, "range": (lo, hi)}))
+        flat = x.reshape(-1, x.shape[-1])
+        with np.errstate(invalid="ignore"):
+            spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0) if flat.size else np.zeros(0)
+        constant = [c for c, v in zip(fw.indicator_codes, spread, strict=True) if v == 0]
+        if constant and self.normalise in ("minmax", "efficacy", "zscore", "target"):
+            self.warnings_.append(f"indicator(s) {', '.join(constant)} take one value for every unit: they "
+                                  "cannot be normalised and drop out of the weighted means")
         if self.aggregate in ("geometric", "harmonic") and np.nanmin(self.normalised_) <= 0:
             self.warnings_.append(f"{self.aggregate} aggregation needs values > 0 but the normalised data reach "
                                   f"{np.nanmin(self.normalised_):g}; those values drop out (normalise to [1, 100])")

@@ -13,6 +13,14 @@ import numpy as np
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49}
 
 
+def _share(v: np.ndarray) -> np.ndarray:
+    """v/Σv; equal shares when nothing tells the criteria apart (Σv = 0, e.g. all constant)."""
+    tot = float(np.sum(v))
+    if not np.isfinite(tot) or tot <= 0:
+        return np.full(v.shape, 1.0 / v.size)
+    return np.asarray(v / tot)
+
+
 def _minmax01(x: np.ndarray) -> np.ndarray:
     mn, mx = x.min(axis=0), x.max(axis=0)
     rng = np.where(mx > mn, mx - mn, 1.0)
@@ -32,8 +40,7 @@ def entropy_weights(x: np.ndarray) -> np.ndarray:
     p = np.divide(z, tot, out=np.zeros_like(z), where=tot > 0)
     plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     e = np.where(tot > 0, -plogp.sum(axis=0) / np.log(m), 1.0)
-    d = 1.0 - e
-    return np.asarray(d / d.sum())
+    return _share(1.0 - e)
 
 
 def critic_weights(x: np.ndarray) -> np.ndarray:
@@ -42,15 +49,15 @@ def critic_weights(x: np.ndarray) -> np.ndarray:
     sd = z.std(axis=0, ddof=1)
     r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
     r = np.nan_to_num(r, nan=0.0)
-    c = sd * (1.0 - r).sum(axis=0)
-    return np.asarray(c / c.sum())
+    return _share(sd * (1.0 - r).sum(axis=0))
 
 
 def cv_weights(x: np.ndarray) -> np.ndarray:
     """变异系数法: w_j ∝ σ_j / |μ_j| (σ with n−1)."""
     x = np.asarray(x, dtype=float)
-    v = x.std(axis=0, ddof=1) / np.abs(x.mean(axis=0))
-    return np.asarray(v / v.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = x.std(axis=0, ddof=1) / np.abs(x.mean(axis=0))
+    return _share(np.nan_to_num(v, nan=0.0, posinf=0.0))
 
 
 def pca_weights(x: np.ndarray) -> tuple[np.ndarray, float]:
