@@ -251,3 +251,28 @@ def test_heading_styles_numbered_through_a_numbering_style_link() -> None:
         "（一）平台建设",
         "（二）人才引进",
     ]
+
+
+def test_text_box_counted_once_and_tracked_deletions_left_out() -> None:
+    d = docx.Document()
+    p = d.add_paragraph("研发投入强度达到")
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    wps = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    vml = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+    box = "<w:txbxContent><w:p><w:r><w:t>（注：含企业投入）</w:t></w:r></w:p></w:txbxContent>"
+    p._p.append(
+        parse_xml(
+            f'<w:del {nsdecls("w")} w:id="1" w:author="审稿"><w:r><w:delText>2.5%</w:delText></w:r></w:del>'
+        )
+    )
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="审稿"><w:r><w:t>3%</w:t></w:r></w:ins>'))
+    p._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")} {mc} {wps} {vml}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            f"<wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox>{box}"
+            "</v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    buf = io.BytesIO()
+    d.save(buf)
+    assert read_document(buf.getvalue(), "box.docx").text == "研发投入强度达到3%（注：含企业投入）"

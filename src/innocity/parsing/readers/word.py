@@ -153,17 +153,29 @@ class _Styles:
         return None, None
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
 def _paragraph_text(p: Any) -> str:
-    """The visible text of a w:p: runs, hyperlinks, tabs and line breaks (deleted text excluded)."""
+    """The visible text of a w:p: runs, hyperlinks, tabs and line breaks (deleted text excluded).
+
+    A text box is stored twice (mc:Choice for new Word, mc:Fallback VML for old); only the first counts.
+    """
     parts: list[str] = []
-    for el in p.iter():
-        tag = el.tag
-        if tag == f"{W}t":
-            parts.append(el.text or "")
-        elif tag == f"{W}tab" and el.getparent().tag == f"{W}r":
-            parts.append("\t")
-        elif tag in (f"{W}br", f"{W}cr"):
-            parts.append("\n")
+
+    def walk(node: Any) -> None:
+        for el in node.iterchildren():
+            tag = el.tag
+            if tag == f"{W}t":
+                parts.append(el.text or "")
+            elif tag == f"{W}tab" and node.tag == f"{W}r":
+                parts.append("\t")
+            elif tag in (f"{W}br", f"{W}cr"):
+                parts.append("\n")
+            elif tag != _MC_FALLBACK and tag not in (f"{W}delText", f"{W}instrText", f"{W}pPr", f"{W}rPr"):
+                walk(el)
+
+    walk(p)
     return "".join(parts)
 
 
