@@ -295,7 +295,7 @@ def check_rows(
         except ValueError as exc:
             vin_map[v] = "!" + str(exc)
     vintage = df["vintage"].map(vin_map)
-    bad_vin = vintage.str.startswith("!").to_numpy()
+    bad_vin = df["vintage"].isin([k for k, v in vin_map.items() if v.startswith("!")]).to_numpy()
     p.add_mask(df, bad_vin, "vintage", lambda s: [vin_map[x][1:] for x in s["vintage"]])
     kn_map: dict[str, str] = {"": today.isoformat()}
     for v in pd.unique(df["known_on"]):
@@ -306,7 +306,7 @@ def check_rows(
         except (ValueError, TypeError):
             kn_map[v] = "!" + f"not a date: '{v}'"
     known = df["known_on"].map(kn_map)
-    bad_kn = known.str.startswith("!").to_numpy()
+    bad_kn = df["known_on"].isin([k for k, v in kn_map.items() if v.startswith("!")]).to_numpy()
     p.add_mask(df, bad_kn, "known_on", lambda s: [kn_map[x][1:] for x in s["known_on"]])
 
     ok = ~(bad_reg | bad_ind | bad_per | missing | nan | bad_unit | negative | over | bad_vin | bad_kn)

@@ -165,7 +165,10 @@ def import_file(
         if items:
             rejects_path = rejects or path.with_name(path.name + ".rejects.csv")
             _write_rejects(raw, items, rejects_path)
-        new = good[~unchanged]
+        # in key order, so the unique index is filled front to back
+        new = good[~unchanged].sort_values(
+            ["region_id", "indicator_code", "period", "vintage", "known_on"], kind="stable"
+        )
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         import_id = None
         if len(new):

@@ -68,9 +68,13 @@ def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]]) -> int:
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cur = dbapi.cursor()
+        # a large page cache keeps the key index in memory during the load
+        (cache,) = cur.execute("PRAGMA cache_size").fetchone()
+        cur.execute("PRAGMA cache_size=-262144")
         try:
             cur.executemany(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
         finally:
+            cur.execute(f"PRAGMA cache_size={int(cache)}")
             cur.close()
         return len(rows)
     table = ObservationRow

@@ -118,15 +118,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.Column("import_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "period_kind IN ('year', 'quarter', 'month')", name=op.f("ck_observations_period_kind")
-        ),
-        sa.CheckConstraint(
-            "status IN ('draft', 'submitted', 'approved', 'rejected')", name=op.f("ck_observations_status")
-        ),
-        sa.CheckConstraint(
-            "vintage IN ('preliminary', 'final', 'revised')", name=op.f("ck_observations_vintage")
-        ),
         sa.ForeignKeyConstraint(
             ["import_id"], ["imports.id"], name=op.f("fk_observations_import_id_imports")
         ),
@@ -138,9 +129,6 @@ def upgrade() -> None:
             "region_id", "indicator_code", "period", "vintage", "known_on", name="uq_observations_key"
         ),
     )
-    with op.batch_alter_table("observations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_observations_import_id"), ["import_id"], unique=False)
-
     op.create_table(
         "plans",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -416,9 +404,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_plans_document_id"))
 
     op.drop_table("plans")
-    with op.batch_alter_table("observations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_observations_import_id"))
-
     op.drop_table("observations")
     with op.batch_alter_table("departments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_departments_region_id"))
