@@ -144,6 +144,7 @@ def test_bad_csv_row_is_named_by_row_number(tmp_path: Path) -> None:
     ("name", "text", "words"),
     [
         ("broken.yaml", "indicators: [\n  - code: X", "not valid YAML"),
+        ("pct.yaml", "- code: X01\n  unit: %\n", 'not valid YAML at line 2 (write the unit in quotes: unit: "%")'),
         ("empty.yaml", "indicators: []\n", "holds no indicators"),
         ("scalar.yaml", "just text\n", "expected a list of indicators"),
         ("notes.txt", "code,name\n", "must be .yaml, .yml or .csv"),

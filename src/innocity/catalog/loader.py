@@ -181,7 +181,9 @@ def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CatalogError(f"not valid YAML{where}", source=name) from None
+        # The commonest slip in a catalogue file: YAML cannot start a plain value with %.
+        hint = ' (write the unit in quotes: unit: "%")' if "'%'" in str(getattr(exc, "problem", "")) else ""
+        raise CatalogError(f"not valid YAML{where}{hint}", source=name) from None
     if isinstance(data, dict) and "indicators" in data:
         data = data["indicators"]
     if not isinstance(data, list):
