@@ -25,7 +25,7 @@ from innocity.parsing.textfold import fold
 from innocity.parsing.years import YearRef, find_time_phrases
 
 _LINE = re.compile(r"[^\n]+")
-_BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])")
+_BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
 _QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
@@ -188,7 +188,8 @@ class _Run:
         pre, post = f[seg_start: q.start], f[q.end: seg_end]
         if q.unit in ("公里", "千米") and pre.endswith("时速"):
             q.unit, q.unit_text = f"{q.unit}/小时", q.unit  # 时速350公里 is a speed
-        if next_start < seg_end and (post.startswith("的") or (
+        counted = next_start < seg_end or prev_end > seg_start  # another figure shares this clause
+        if counted and (post.startswith("的") or (
                 (q.unit or "").endswith("元") and post[:1] and _CJK_NOUN.match(post))):
             return  # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
         gov = self._governing(q.start, phrases)
