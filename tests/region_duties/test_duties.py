@@ -339,3 +339,14 @@ def test_marker_variants() -> None:
     assert (d.lead, d.support) == (["市发改委"], ["市科技局", "市财政局"])
     d = one("责任单位:市科技局等部门牵头,市财政局参与实施")
     assert (d.lead, d.support) == (["市科技局"], ["市财政局"])
+
+
+def test_list_on_the_line_after_its_label() -> None:
+    text = "(一)建设创新平台\n责任单位：\n市科技局、市发改委\n\n(二)下一项\n"
+    ds = duties_of(text)
+    assert [(d.task, d.lead) for d in ds] == [("建设创新平台", ["市科技局", "市发改委"])]
+
+
+def test_empty_label_before_a_heading_is_not_a_duty() -> None:
+    text = "(一)建设创新平台\n责任单位:\n(二)下一项\n推进工作。\n"
+    assert duties_of(text) == []

@@ -35,6 +35,7 @@ _LABEL_RE = re.compile(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
 # The same on unfolded text (full-width colon, 【责任单位】 brackets): finds the few lines worth folding.
 _LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
 _MAX_LIST = 400
+_NEXT_LINE = re.compile(r"\s*\n\s*[^\n]{1,400}")
 _PLAIN_LABELS = frozenset({"责任单位", "责任部门", "责任主体"})
 _LEAD_ONLY_LABELS = frozenset({"牵头单位", "牵头部门", "牵头责任单位", "主要责任单位", "主要责任部门"})
 # (市发改委牵头,市财政局、市科技局配合): an unlabelled list in brackets, recognised by its markers and
@@ -67,6 +68,10 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
         ls = max(text.rfind("\n", start, m.start()) + 1, start)
         le = text.find("\n", m.end(), end)
         le = end if le < 0 else le
+        if not text[m.end() : le].strip():  # "责任单位:" alone, its list on the next line (DOCX cells)
+            nxt = _NEXT_LINE.match(text, le, end)
+            if nxt and _looks_like_units(nxt.group()):
+                le = nxt.end()
         done = le
         first = first_leads is not None and first_leads < le
         _label_lines(text, fold(text[ls:le]), ls, outline, region, out, first)
@@ -88,6 +93,12 @@ def _bare_lists(text: str, start: int, end: int, outline: list[Section], region:
         if lead:
             out.append(make_duty(text, (a, b), outline, region, None, lead, support, None))
     return out
+
+
+def _looks_like_units(line: str) -> bool:
+    first = re.split(r"[、,，;；\s]+", line.strip(), maxsplit=1)[0]
+    first = re.sub(r"(?:牵头|配合|负责)$", "", first)
+    return bool(first) and first[0] not in "(（0123456789一二三四五六七八九十第" and _is_body(first)
 
 
 def _is_body(name: str) -> bool:
@@ -115,6 +126,10 @@ def _label_lines(
         line_end = folded.find("\n", m.end())
         # a responsibility list is short; the cap keeps a page with no line breaks linear
         line_end = min(len(folded) if line_end < 0 else line_end, m.end() + _MAX_LIST)
+        if not folded[m.end() : line_end].strip():
+            nxt = _NEXT_LINE.match(folded, line_end)
+            if nxt:
+                line_end = nxt.end()
         in_paren = m.start() > 0 and folded[m.start() - 1] == "("
         stop = (
             _close_paren(folded, m.end(), line_end) if in_paren else _sentence_end(folded, m.end(), line_end)
