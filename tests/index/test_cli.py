@@ -193,3 +193,11 @@ def test_a_constant_indicator_is_reported(capsys, tmp_path) -> None:
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, _, err = run(capsys, "-f", str(fw), "-d", str(data))
     assert code == 0 and "warning: indicator(s) DRV03 take one value for every unit" in err
+
+
+def test_contributions_stay_right_alongside_obstacles(capsys) -> None:
+    code, out, _ = run(capsys, "-f", str(FW), "-d", str(CSV), "--obstacles", "2", "--format", "json")
+    assert code == 0
+    for u in json.loads(out)["units"]:
+        assert set(u["contributions"]) == {"Conn", "Sust"}
+        assert sum(u["contributions"].values()) == pytest.approx(u["score"], abs=1e-9)

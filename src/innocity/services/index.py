@@ -233,7 +233,7 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
         mean, median = ua.rank_mean, ua.rank_median
     obs = model.obstacles(t) if obstacles > 0 else None
     contrib = model.contributions(t)
-    top = [int(i) for i in np.flatnonzero(fw.parent == len(fw.nodes) - 1)]
+    dims = [int(i) for i in np.flatnonzero(fw.parent == len(fw.nodes) - 1)]
     units = []
     for u, name in enumerate(ds.units):
         item: dict[str, Any] = {"unit": name, "score": _num(score[u]), "rank": int(rank[u])}
@@ -244,11 +244,11 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
         item["groups"] = {fw.nodes[g].code: _num(model.scores_[t, u, g]) for g in groups}
         if spec.scoring == "index" and model.aggregate == "arithmetic":
             # points each dimension adds to the score (exact for the arithmetic mean)
-            item["contributions"] = {fw.nodes[g].code: _num(contrib[u, g]) for g in top}
+            item["contributions"] = {fw.nodes[g].code: _num(contrib[u, g]) for g in dims}
         if obs is not None:
-            top = np.argsort(-obs[u], kind="stable")[:obstacles]
+            worst = np.argsort(-obs[u], kind="stable")[:obstacles]
             item["obstacles"] = [{"indicator": fw.indicator_codes[j], "degree": float(obs[u, j])}
-                                 for j in top if obs[u, j] > 0]
+                                 for j in worst if obs[u, j] > 0]
         units.append(item)
     units.sort(key=lambda d: (d["rank"], d["unit"]))
     eff = model.effective_weights_

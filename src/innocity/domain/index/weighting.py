@@ -47,7 +47,8 @@ def critic_weights(x: np.ndarray) -> np.ndarray:
     """CRITIC: C_j = σ_j Σ_k (1 − r_jk) on min-max [0, 1] data (σ with n−1); w = C/ΣC."""
     z = _minmax01(np.asarray(x, dtype=float))
     sd = z.std(axis=0, ddof=1)
-    r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.corrcoef(z, rowvar=False) if z.shape[1] > 1 else np.ones((1, 1))
     r = np.nan_to_num(r, nan=0.0)
     return _share(sd * (1.0 - r).sum(axis=0))
 
