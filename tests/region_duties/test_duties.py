@@ -350,3 +350,21 @@ def test_list_on_the_line_after_its_label() -> None:
 def test_empty_label_before_a_heading_is_not_a_duty() -> None:
     text = "(一)建设创新平台\n责任单位:\n(二)下一项\n推进工作。\n"
     assert duties_of(text) == []
+
+
+def test_table_with_category_rows() -> None:
+    text = (
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "一、强化企业主体\n"
+        "1\t培育高新技术企业\t市科技局\t市财政局\t2020年\n"
+        "2\t建设企业研发机构\t市工信局\t市科技局\t2021年6月\n"
+        "二、建设创新平台\n"
+        "3\t建设技术创新中心\t市科技局\t市发改委\t2022年\n"
+        "\n各地要抓好落实。\n"
+    )
+    ds = duties_of(text, CITY, [])
+    assert [(d.task, d.lead, d.deadline) for d in ds] == [
+        ("培育高新技术企业", ["市科技局"], "2020"),
+        ("建设企业研发机构", ["市工信局"], "2021-06"),
+        ("建设技术创新中心", ["市科技局"], "2022"),
+    ]

@@ -130,6 +130,10 @@ def _table_rows(
             continue
         cells = _cells(line, sep) if _separator(line) == sep or (sep == "\t" and "\t" in line) else []
         if len(cells) < 2:
+            # a merged category row (一、强化企业主体) inside the table, if a row follows it
+            if len(line.strip()) <= 40 and _row_follows(text, le + 1, end, sep):
+                pos = le + 1
+                continue
             break
         cols = _align(line, cells, kinds)
         if "lead" in cols:
@@ -138,6 +142,17 @@ def _table_rows(
                 out.append(duty)
         pos = le + 1
     return out, pos
+
+
+def _row_follows(text: str, pos: int, end: int, sep: str) -> bool:
+    m = _NEXT_NONBLANK.match(text, pos, end)
+    if m is None:
+        return False
+    line = fold(m.group(1))
+    return _separator(line) == sep and len(_cells(line, sep)) >= 2
+
+
+_NEXT_NONBLANK = re.compile(r"\s*([^\n]{1,400})")
 
 
 def _row_duty(
