@@ -78,3 +78,12 @@ def test_bare_numbers_are_page_numbers_only_at_page_edges() -> None:
     text = reflow([page])
     assert text.startswith("表1") and text.endswith("结束。")  # the edge numbers 3 and 12 are gone
     assert "2025" in text and "800" in text  # the table's numbers are kept
+
+
+def test_pdf_with_every_glyph_placed_alone_reads_as_lines(docs) -> None:
+    doc = read_document(docs["glyphs.pdf"].read_bytes(), "glyphs.pdf")
+    assert doc.text.split("\n\n") == [
+        "一、发展目标",
+        "到2025年，全社会研发经费投入强度达到3.5%以上，高新技术企业达到500家。",
+        "二、重点任务",
+    ]

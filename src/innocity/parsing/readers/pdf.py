@@ -12,6 +12,7 @@ import io
 import logging
 import re
 from collections import Counter
+from typing import Any
 
 from innocity.errors import DocumentError
 
@@ -27,6 +28,9 @@ _PAGE_NO = re.compile(
 # A bare number is a page number only at the top or bottom of a page; elsewhere it may be table data.
 _BARE_NO = re.compile(r"^\s*\d{1,3}\s*$")
 _DIGITS = re.compile(r"\d+")
+# Non-ASCII, digits, "%" and "." : characters between which a layout-mode space is an artefact.
+_GLYPH = r"[^\x00-\x24\x26-\x2d\x2f\x3a-\x7f]"
+_CJK_GAP = re.compile(rf"(?<={_GLYPH}) +(?={_GLYPH})")
 _PROSE = re.compile(r"[，,、。；;！!？?]")
 
 
@@ -43,7 +47,7 @@ def read_pdf(data: bytes) -> tuple[str, str, list[str]]:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError("encrypted PDF: needs a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except DocumentError:
         raise
     except (
@@ -64,6 +68,18 @@ def read_pdf(data: bytes) -> tuple[str, str, list[str]]:
     if not any(p.strip() for p in pages):
         raise DocumentError("no text layer (scanned PDF?)")
     return reflow(pages), "unicode", warnings
+
+
+def _page_text(page: Any) -> str:
+    """The page's text. Some PDF printers place every glyph on its own, which pypdf's plain mode returns
+    one character per line; then the layout mode, which groups glyphs by position, reads it better."""
+    text = page.extract_text() or ""
+    lines = [x for x in text.splitlines() if x.strip()]
+    if len(lines) >= 10 and sum(len(x.strip()) <= 2 for x in lines) > 0.6 * len(lines):
+        layout = page.extract_text(extraction_mode="layout") or ""
+        # Layout mode pads with spaces by position; Chinese has no spaces between characters.
+        return "\n".join(_CJK_GAP.sub("", x).strip() for x in layout.splitlines())
+    return text
 
 
 def _shape(line: str) -> str:
