@@ -245,3 +245,12 @@ def test_batch_exit_1_only_when_no_file_has_a_plan(tmp_path, docs, capsys) -> No
     a, b = _footer_only(tmp_path, "a.txt"), _footer_only(tmp_path, "b.txt")
     assert _run(capsys, a, b).returncode == 1
     assert _run(capsys, a, docs["plan-utf8.txt"]).returncode == 0
+
+
+@pytest.mark.parametrize("where", ["dir", "nodir"])
+def test_unwritable_output_is_one_line(tmp_path, capsys, where) -> None:
+    target = tmp_path if where == "dir" else tmp_path / "no" / "such" / "out.json"
+    result = _run(capsys, SAMPLE, "-o", target)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"innocity: {target}: ")
+    assert len(result.stderr.strip().splitlines()) == 1

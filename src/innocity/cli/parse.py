@@ -40,21 +40,26 @@ def _output(path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    if path.exists() and not path.is_file():
-        with path.open("w", encoding="utf-8") as fh:
-            yield fh
-        return
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise UserInputError("output directory does not exist", source=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    if path.is_dir():
+        raise UserInputError("is a directory, not an output file", source=str(path))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        if path.exists() and not path.is_file():
+            fh = path.open("w", encoding="utf-8")
+            tmp = None
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.resolve().parent)
+            fh = os.fdopen(fd, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError(f"cannot write: {exc.strerror or exc}", source=str(path)) from None
+    try:
+        with fh:
             yield fh
-        os.replace(tmp, path)
+        if tmp is not None:
+            os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
