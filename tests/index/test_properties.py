@@ -34,7 +34,7 @@ def problems(draw: st.DrawFn) -> tuple[Framework, Dataset]:
     return _framework(weights, directions), ds
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(problems(), st.data())
 def test_improving_a_positive_indicator_never_lowers_the_score(problem, data) -> None:
     fw, ds = problem
@@ -55,14 +55,16 @@ def test_improving_a_positive_indicator_never_lowers_the_score(problem, data) ->
     after = CompositeIndex(gp_fw, normalise="goalposts").fit(
         Dataset(ds.units, ds.periods, ds.indicators, vals)).index_scores()
     assert after[u] >= before[u] - 1e-9
-    # with min-max normalisation as well: the improving unit's score does not fall
+    # with min-max normalisation as well (its own value can only rise within the new bounds): neither the
+    # improving unit's score nor its rank gets worse
     mm_before = CompositeIndex(fw).fit(ds)
     mm_after = CompositeIndex(fw).fit(Dataset(ds.units, ds.periods, ds.indicators, vals))
-    if not np.isnan(mm_before.index_scores()[u]) and not np.isnan(mm_after.index_scores()[u]):
+    if not np.isnan(mm_before.normalised_).any() and not np.isnan(mm_after.normalised_).any():
+        assert mm_after.index_scores()[u] >= mm_before.index_scores()[u] - 1e-9
         assert mm_after.ranks_[0, u, -1] <= mm_before.ranks_[0, u, -1]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 40)),
               elements=st.floats(-1e6, 1e6, allow_nan=False)))
 def test_ranks_are_min_ranks_and_a_permutation_for_distinct_scores(scores) -> None:
@@ -74,7 +76,7 @@ def test_ranks_are_min_ranks_and_a_permutation_for_distinct_scores(scores) -> No
             assert sorted(rk.tolist()) == list(range(1, row.size + 1))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(problems(), st.integers(1, 30), st.integers(0, 2**31))
 def test_monte_carlo_without_perturbation_reproduces_nominal_ranks(problem, n, seed) -> None:
     fw, ds = problem

@@ -186,7 +186,7 @@ def build_dataset(data: LongRows, framework: Framework) -> Dataset:
         raise UserInputError(f"no values for denominator(s) {', '.join(missing_den)} named in the framework",
                              source=data.source)
     groups = tuple(data.groups.get(u) for u in units) if data.groups else None
-    return Dataset(tuple(units), tuple(periods), tuple(codes), x, groups,  # type: ignore[arg-type]
+    return Dataset(tuple(units), tuple(periods), tuple(codes), x, groups,
                    {d: dv[:, :, i] for d, i in dpos.items()})
 
 

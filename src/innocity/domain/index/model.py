@@ -34,7 +34,7 @@ class Dataset:
     """
 
     units: tuple[str, ...]
-    periods: tuple[int, ...]
+    periods: tuple[int | str, ...]
     indicators: tuple[str, ...]
     values: np.ndarray
     unit_groups: tuple[str | None, ...] | None = None
