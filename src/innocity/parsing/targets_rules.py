@@ -90,11 +90,26 @@ _LEAD = re.compile(
     r"全市|全省|全区|全县|我市|我省|本市|全社会(?=研发|R&D)|到|至|达到|实现|累计|新增|"
     r"(?:到|至|截至)?\s*(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?|“?十[一二三四五]五”?(?:末|期末|期间)?)[,\s]*)+"
 )
-_VERB_TAIL = re.compile(
-    r"(?:力争|争取|稳定|保持|控制|分别|均|都|要|将|已经|已|能|总计|合计|累计|共)?"
-    r"(?:达到|达至|达|突破|超过|超|不低于|不少于|不超过|不高于|低于|高于|控制在|保持在|稳定在|提高到|提升到|提升至|"
-    r"提高至|增加到|增至|增长到|降至|降低到|下降到|下降至|调整为|调整到|实现|为|占|在|≥|≤|>|<)?(?:约|近|大约)?\s*$"
+# Words that end a subject before its value (达到, 力争达到约 …), stripped from the end one at a time.
+_TAIL_WORDS = frozenset(
+    """力争 争取 稳定 保持 控制 分别 均 都 要 将 已经 已 能 总计 合计 累计 共 达到 达至 达 突破 超过 超 不低于 不少于
+    不超过 不高于 低于 高于 控制在 保持在 稳定在 提高到 提升到 提升至 提高至 增加到 增至 增长到 降至 降低到 下降到 下降至
+    调整为 调整到 实现 为 占 在 ≥ ≤ > < 约 近 大约""".split()
 )
+
+
+def _strip_tail(subj: str) -> str:
+    for _ in range(4):
+        subj = subj.rstrip()
+        for n in (3, 2, 1):
+            if subj[-n:] in _TAIL_WORDS:
+                subj = subj[:-n]
+                break
+        else:
+            return subj
+    return subj
+
+
 _COUNT_VERB = re.compile(
     r"(?:建成|建设|新建|培育|引进|组织实施|实施|创建|扶持|形成|选择|设立|建立|打造|研究|落实|举办|推广|新增|"
     r"拥有|有|吸引|集聚|招引|认定|培养|支持|开展|研发|开发|制定|攻克|突破|完成)\s*$"
@@ -107,11 +122,9 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     """The indicator as the plan names it: the subject before the verb, or the noun after a counted value."""
     subj = _LEAD.sub("", pre.strip())
     # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
-    tm = _VERB_TAIL.search(subj, max(0, len(subj) - 12))
-    if tm is not None:
-        subj = subj[: tm.start()]
-    subj = subj.strip(" ,、的")
-    if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(pre.strip())):
+    subj = _strip_tail(subj).strip(" ,、的")
+    tail = pre.rstrip()[-8:]
+    if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(tail)):
         noun = _NOUN_END.split(post, maxsplit=1)[0]
         noun = _NOUN_LEAD.sub("", noun)
         return (subj + noun)[:60] if noun else subj
@@ -141,7 +154,7 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
         cuts = [m.start() for m in _LIST_SPLIT.finditer(region_plain)]
     else:
         m = _AND.search(region_plain)
-        if m is None or not _HEAD_NOUN.search(region_plain[: m.start()]):
+        if m is None or not _HEAD_NOUN.search(region_plain, max(0, m.start() - 4), m.start()):
             return [subject]
         cuts = [m.start()]
     parts: list[str] = []
