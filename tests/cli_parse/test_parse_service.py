@@ -69,3 +69,8 @@ def test_iter_parse_same_documents_with_and_without_workers(docs, tmp_path) -> N
     one = [r.to_dict() for _, r in iter_parse(paths, jobs=1) if isinstance(r, ParsedDocument)]
     two = [r.to_dict() for _, r in iter_parse(paths, jobs=2) if isinstance(r, ParsedDocument)]
     assert one == two and len(one) == 2
+
+
+def test_special_files_are_refused() -> None:
+    with pytest.raises(DocumentError, match="not a regular file"):
+        parse_path(Path("/dev/null"))

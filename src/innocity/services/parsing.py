@@ -18,6 +18,7 @@ from innocity.parsing import pipeline
 from innocity.parsing.readers import SUPPORTED_SUFFIXES
 
 ParseResult = ParsedDocument | InnocityError
+MAX_BYTES = 256 * 10**6  # far above any plan; keeps a mistaken argument (a disk image) from eating memory
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -53,6 +54,13 @@ def parse_path(path: Path, *, annotate: bool = True) -> ParsedDocument:
         raise NotFoundError("no such file", source=name)
     if path.is_dir():
         raise DocumentError("is a directory (give its files, or use several paths)", source=name)
+    if not path.is_file():
+        raise DocumentError("not a regular file", source=name)
+    if path.stat().st_size > MAX_BYTES:
+        raise DocumentError(
+            f"too large ({path.stat().st_size / 1e6:.0f} MB; the limit is {MAX_BYTES // 10**6} MB)",
+            source=name,
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
