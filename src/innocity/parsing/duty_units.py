@@ -15,10 +15,15 @@ from innocity.domain.plan import Duty, Region, Section, Span
 from innocity.parsing.sections import enclosing, section_path
 from innocity.parsing.textfold import fold
 
-LEAD_LABELS = ("主要责任单位", "主要责任部门", "牵头责任单位", "责任单位", "责任部门", "责任主体", "牵头单位",
-               "牵头部门", "主责单位", "实施单位", "承办单位")  # fmt: skip
-SUPPORT_LABELS = ("其他责任单位", "其余责任单位", "相关责任单位", "配合责任单位", "协同配合单位", "协同配合部门", "配合单位", "配合部门", "协同单位", "协同部门", "协办单位", "参与单位", "参与部门",
-                   "协作单位", "协助单位")  # fmt: skip
+# Labels of a responsibility list, longest first where one contains another (其他责任单位 ⊃ 责任单位).
+LEAD_LABELS = (
+    "主要责任单位", "主要责任部门", "牵头责任单位", "责任单位", "责任部门", "责任主体", "牵头单位",
+    "牵头部门", "主责单位", "实施单位", "承办单位",
+)  # fmt: skip
+SUPPORT_LABELS = (
+    "其他责任单位", "其余责任单位", "相关责任单位", "配合责任单位", "协同配合单位", "协同配合部门",
+    "配合单位", "配合部门", "协同单位", "协同部门", "协办单位", "参与单位", "参与部门", "协作单位", "协助单位",
+)  # fmt: skip
 DEADLINE_LABELS = (
     "完成时限",
     "完成时间",
