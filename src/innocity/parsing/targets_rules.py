@@ -11,7 +11,8 @@ import re
 from innocity.parsing.numbers import Quantity
 
 # --- hard negatives -------------------------------------------------------------------------------------
-_INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息")
+_INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息|给予|最高|配套")
+_SUBSIDY = re.compile(r"给予|补助|补贴|奖励|资助|贴息|奖补")
 _TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
 _MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
 _MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
@@ -32,8 +33,12 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
         tail = pre.rstrip()[-3:]
         if tail.endswith("等") or tail.endswith("等共") or tail.endswith("包括"):
             return True
-        if unit.endswith("元") and _INCENTIVE.search(segment):
-            return True
+        if unit.endswith("元") and (_INCENTIVE.search(segment) or post.startswith("的")):
+            return True  # 奖励30万元, 安排1亿元; 总投资20亿元的项目 describes a project
+        if unit == "%" and _SUBSIDY.search(segment):
+            return True  # 按研发投入的10%给予补助
+    if unit == "个" and post.startswith(("月", "工作日")):
+        return True  # 3个月内: a duration
     if ("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人"):
         return True
     if unit == "个" and _SCOPE_PRE.search(pre) and post[:1] in ("县", "区", "乡", "镇", "市"):
