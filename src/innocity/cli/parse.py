@@ -258,7 +258,9 @@ def register(app: typer.Typer) -> None:
         files: Annotated[
             list[Path],
             typer.Argument(
-                help="Documents (.txt .html .htm .docx .pdf) or directories of them.", show_default=False
+                help="Documents (.txt .html .htm .docx .pdf) or directories of them.",
+                metavar="FILE",
+                show_default=False,
             ),
         ],
         fmt: Annotated[
