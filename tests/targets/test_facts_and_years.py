@@ -233,3 +233,12 @@ def test_from_now_to_a_target_count(run: Any) -> None:
 def test_a_count_quote_stops_before_the_next_figure(run: Any) -> None:
     targets, _ = run("加快建设10个市级以上工程技术研究中心、5个重点实验室。")
     assert [t.text for t in targets] == ["加快建设10个市级以上工程技术研究中心", "5个重点实验室"]
+
+
+def test_deadline_cells_belong_to_their_row(run: Any) -> None:
+    text = ("序号\t任务\t目标\t牵头单位\t完成时限\n"
+            "1\t提升研发投入\t全社会研发经费投入占GDP比重达到2.5%\t市科技局\t2015年\n"
+            "2\t培育创新企业\t高新技术企业数\t500家\t市科技局\t2013年底\n"
+            "3\t建设孵化器\t新增孵化面积10万平方米\t市科技局\t\n")
+    targets, _ = run(text)
+    assert [(t.value, t.unit, t.year) for t in targets] == [(2.5, "%", 2015), (500, "家", 2013), (10, "万平方米", None)]

@@ -93,6 +93,7 @@ class _Run:
         future = [p.year for p in self.phrases if p.tense == "future" and p.year]
         self.horizon = max(future) if future else None
         self._seen: set[tuple[int, int, str, float | None]] = set()
+        self._row_ref: YearRef | None = None
 
     # -- walking -----------------------------------------------------------------------------------
     def walk(self) -> None:
@@ -120,11 +121,12 @@ class _Run:
                     for row in rows:
                         self._emit_table_cell(row, phrases)
                     continue
+            gov = [p for p in phrases if p.tense in _TARGET_TENSES and not p.dated and not p.attributive]
+            # In a table row (cells joined by tabs) a deadline cell belongs to that row, not to what follows.
+            self._row_ref = gov[-1] if gov and "\t" in line else None
             self._paragraph(ps, pe, phrases, line)
-            if phrases:
-                gov = [p for p in phrases if p.tense in _TARGET_TENSES and not p.dated and not p.attributive]
-                if gov:
-                    self.ctx.set_clause(gov[-1])
+            if gov and self._row_ref is None:
+                self.ctx.set_clause(gov[-1])
 
     def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef], par: str) -> None:
         f = self.f
@@ -192,7 +194,7 @@ class _Run:
         if counted and (post.startswith("的") or (
                 (q.unit or "").endswith("元") and post[:1] and _CJK_NOUN.match(post))):
             return  # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
-        gov = self._governing(q.start, phrases)
+        gov = self._governing(q.start, phrases) or self._row_ref
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
@@ -316,7 +318,9 @@ class _Run:
     def _emit_table_cell(self, cell: targets_tables.Cell, phrases: Sequence[YearRef]) -> None:
         a, b, quote = self._quote(cell.start, cell.end)
         if cell.is_target:
-            year, year_text = (cell.year, cell.year_text) if cell.year_text else self._target_year(None)
+            row = [p for p in phrases if p.tense in _TARGET_TENSES and not p.attributive]
+            year, year_text = ((cell.year, cell.year_text) if cell.year_text
+                               else self._target_year(row[-1] if row else None))
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=cell.indicator, kind=cell.kind,  # type: ignore[arg-type]
                 comparator=cell.comparator, value=cell.value, unit=cell.unit,  # type: ignore[arg-type]
