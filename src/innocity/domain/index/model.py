@@ -7,6 +7,7 @@ aggregate, logs each step (name + parameters) in ``log_`` and stores results in 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,15 +155,17 @@ class CompositeIndex:
                                            targets=tg if self.normalise == "target" else None)
         self.log_.append(Step("normalise", {"method": self.normalise, "range": (lo, hi)}))
         flat = x.reshape(-1, x.shape[-1])
-        with np.errstate(invalid="ignore"):
-            spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0) if flat.size else np.zeros(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns: reported elsewhere
+            spread = np.nanmax(flat, axis=0) - np.nanmin(flat, axis=0)
+            lowest = float(np.nanmin(self.normalised_)) if not np.isnan(self.normalised_).all() else np.nan
         constant = [c for c, v in zip(fw.indicator_codes, spread, strict=True) if v == 0]
         if constant and self.normalise in ("minmax", "efficacy", "zscore", "target"):
             self.warnings_.append(f"indicator(s) {', '.join(constant)} take one value for every unit: they "
                                   "cannot be normalised and drop out of the weighted means")
-        if self.aggregate in ("geometric", "harmonic") and np.nanmin(self.normalised_) <= 0:
+        if self.aggregate in ("geometric", "harmonic") and lowest <= 0:
             self.warnings_.append(f"{self.aggregate} aggregation needs values > 0 but the normalised data reach "
-                                  f"{np.nanmin(self.normalised_):g}; those values drop out (normalise to [1, 100])")
+                                  f"{lowest:g}; those values drop out (normalise to [1, 100])")
 
         self.weight_info_: dict[str, dict[str, float]] = {}
         self.weights_ = self._weights()
