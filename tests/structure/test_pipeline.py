@@ -92,3 +92,22 @@ def test_arbitrary_unicode_never_raises(text: str) -> None:
         outline = build_outline(text, sl.span)
         extract_phases(text, sl.span, outline)
         extract_programs(text, sl.span, outline)
+
+
+def test_adversarial_pages_stay_linear() -> None:
+    """Inputs that made earlier versions quadratic (each took over a minute at this size)."""
+    import time
+
+    pages = [
+        "“1" * 50000,  # opening quotes never closed
+        "目标:" + "(1)甲;(2)乙;" * 8000,  # one endless line of inline items
+        "甲、乙、丙等三大工程" * 8000,  # thousands of listed programmes
+        "实施“5568”工程,即“5个行动、5个平台”。\n(一)推进五个行动\n" * 2000,  # one code, thousands of mentions
+    ]
+    start = time.perf_counter()
+    for text in pages:
+        for sl in split_plans(text).plans:
+            tree = build_outline(text, sl.span)
+            extract_phases(text, sl.span, tree)
+            extract_programs(text, sl.span, tree)
+    assert time.perf_counter() - start < 20

@@ -56,6 +56,7 @@ _CLAUSE_END = re.compile(r"[。;:!?]")
 _COMMA = re.compile(r",")
 _MAX_LINE_TITLE = 60  # a line without a full stop and at most this long is a heading line
 _MAX_TITLE = 40
+_LOOKAHEAD = 200  # how far past a marker its title can reach
 
 
 @dataclass(slots=True)
@@ -99,46 +100,34 @@ def _title(folded: str, text_start: int, line_end: int, inline: bool) -> Span:
     return (text_start, end)
 
 
+def _line_end(folded: str, pos: int) -> int:
+    """End of the line at ``pos``, looking no further than a title could reach (keeps this linear)."""
+    limit = min(len(folded), pos + _LOOKAHEAD)
+    te = folded.find("\n", pos, limit)
+    return limit if te < 0 else te
+
+
 def _candidates(folded: str, base: int) -> list[_Head]:
     heads: list[_Head] = []
-    for m in _LINE_MARK.finditer(folded):
-        style = m.lastgroup
-        if style is None:
-            continue
-        ms = m.start(style)
-        te = folded.find("\n", m.end())
-        te = len(folded) if te < 0 else te
-        if m.end() >= te:  # a bare number on its own line is a table cell, not a heading
-            continue
-        heads.append(
-            _Head(
-                style,
-                _number(m.group(style)),
-                base + ms,
-                base + m.end(style),
-                _shift(_title(folded, m.end(), te, False), base),
-                False,
+    for rx, inline in ((_LINE_MARK, False), (_INLINE_MARK, True)):
+        for m in rx.finditer(folded):
+            style = m.lastgroup
+            if style is None:
+                continue
+            te = _line_end(folded, m.end())
+            if m.end() >= te:  # a bare number on its own line is a table cell, not a heading
+                continue
+            title = _title(folded, m.end(), te, inline)
+            heads.append(
+                _Head(
+                    style,
+                    _number(m.group(style)),
+                    base + m.start(style),
+                    base + m.end(style),
+                    _shift(title, base),
+                    inline,
+                )
             )
-        )
-    for m in _INLINE_MARK.finditer(folded):
-        style = m.lastgroup
-        if style is None:
-            continue
-        ms = m.start(style)
-        te = folded.find("\n", m.end())
-        te = len(folded) if te < 0 else te
-        if m.end() >= te:
-            continue
-        heads.append(
-            _Head(
-                style,
-                _number(m.group(style)),
-                base + ms,
-                base + m.end(style),
-                _shift(_title(folded, m.end(), te, True), base),
-                True,
-            )
-        )
     heads.sort(key=lambda h: h.start)
     return heads
 

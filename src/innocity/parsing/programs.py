@@ -18,6 +18,7 @@ agreement was not shown (readers should look at ``checkable`` first).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from innocity.domain.plan import Program, ProgramPart, Section, Span
 from innocity.parsing.textfold import fold
@@ -29,7 +30,7 @@ _Q_OPEN = '“"「『'
 _Q_CLOSE = '”"」』'
 # “5568”创新工程 / “十、百、千”农业科技创新示范工程 / “一区六基地二十个示范企业”
 _CODE = re.compile(
-    rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]*[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
+    rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]{{0,16}}?[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
     rf"(?P<tail>(?:(?!的)[{_CJK}]){{0,14}}?(?:工程|计划|行动|战略|体系|布局|格局|建设|管理体制|要求|融合))?"
 )
 _DECL = re.compile(r"^\s*[,:]?\s*(?:即|包括|就是|主要是|具体为|分别是)\s*[:“\"]?")
@@ -158,13 +159,18 @@ def _sections(outline: list[Section]) -> list[Section]:
     return [s for top in outline for s in top.walk()]
 
 
+_MAX_MENTIONS = 4  # mentions of one code examined for its declaration or listing
+_MAX_SECTIONS_AHEAD = 300  # where a declared part is expanded: within this many headings after it
+
+
 def _items_for_part(
     text: str, folded: str, base: int, secs: list[Section], after: int, part: ProgramPart
 ) -> list[str]:
     """Items of one declared part: children of the section naming it, else a listing inside that section."""
     rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
-    for sec in secs:
-        if sec.span[0] < after or not rx.search(sec.title):
+    first = bisect_left(secs, after, key=lambda x: x.span[0])
+    for sec in secs[first : first + _MAX_SECTIONS_AHEAD]:
+        if not rx.search(sec.title):
             continue
         if sec.children:
             return [_strip_lead(c.title) for c in sec.children]
@@ -371,11 +377,6 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
     return _program(text, (s, e), name, [ProgramPart(label=label, declared=n, found=items)])
 
 
-def _all_declared(prog: Program, earlier: list[Program]) -> bool:
-    known = {(part.label, part.declared) for p in earlier for part in p.parts}
-    return all((part.label, part.declared) in known for part in prog.parts)
-
-
 def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Program]:
     """The programmes declared in ``text[span]``, in document order."""
     s0, s1 = max(0, span[0]), min(len(text), span[1])
@@ -385,9 +386,14 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
     secs = _sections(outline)
     out: list[Program] = []
     by_code: dict[str, int] = {}
+    known: set[tuple[str, int]] = set()
+    mentions: dict[str, int] = {}
     for m in _CODE.finditer(folded):
-        prog = _code_program(text, folded, s0, m, secs)
         code = m.group("code")
+        mentions[code] = mentions.get(code, 0) + 1
+        if code in by_code and (out[by_code[code]].checkable or mentions[code] > _MAX_MENTIONS):
+            continue  # already have its enumerating mention, or have looked at enough of them
+        prog = _code_program(text, folded, s0, m, secs)
         tail = m.group("tail") or ""
         strong = bool(_STRONG_TAIL.search(tail) or _STRONG_TAIL.search(code[-2:])) or code.isdigit()
         if not (strong or prog.parts):
@@ -397,26 +403,35 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
             k = by_code[code]
             if (not out[k].parts and prog.parts) or (prog.checkable and not out[k].checkable):
                 out[k] = prog  # the mention that declares or enumerates the parts is the programme
+                known |= {(part.label, part.declared) for part in prog.parts}
             continue
-        if prog.parts and _all_declared(prog, out):
+        parts = {(part.label, part.declared) for part in prog.parts}
+        if parts and parts <= known:
             continue  # “五个行动”: a part of a programme declared earlier, named again
+        known |= parts
         by_code[code] = len(out)
         out.append(prog)
-    declared = [(part.label, part.declared) for p in out for part in p.parts]
-    taken = [p.span for p in out]
+    labels_by_count: dict[int, list[str]] = {}
+    for lab, n in known:
+        labels_by_count.setdefault(n, []).append(lab)
+    taken = sorted(p.span for p in out)
+    k = 0
     for m in _COUNT.finditer(folded):
         a, b = s0 + m.start(), s0 + m.end()
-        if any(x < b and a < y for x, y in taken):
+        while k < len(taken) and taken[k][1] <= a:
+            k += 1  # count matches come in order: code spans wholly before this one are done
+        if any(x < b and a < y for x, y in taken[k : k + 8]):
             continue
         p = _list_program(text, folded, s0, m)
-        if p is not None and any(
-            n == p.parts[0].declared and (lab.endswith(p.parts[0].label) or p.parts[0].label.endswith(lab))
-            for lab, n in declared
+        if p is None:
+            continue
+        part = p.parts[0]
+        if any(
+            lab.endswith(part.label) or part.label.endswith(lab)
+            for lab in labels_by_count.get(part.declared, [])
         ):
             continue  # the listing of a part of a code-named programme ("六个科技专项" of “5568”)
-        if p is not None:
-            out.append(p)
-            taken.append(p.span)
+        out.append(p)
     out.sort(key=lambda p: p.span[0])
     return _merge_pairs(text, out)
 
