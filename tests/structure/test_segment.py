@@ -158,3 +158,17 @@ def test_schedule_lines_that_look_like_page_metadata_stay_text() -> None:
     seg = split_plans(text)
     assert seg.boilerplate == []
     assert seg.plans[0].span == (0, len(text.rstrip()))
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("【篇一】", "【篇二】"), ("第一篇：", "第二篇："), ("范文一：", "范文二：")]
+)
+def test_other_ways_sites_number_their_plans(first: str, second: str) -> None:
+    text = (
+        f"某某范文网\n{first}科技创新工作方案\n为推进创新，制定本方案。到2025年研发投入强度达到3%。\n"
+        f"{second}创新型县建设实施方案\n为建设创新型县，现制定如下方案，确保各项任务落到实处。\n"
+    )
+    seg = split_plans(text)
+    assert [p.label for p in seg.plans] == [first.strip("【】："), second.strip("【】：")]
+    assert [p.title for p in seg.plans] == ["科技创新工作方案", "创新型县建设实施方案"]
+    assert covered(nth(text, "某某范文网"), seg.boilerplate)

@@ -38,7 +38,10 @@ class Segmentation:
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _LINE = re.compile(r"[^\n]+")
 # 篇一:标题 / 第二篇 标题 — the page numbers its plans.
-_LABEL = re.compile(rf"^(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇)\s*[:、.]?\s*")
+# 篇一: / 【篇二】 / 第三篇 / 范文四: — the page numbers its plans
+_LABEL = re.compile(
+    rf"^[【\[]?\s*(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇|范文[{_CN_NUM}\d]{{1,3}})\s*[】\]]?\s*[:、.]?\s*"
+)
 
 _URL = re.compile(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
 _NOTICE = re.compile(
@@ -233,7 +236,7 @@ def split_plans(text: str) -> Segmentation:
         title_span: Span | None = None
         m = _LABEL.match(first.text) if labelled else None
         if m:
-            label = text[first.start : first.start + len(m.group(1))]
+            label = text[first.start + m.start(1) : first.start + m.end(1)]
             ts = first.start + m.end()
             if ts < first.end:
                 title_span = (ts, first.end)
