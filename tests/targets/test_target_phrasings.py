@@ -152,3 +152,18 @@ def test_hard_negatives_give_nothing(run: Any, text: str) -> None:
     targets, facts = run(text)
     assert targets == [], targets
     assert facts == [], facts
+
+
+INDICATORS = [
+    ("重点建设10大特色产业基地和10大研发中心。", ["重点建设特色产业基地", "研发中心"]),
+    ("到2015年,全市科技进步贡献率比2010年提高5个百分点,达到60%以上。", ["科技进步贡献率", "科技进步贡献率"]),
+    ("培育壮大10家高新技术企业集团。", ["培育壮大高新技术企业集团"]),
+    ("力争全市高新技术企业数量突破5000家。", ["高新技术企业数量"]),
+    ("工业废水排放达标率、工业固体废物综合利用率均达到90%以上。", ["工业废水排放达标率", "工业固体废物综合利用率"]),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), INDICATORS, ids=[t for t, _ in INDICATORS])
+def test_indicator_phrases(run: Any, text: str, names: list[str]) -> None:
+    targets, _ = run(text)
+    assert [t.indicator for t in targets] == names

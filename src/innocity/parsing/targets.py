@@ -200,10 +200,12 @@ class _Run:
         fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
             return
+        # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
+        ind_pre = f[prev_end: q.start] if prev_end > seg_start else pre
         if fact:
-            self._emit_fact(q, seg_start, seg_end, pre, post, gov)
+            self._emit_fact(q, seg_start, seg_end, ind_pre, post, gov)
         else:
-            self._emit_target(q, seg_start, seg_end, pre, post, gov)
+            self._emit_target(q, seg_start, seg_end, pre, post, gov, ind_pre)
 
     def _is_fact(self, gov: YearRef | None, pre: str, pos: int) -> bool:
         if self.ctx.baseline:
@@ -230,9 +232,11 @@ class _Run:
         return a, b, self.text[a:b]
 
     def _emit_target(self, q: Quantity, seg_start: int, seg_end: int, pre: str, post: str,
-                     gov: YearRef | None) -> None:
+                     gov: YearRef | None, ind_pre: str) -> None:
         kind, base_text, down = kind_of(q, pre)
-        indicator = indicator_of(pre, post, q)
+        indicator = indicator_of(ind_pre, post, q)
+        if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
+            indicator = self.targets[-1].indicator  # "…提高12个百分点,达到60%以上": the same subject
         end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _COUNT_UNITS else q.end
         a, b, quote = self._quote(seg_start, end)
         year, year_text = self._target_year(gov)

@@ -53,8 +53,11 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
     return False
 
 
+_COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
+# Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
+COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场次 人次".split())
 _SCOPE_PRE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
-_NOUN_END = re.compile(r"[,;。:\s]")
+_NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
 _NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
 _BRACKETED = re.compile(r"“[^”]*”|\([^)]*\)")
 _AND = re.compile(r"和|及|与")
@@ -128,8 +131,15 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     subj = _LEAD.sub("", pre.strip())
     # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
     subj = _strip_tail(subj).strip(" ,、的")
+    if q.unit in ("%", "百分点"):
+        cmp_at = _COMPARED.search(subj)
+        if cmp_at is not None and cmp_at.start() > 1:
+            subj = subj[: cmp_at.start()]  # 科技进步贡献率比“十五”期末提高 → 科技进步贡献率
+    if pre.rstrip().endswith(("和", "及", "与", "、")):
+        subj = ""  # "10大基地和10大研发中心": the second count names its noun after it
     tail = pre.rstrip()[-8:]
-    if not subj or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(tail)):
+    counted = (q.unit or "") in COUNT_UNITS and post[:1] and _CJK.match(post[:1]) and post[0] not in "以左的及和"
+    if not subj or counted or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(tail)):
         noun = _NOUN_END.split(post, maxsplit=1)[0]
         noun = _NOUN_LEAD.sub("", noun)
         return (subj + noun)[:60] if noun else subj
