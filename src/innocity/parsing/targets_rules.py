@@ -106,16 +106,15 @@ _TAIL_WORDS = frozenset(
 )
 
 
+# The tail words reversed, longest first, matched at the start of the reversed tail: one anchored match.
+_TAIL_REV = re.compile("(?:(?:" + "|".join(re.escape(w[::-1]) for w in sorted(_TAIL_WORDS, key=len, reverse=True))
+                       + r")\s*)*")
+
+
 def _strip_tail(subj: str) -> str:
-    for _ in range(4):
-        subj = subj.rstrip()
-        for n in (3, 2, 1):
-            if subj[-n:] in _TAIL_WORDS:
-                subj = subj[:-n]
-                break
-        else:
-            return subj
-    return subj
+    subj = subj.rstrip()
+    m = _TAIL_REV.match(subj[: -13 : -1] if len(subj) > 12 else subj[::-1])
+    return subj[: len(subj) - m.end()] if m and m.end() else subj
 
 
 _COUNT_VERB = re.compile(
@@ -128,7 +127,10 @@ _HEAD_NOUN = re.compile(r"(?:率|量|额|数|值|比重|比例|收入|产值|总
 
 def indicator_of(pre: str, post: str, q: Quantity) -> str:
     """The indicator as the plan names it: the subject before the verb, or the noun after a counted value."""
-    subj = _LEAD.sub("", pre.strip())
+    subj = pre.strip()
+    lead = _LEAD.match(subj)  # match, not sub: an anchored sub still tries every position
+    if lead is not None:
+        subj = subj[lead.end() :]
     # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
     subj = _strip_tail(subj).strip(" ,、的")
     if q.unit in ("%", "百分点"):
@@ -141,7 +143,8 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     counted = (q.unit or "") in COUNT_UNITS and post[:1] and _CJK.match(post[:1]) and post[0] not in "以左的及和"
     if not subj or counted or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(tail)):
         noun = _NOUN_END.split(post, maxsplit=1)[0]
-        noun = _NOUN_LEAD.sub("", noun)
+        nl = _NOUN_LEAD.match(noun)
+        noun = noun[nl.end() :] if nl else noun
         return (subj + noun)[:60] if noun else subj
     return subj[:60]
 
