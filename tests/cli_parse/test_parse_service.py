@@ -74,3 +74,16 @@ def test_iter_parse_same_documents_with_and_without_workers(docs, tmp_path) -> N
 def test_special_files_are_refused() -> None:
     with pytest.raises(DocumentError, match="not a regular file"):
         parse_path(Path("/dev/null"))
+
+
+def _markers(doc: ParsedDocument) -> list[str]:
+    return [s.marker for plan in doc.plans for top in plan.outline for s in top.walk()]
+
+
+def test_word_numbering_reaches_the_outline_like_typed_numbers(docs) -> None:
+    # The .txt has the numbers typed; in the .docx Word generates them. The parser must see the same
+    # headings either way, or the duty/target sections of every Word plan would be lost.
+    typed = _markers(parse_path(docs["plan-utf8.txt"]))
+    assert typed, "the outline extractor found no headings in the typed plan"
+    assert _markers(parse_path(docs["plan.docx"]))[: len(typed)] == typed
+    assert _markers(parse_path(docs["plan-gb2312.html"])) == typed
