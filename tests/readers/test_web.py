@@ -88,3 +88,12 @@ def test_line_breaks_inside_a_paragraph_separate_headings_from_text() -> None:
 
 def test_fallback_also_splits_at_line_breaks_and_reads_loose_div_text() -> None:
     assert _fallback_blocks(BR_PAGE) == BR_PARAGRAPHS
+
+
+def test_byte_order_mark_outranks_the_meta_charset() -> None:
+    page = '<html><head><meta charset="gb2312"></head><body><p>技术合同成交额突破50亿元。</p></body></html>'
+    doc = read_document(b"\xef\xbb\xbf" + page.encode("utf-8"), "bom.html")
+    assert doc.encoding == "utf-8-sig"
+    assert "技术合同成交额突破50亿元。" in doc.text
+    doc16 = read_document(b"\xff\xfe" + page.encode("utf-16-le"), "bom16.html")
+    assert "技术合同成交额突破50亿元。" in doc16.text

@@ -40,6 +40,9 @@ def declared_charset(data: bytes) -> str | None:
 def decode_html(data: bytes) -> tuple[str, str, list[str]]:
     """(markup, encoding, warnings): the page decoded by its declared charset, else detected."""
     warnings: list[str] = []
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):  # a BOM outranks <meta> (HTML spec)
+        decoded = decode_text(data)
+        return decoded.text, decoded.encoding, decoded.warnings
     declared = declared_charset(data)
     if declared:
         try:
