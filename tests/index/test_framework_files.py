@@ -69,3 +69,12 @@ def test_every_extension_key_is_read_and_used(tmp_path, capsys) -> None:
     assert w["TEC01"] > 0 and len({round(v, 6) for v in w.values()}) > 2
     assert {s["factor"] for s in doc["sensitivity"]} == {"weights level 1", "weights level 2", "aggregate",
                                                         "normalise", "impute", "treat"}
+
+
+def test_missing_direction_comes_from_the_catalogue(tmp_path) -> None:
+    fw = tmp_path / "fw.yaml"
+    fw.write_text("tree:\n  - {code: DRV, children: [{code: DRV03}, {code: TEC01}, {code: MY01}]}\n",
+                  encoding="utf-8")
+    spec = load_framework(fw)
+    # DRV03 单位GDP能耗 is lower-is-better in the catalogue; an unknown code defaults to +1
+    assert spec.framework.directions.tolist() == [-1.0, 1.0, 1.0]

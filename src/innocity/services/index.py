@@ -59,7 +59,26 @@ def load_framework(path: Path) -> FrameworkSpec:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
         raise FrameworkError(f"{where}: not valid YAML", source=str(path)) from None
-    return parse_framework(doc, str(path))
+    directions = None
+    if _lacks_direction(doc.get("tree") if isinstance(doc, dict) else None):
+        # an indicator without a direction takes the catalogue's (higher or lower is better), else +1
+        from innocity.catalog import load_catalog
+
+        directions = {i.code: i.direction for i in load_catalog().indicators}
+    return parse_framework(doc, str(path), directions=directions)
+
+
+def _lacks_direction(nodes: Any) -> bool:
+    if not isinstance(nodes, list):
+        return False
+    for n in nodes:
+        if isinstance(n, dict):
+            kids = n.get("children")
+            if kids and _lacks_direction(kids):
+                return True
+            if not kids and "direction" not in n:
+                return True
+    return False
 
 
 def default_framework() -> FrameworkSpec:
