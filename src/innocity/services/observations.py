@@ -91,7 +91,7 @@ def validate_file(
     return raw.frame, good[keep].reset_index(drop=True), problems, unchanged[keep]
 
 
-def _rows_for_insert(df: pd.DataFrame, *, status: str, by: str, import_id: int) -> list[tuple[Any, ...]]:
+def _rows_for_insert(df: pd.DataFrame, *, status: str, by: str) -> list[tuple[Any, ...]]:
     now = utcnow().isoformat(sep=" ", timespec="microseconds")
     n = len(df)
     notes: list[str | None] = [x or None for x in df["note"].tolist()]
@@ -112,8 +112,6 @@ def _rows_for_insert(df: pd.DataFrame, *, status: str, by: str, import_id: int) 
         [status] * n,
         [by] * n,
         [now] * n,
-        [import_id] * n,
-        [1] * n,
     ]
     return list(zip(*cols, strict=True))
 
@@ -172,6 +170,8 @@ def import_file(
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         import_id = None
         if len(new):
+            # built before the write transaction opens, so the database is locked only while inserting
+            rows = _rows_for_insert(new, status=status, by=st.user)
             with st.session() as s:
                 imp = obs_repo.add_import(
                     s,
@@ -183,7 +183,7 @@ def import_file(
                     by=st.user,
                 )
                 import_id = imp.id
-                obs_repo.bulk_insert(s, _rows_for_insert(new, status=status, by=st.user, import_id=imp.id))
+                obs_repo.bulk_insert(s, rows, import_id=imp.id)
                 audit.record(
                     s,
                     actor=st.user,

@@ -37,8 +37,6 @@ BULK_COLUMNS = (
     "status",
     "entered_by",
     "entered_at",
-    "import_id",
-    "version",
 )
 
 
@@ -53,8 +51,9 @@ def add_import(
     return row
 
 
-def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]]) -> int:
-    """Insert rows (tuples in ``BULK_COLUMNS`` order; dates as ISO strings) in the session's transaction.
+def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]], *, import_id: int) -> int:
+    """Insert rows (tuples in ``BULK_COLUMNS`` order; dates as ISO strings) of import ``import_id``
+    (version 1) in the session's transaction.
 
     SQLite: one ``executemany`` on the raw connection (the physical floor). Dates must then be in
     SQLAlchemy's SQLite storage format: ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SS.ffffff``.
@@ -63,8 +62,8 @@ def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]]) -> int:
         return 0
     conn = s.connection()
     if conn.dialect.name == "sqlite":
-        cols = ", ".join(BULK_COLUMNS)
-        marks = ", ".join("?" * len(BULK_COLUMNS))
+        cols = ", ".join((*BULK_COLUMNS, "import_id", "version"))
+        marks = ", ".join(["?"] * len(BULK_COLUMNS) + [str(int(import_id)), "1"])
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
         cur = dbapi.cursor()
@@ -82,6 +81,8 @@ def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]]) -> int:
     for i in range(0, len(rows), chunk):
         params = [dict(zip(BULK_COLUMNS, r, strict=True)) for r in rows[i : i + chunk]]
         for p in params:
+            p["import_id"] = import_id
+            p["version"] = 1
             p["known_on"] = date.fromisoformat(p["known_on"])
             p["entered_at"] = datetime.fromisoformat(p["entered_at"])
         conn.execute(insert(table), params)

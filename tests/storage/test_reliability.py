@@ -1,0 +1,204 @@
+"""Reliability, tested rather than promised: two writers on one value, an import killed with SIGKILL in
+the middle of its write, and rejected inputs that must leave the database exactly as it was.
+Every data file here is SIMULATED."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from innocity.errors import ConflictError, InnocityError
+from innocity.services import observations as obs_service
+from innocity.services.backup import restore
+from innocity.services.store import Store, open_store
+from innocity.settings import Settings
+from innocity.storage import audit
+from innocity.storage import observations as obs_repo
+from innocity.storage.tables import ImportRow, ObservationRow
+
+from .simulated import write_simulated_csv
+
+HEADER = "region,indicator,period,value,unit,vintage,note\n"
+
+
+def one_value(settings: Settings, store: Store, tmp_path: Path) -> int:
+    p = tmp_path / "one.csv"
+    p.write_text(HEADER + "苏州市,TEC06,2015,2870,家,final,模拟\n", encoding="utf-8")
+    obs_service.import_file(settings, p, store=store)
+    with store.session() as s:
+        oid = s.scalar(select(ObservationRow.id))
+    assert oid is not None
+    return oid
+
+
+def test_two_writers_the_second_gets_a_conflict_not_a_silent_overwrite(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    oid = one_value(settings, store, tmp_path)
+    first, second = open_store(settings, user="甲"), open_store(settings, user="乙")  # two connections
+    try:
+        with pytest.raises(ConflictError):
+            with second.session() as s2:
+                mine = obs_repo.get(s2, oid)
+                assert mine is not None and mine.version == 1
+                with first.session() as s1:  # the other writer saves first
+                    theirs = obs_repo.get(s1, oid)
+                    assert theirs is not None
+                    obs_repo.update_value(s1, theirs, value=2900.0, by="甲")
+                obs_repo.update_value(s2, mine, value=3000.0, by="乙")
+    finally:
+        first.dispose()
+        second.dispose()
+    with store.session() as s:
+        row = obs_repo.get(s, oid)
+        assert row is not None and (row.value, row.version, row.updated_by) == (2900.0, 2, "甲")
+        assert [(e.actor, e.after) for e in audit.history(s, "observations", oid)] == [("甲", "2900.0")]
+
+
+def test_a_stale_version_from_the_user_is_a_conflict(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    oid = one_value(settings, store, tmp_path)
+    seen = obs_service.observations(store)[0].version
+    changed = obs_service.update_value(store, oid, value=2880.0, expected_version=seen)
+    assert changed.version == seen + 1
+    with pytest.raises(ConflictError) as err:
+        obs_service.update_value(store, oid, value=2890.0, expected_version=seen)
+    assert err.value.exit_code == 3
+    approved = obs_service.set_status(store, oid, "approved", expected_version=changed.version)
+    assert approved.status.value == "approved" and approved.version == changed.version + 1
+    with pytest.raises(InnocityError):
+        obs_service.set_status(store, oid, "rejected")  # approved → rejected skips the workflow
+
+
+def _counts(store: Store) -> tuple[int, int]:
+    with store.session() as s:
+        return (
+            s.scalar(select(func.count()).select_from(ObservationRow)) or 0,
+            s.scalar(select(func.count()).select_from(ImportRow)) or 0,
+        )
+
+
+def _writing(settings: Settings) -> bool:
+    """True while another connection holds the write transaction of the import."""
+    if settings.database_url.startswith("sqlite"):
+        con = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            con.close()
+    from innocity.storage.db import make_engine
+
+    eng = make_engine(settings.database_url)
+    try:
+        with eng.connect() as conn:
+            n = conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                    "AND query LIKE 'INSERT INTO observations%'"
+                )
+            )
+        return bool(n)
+    finally:
+        eng.dispose()
+
+
+def test_an_import_killed_half_way_leaves_nothing_and_can_be_run_again(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.csv"
+    # PostgreSQL loads through SQLAlchemy Core, slower per row: a smaller file keeps the suite lean
+    n = write_simulated_csv(big, rows=60_000 if store.is_sqlite else 15_000)
+    env = dict(os.environ, INNOCITY_DATABASE_URL=settings.database_url, INNOCITY_DATA_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from innocity.cli import run; run()", "data", "import", str(big)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while not _writing(settings):
+            assert proc.poll() is None, (
+                f"the import ended before it was killed: {proc.stderr.read() if proc.stderr else ''}"
+            )
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.01)
+        time.sleep(0.05)  # well inside the write, which takes far longer than this
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    store.dispose()
+    if store.is_sqlite:
+        con = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        con.close()
+    assert _counts(store) == (0, 0)  # no partial import
+    report = obs_service.import_file(settings, big, store=store)
+    assert report.stored == n
+    assert _counts(store) == (n, 1)
+
+
+def _fingerprint(store: Store) -> object:
+    if store.is_sqlite:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.dispose()
+        return hashlib.sha256(Path(store.engine.url.database or "").read_bytes()).hexdigest()
+    with store.session() as s:
+        rows = s.execute(select(ObservationRow).order_by(ObservationRow.id)).scalars().all()
+        return [(r.id, r.value, r.version, r.status, r.note) for r in rows], _counts(store)
+
+
+BAD_INPUTS = {
+    "bad rows": ("bad.csv", HEADER + "苏州市,TEC06,2016,3100,家,final,\n火星市,TEC06,2016,1,家,final,\n"),
+    "no header": ("nohead.csv", "1,2,3\n4,5,6\n"),
+    "missing column": ("nocol.csv", "地区,指标,数值\n苏州市,TEC06,5\n"),
+    "binary junk": ("junk.xlsx", "PK\x03\x04 not really a workbook"),
+    "contradiction": ("contra.csv", HEADER + "苏州市,TEC06,2015,9999,家,final,\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_every_rejected_input_leaves_the_database_as_it_was(
+    settings: Settings, store: Store, tmp_path: Path, case: str
+) -> None:
+    one_value(settings, store, tmp_path)
+    before = _fingerprint(store)
+    name, body = BAD_INPUTS[case]
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InnocityError) as err:
+        obs_service.import_file(settings, path, store=store)
+    assert err.value.exit_code == 2
+    assert _fingerprint(store) == before
+
+
+def test_a_rejected_restore_and_a_conflict_leave_the_database_as_it_was(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    oid = one_value(settings, store, tmp_path)
+    before = _fingerprint(store)
+    junk = tmp_path / "junk.bak"
+    junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # looks like SQLite, is not
+    with pytest.raises(InnocityError):
+        restore(settings, junk)
+    with pytest.raises(ConflictError):
+        obs_service.update_value(store, oid, value=1.0, expected_version=99)
+    assert _fingerprint(store) == before
