@@ -87,3 +87,14 @@ def test_pdf_with_every_glyph_placed_alone_reads_as_lines(docs) -> None:
         "到2025年，全社会研发经费投入强度达到3.5%以上，高新技术企业达到500家。",
         "二、重点任务",
     ]
+
+
+def test_running_header_of_a_two_page_document_is_dropped() -> None:
+    p1 = "某市科学技术局文件\n一、总体要求\n到2025年，研发投入强度达到3%。\n第 1 页"
+    p2 = "某市科学技术局文件\n二、重点任务\n建设创新平台。\n第 2 页"
+    assert reflow([p1, p2]).split("\n\n") == [
+        "一、总体要求",
+        "到2025年，研发投入强度达到3%。",
+        "二、重点任务",
+        "建设创新平台。",
+    ]

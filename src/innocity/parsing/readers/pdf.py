@@ -89,13 +89,13 @@ def _shape(line: str) -> str:
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
     """Shapes of lines that open or close most pages: running headers and footers."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
         edge = {_shape(x) for x in lines[:2] + lines[-2:] if x.strip()}
         counts.update(edge)
-    return {shape for shape, n in counts.items() if n >= max(3, int(len(pages) * 0.6))}
+    return {shape for shape, n in counts.items() if n >= max(2, int(len(pages) * 0.6 + 0.5))}
 
 
 def reflow(pages: list[str]) -> str:
