@@ -34,12 +34,20 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 from innocity.domain.plan import Comparator, Kind, Target
 
 Status = Literal["achieved", "on_track", "behind", "off_track", "no_data", "needs_input", "overdue"]
-STATUSES: tuple[Status, ...] = ("achieved", "on_track", "behind", "off_track", "overdue", "no_data", "needs_input")
+STATUSES: tuple[Status, ...] = (
+    "achieved",
+    "on_track",
+    "behind",
+    "off_track",
+    "overdue",
+    "no_data",
+    "needs_input",
+)
 
 APPROX_TOLERANCE = 0.05  # 左右: ±5 % of the goal counts as meeting it
 POINT_UNITS = frozenset({"百分点", "个百分点", "pp"})
@@ -129,7 +137,12 @@ def direction(spec: TargetSpec) -> int:
         return -1
     if spec.kind in ("growth", "change") and spec.value is not None and spec.value < 0:
         return -1
-    if spec.kind == "level" and spec.comparator == "=" and spec.value is not None and spec.baseline_value is not None:
+    if (
+        spec.kind == "level"
+        and spec.comparator == "="
+        and spec.value is not None
+        and spec.baseline_value is not None
+    ):
         if spec.value < spec.baseline_value:
             return -1
         if spec.value > spec.baseline_value:
@@ -231,53 +244,71 @@ def assess(
     if spec.baseline_year is not None and spec.baseline_year >= spec.year:
         return Progress("needs_input", d, reason="the baseline year is not before the deadline")
     g = goal_value(spec)
-    base = Progress("no_data", d, goal=g, stretch=stretch_value(spec))
+    stretch = stretch_value(spec)
+
+    def out(
+        status: Status,
+        reason: str | None = None,
+        *,
+        expected: float | None = None,
+        ratio: float | None = None,
+        full: bool = True,
+    ) -> Progress:
+        # one constructor call per target: dataclasses.replace per step was the hot spot at scale
+        if not full:
+            return Progress(status, d, goal=g, stretch=stretch, reason=reason, actual_year=ay, actual=av)
+        return Progress(
+            status,
+            d,
+            goal=g,
+            stretch=stretch,
+            expected=expected,
+            actual_year=ay,
+            actual=av,
+            ratio=ratio,
+            projected=projected,
+            projected_met=pm,
+            reason=reason,
+        )
+
     if not series:
-        return _with(base, reason="no figure for this indicator")
+        return Progress("no_data", d, goal=g, stretch=stretch, reason="no figure for this indicator")
     ay, av = series[-1]
-    base = _with(base, actual_year=ay, actual=av)
+    projected: float | None = None
+    pm: bool | None = None
     if is_met(spec, av, tolerance=tolerance):
-        return _with(base, status="achieved")
+        return out("achieved", full=False)
     if not spec.has_baseline:
-        return _with(base, status="overdue" if year > spec.year else "needs_input", reason="no baseline")
+        return out("overdue" if year > spec.year else "needs_input", "no baseline", full=False)
     t0, b = spec.baseline_year, spec.baseline_value
     assert t0 is not None and b is not None
     since = [(t0, b)] + [(y, v) for y, v in series if y > t0]
     projected = fit_trend(since, spec.year, compound=spec.kind == "growth")
-    base = _with(
-        base,
-        projected=projected,
-        projected_met=None if projected is None else is_met(spec, projected, tolerance=tolerance),
-    )
+    pm = None if projected is None else is_met(spec, projected, tolerance=tolerance)
     if year > spec.year:
-        return _with(base, status="overdue", reason=f"deadline {spec.year} passed, goal not met")
+        return out("overdue", f"deadline {spec.year} passed, goal not met")
     if ay <= t0:
-        return _with(base, reason=f"no figure after the baseline year {t0}")
+        return out("no_data", f"no figure after the baseline year {t0}")
     expected = expected_at(spec, ay)
     assert expected is not None
-    base = _with(base, expected=expected)
     if d * (av - b) < 0:
-        return _with(base, status="off_track", reason="moving the wrong way")
+        return out("off_track", "moving the wrong way", expected=expected)
     ratio = (av - b) / (expected - b) if expected != b else None
-    base = _with(base, ratio=ratio)
-    if ratio is None:
-        return _with(base, status="on_track")  # the path asks for no change yet, and none was lost
-    if ratio >= thresholds.on_track:
-        return _with(base, status="on_track")
-    if ratio >= thresholds.behind:
-        return _with(base, status="behind")
-    return _with(base, status="off_track")
+    if ratio is None or ratio >= thresholds.on_track:
+        # ratio None: the path asks for no change yet, and none was lost
+        status: Status = "on_track"
+    elif ratio >= thresholds.behind:
+        status = "behind"
+    else:
+        status = "off_track"
+    return out(status, expected=expected, ratio=ratio)
 
 
-def _with(p: Progress, **changes: object) -> Progress:
-    from dataclasses import replace
+class Reading(NamedTuple):
+    """One reported figure for one period, as a vintage: when it became known and whether it is approved.
 
-    return replace(p, **changes)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One reported figure for one period, as a vintage: when it became known and whether it is approved."""
+    A named tuple rather than a dataclass: a province's figures are read by the hundred thousand.
+    """
 
     year: int
     value: float

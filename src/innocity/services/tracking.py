@@ -17,9 +17,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from innocity.domain.progress import STATUSES, Reading, TargetSpec, assess, known_series
@@ -50,18 +51,23 @@ def opened(settings: Settings, store: Store | None) -> Iterator[Store]:
 # ---------------------------------------------------------------- catalogue (units and direction)
 
 
+@lru_cache(maxsize=1)
+def _catalog() -> Any:
+    """The built-in catalogue, read once per process (parsing its YAML takes a noticeable moment)."""
+    try:
+        import importlib
+
+        # resolved at call time: the catalogue is written in parallel and may not be there yet
+        return importlib.import_module("innocity.catalog").load_catalog()
+    except Exception:  # the catalogue is optional for progress: without it nothing is converted
+        return None
+
+
 class _Units:
     """Canonical unit and direction per indicator code, from the catalogue when it is available."""
 
     def __init__(self) -> None:
-        self._cat: Any = None
-        try:
-            import importlib
-
-            # resolved at call time: the catalogue is written in parallel and may not be there yet
-            self._cat = importlib.import_module("innocity.catalog").load_catalog()
-        except Exception:  # the catalogue is optional for progress: without it nothing is converted
-            self._cat = None
+        self._cat: Any = _catalog()
 
     def info(self, code: str | None) -> tuple[str | None, int | None]:
         if not code or self._cat is None or code not in self._cat:
@@ -113,16 +119,22 @@ def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[i
     out: dict[tuple[int, str], list[Reading]] = defaultdict(list)
     if not region_ids or not codes:
         return out
-    q = select(ObservationRow).where(
-        ObservationRow.region_id.in_(region_ids),
-        ObservationRow.indicator_code.in_(codes),
-        ObservationRow.period_kind == "year",
-        ObservationRow.status != "rejected",
+    o = ObservationRow
+    # Plain columns, and the date as text parsed once per distinct day: a province's figures are hundreds of
+    # thousands of rows, and per-row ORM objects and date parsing cost more than the query itself.
+    q = select(o.region_id, o.indicator_code, o.period_year, o.value, cast(o.known_on, String), o.status, o.id)
+    q = q.where(
+        o.region_id.in_(region_ids),
+        o.indicator_code.in_(codes),
+        o.period_kind == "year",
+        o.status != "rejected",
     )
-    for o in s.scalars(q):
-        out[(o.region_id, o.indicator_code)].append(
-            Reading(o.period_year, o.value, known_on=o.known_on, approved=o.status == "approved", order=o.id)
-        )
+    days: dict[str, date] = {}
+    for rid, code, year, value, known, status, oid in s.connection().execute(q).all():
+        day = days.get(known)
+        if day is None:
+            day = days[known] = date.fromisoformat(str(known)[:10])
+        out[(rid, code)].append(Reading(year, value, known_on=day, approved=status == "approved", order=oid))
     return out
 
 
