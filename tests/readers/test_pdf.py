@@ -98,3 +98,22 @@ def test_running_header_of_a_two_page_document_is_dropped() -> None:
         "二、重点任务",
         "建设创新平台。",
     ]
+
+
+@pytest.mark.parametrize(("user_password", "readable"), [("secret", False), ("", True)])
+def test_encrypted_pdf(user_password: str, readable: bool) -> None:
+    import io
+
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt=pdfencrypt.StandardEncryption(user_password, ownerPassword="owner"))
+    c.drawString(72, 700, "R&D intensity 3% by 2025.")
+    c.showPage()
+    c.save()
+    if readable:  # only an owner password: anyone may open it
+        assert read_document(buf.getvalue(), "open.pdf").text == "R&D intensity 3% by 2025."
+    else:
+        with pytest.raises(DocumentError, match="needs a password"):
+            read_document(buf.getvalue(), "locked.pdf")
