@@ -140,3 +140,19 @@ def test_launched_counts_and_counts_joined_by_and() -> None:
     assert twelve.parts[0].declared == 12 and not twelve.checkable
     pair = by_name(progs, "特色产业基地")
     assert [(p.label, p.declared) for p in pair.parts] == [("特色产业基地", 8), ("工程研究中心", 6)]
+
+
+def test_items_after_the_count_or_under_its_heading() -> None:
+    text = (
+        "三、实施六大行动\n（一）实施企业培育行动\n内容。\n（二）实施平台提升行动\n内容。\n（三）实施人才集聚行动\n内容。\n"
+        "四、保障措施\n重点建设三个创新平台，即科创走廊、高新区和科技城。"
+        "实施五大工程：数字经济工程、智能制造工程、生物医药工程。\n"
+    )
+    progs = programs_of(text)
+    six = by_name(progs, "六大行动")
+    assert six.parts[0].found == ["企业培育行动", "平台提升行动", "人才集聚行动"]
+    assert six.checkable and not six.consistent  # six declared, three under the heading
+    three = by_name(progs, "三个创新平台")
+    assert three.parts[0].found == ["科创走廊", "高新区", "科技城"] and three.consistent
+    five = by_name(progs, "五大工程")
+    assert len(five.parts[0].found) == 3 and not five.consistent

@@ -45,7 +45,7 @@ _STRONG_LABEL = re.compile(r"(?:工程|计划|行动|战略|专项)$")
 _AFTER_LABEL = r"建设|的|为|和|与|及|等|向|在|是|完成|实现|达到|取得|成为|作为|已|将|均"
 _COUNT = re.compile(
     rf"(?P<n>[{_CN}\d]{{1,3}})\s*(?P<unit>[大个项类])(?P<label>[{_CJK}]{{1,10}}?)"
-    rf"(?=[,。;:、)”\"]|$|{_AFTER_LABEL})"
+    rf"(?=[,。;:、)”\"\n]|$|{_AFTER_LABEL})"
 )
 _VERB = re.compile(
     r"实施|形成|发展|建设好|建设|打造|构建|推进|培育|包括|涵盖|围绕|重点|着力|加快|大力|突出|做强|做大|壮大|"
@@ -169,7 +169,11 @@ def _items_for_part(
     """Items of one declared part: children of the section naming it, else a listing inside that section."""
     rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
     first = bisect_left(secs, after, key=lambda x: x.span[0])
-    for sec in secs[first : first + _MAX_SECTIONS_AHEAD]:
+    head = secs[first - 1].heading_span if first else None
+    own: Section | None = None
+    if head is not None and head[0] <= after < head[1] and secs[first - 1].children:
+        own = secs[first - 1]  # the count is in a heading ("三、实施六大行动"): its children are the items
+    for sec in ([own] if own else []) + secs[first : first + _MAX_SECTIONS_AHEAD]:
         if not rx.search(sec.title):
             continue
         if sec.children:
@@ -182,6 +186,19 @@ def _items_for_part(
         return []
     # No section names the part: look for a listing of items ending with the label right after the declaration.
     return []
+
+
+_ITEMS_FOLLOW = re.compile(r"\s*(?::|,?\s*(?:即|包括|分别是|分别为|主要是|具体是))\s*")
+
+
+def _items_after(text: str, folded: str, base: int, pos: int) -> list[str]:
+    """ "实施八大工程:A工程、B工程…" / "…三个平台,即A、B和C": the items named right after a count."""
+    lead = _ITEMS_FOLLOW.match(folded, pos)
+    if lead is None:
+        return []
+    stop = min(len(folded), lead.end() + 200)
+    ends = [i for i in (folded.find(c, lead.end(), stop) for c in "。;\n") if i >= 0]
+    return _split_list(_orig(text, base, lead.end(), min(ends, default=stop)))
 
 
 def _items_before(segment: str, label: str) -> list[str]:
@@ -334,7 +351,8 @@ def _launched(before: str, label: str) -> bool:
     return before.endswith(("实施", "启动", "开展")) and bool(_STRONG_LABEL.search(label))
 
 
-def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Program | None:
+def _list_program(text: str, folded: str, base: int, m: re.Match[str], secs: list[Section]) -> Program | None:
+    """A count that labels a list: items before it, right after it, or as the children of its heading."""
     n = _cn_int(m.group("n"))
     label = m.group("label")
     if n is None or n < 2 or n > 50 or not label:
@@ -357,10 +375,7 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
             cut = conj.end()
         clause = before[cut:]
         etc = clause.endswith("等")
-        if not (etc or "、" in clause or "和" in clause):
-            if m.group("unit") != "大" and not _launched(before, label):
-                return None  # "五个县市区" with nothing listed is just a count
-        else:
+        if etc or "、" in clause or "和" in clause:
             clause = _orig(text, base, lo + cut, m.start() - (1 if etc else 0))
             if "、" in clause or "和" in clause:
                 items = _split_list(clause)
@@ -368,8 +383,11 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str]) -> Progra
                 items = _split_list(clause + "、XX")[:1]
             if items:
                 start = lo + cut + clause.find(items[0])
-    if not items and m.group("unit") != "大" and not _launched(before, label):
-        return None
+    after = [] if items else _items_after(text, folded, base, m.end())
+    if not items and not after and m.group("unit") != "大" and not _launched(before, label):
+        return None  # "五个县市区" with nothing listed is just a count
+    if not items:
+        items = after or _items_for_part(text, folded, base, secs, base + m.start(), ProgramPart(label, n))
     if m.group("unit") == "项" and before.endswith("等") and 0 < len(items) < n:
         return None  # "A、B等29项关键技术的研究": examples of a tally, not a programme's parts
     s, e = base + start, base + m.end()
@@ -422,7 +440,7 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
             k += 1  # count matches come in order: code spans wholly before this one are done
         if any(x < b and a < y for x, y in taken[k : k + 8]):
             continue
-        p = _list_program(text, folded, s0, m)
+        p = _list_program(text, folded, s0, m, secs)
         if p is None:
             continue
         part = p.parts[0]
