@@ -63,6 +63,15 @@ def test_statuses_before_and_after_resolution(settings: Settings, store: Store, 
     assert {(h.actor, h.field) for h in hist} >= {("bob", "resolved_year"), ("bob", "baseline_value")}
 
 
+def test_region_filter_takes_in_the_regions_below(settings: Settings, store: Store, plan_id: int) -> None:
+    assert len(tracking.progress(settings, region="湖南省", year=2018, store=store)) == 6
+    assert len(tracking.progress(settings, region="430200", year=2018, store=store)) == 6
+    assert tracking.progress(settings, region="西宁市", year=2018, store=store) == []
+    assert len(tasks.list_tasks(settings, region="湖南省", store=store)) == 2
+    with pytest.raises(NotFoundError):
+        tracking.progress(settings, region="不存在省", store=store)
+
+
 def test_drafts_and_vintages(settings: Settings, store: Store, plan_id: int, figures: None) -> None:
     with_draft = _by_code(tracking.progress(settings, year=2018, include_draft=True, store=store))
     # draft 2018 figure 1350 vs expected 1300 → r = 350/300

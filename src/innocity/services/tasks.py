@@ -22,7 +22,7 @@ from innocity.storage import tracking as repo
 from innocity.storage.tables import DutyRow, PlanRow, utcnow
 
 from .store import Store
-from .tracking import find_region, opened
+from .tracking import opened, region_scope
 
 _DEADLINE = re.compile(r"(\d{4})\s*年\s*(?:(\d{1,2})\s*月|(底|末|年底|年末))?")
 
@@ -62,7 +62,7 @@ def list_tasks(
         if plan_id is not None:
             q = q.where(PlanRow.id == plan_id)
         if region:
-            q = q.where(PlanRow.region_id == find_region(s, region).id)
+            q = q.where(PlanRow.region_id.in_(region_scope(s, region)))
         pairs = s.execute(q.order_by(PlanRow.id, DutyRow.position, DutyRow.id)).all()
         ids = [d.id for d, _ in pairs]
         states = repo.task_states(s, ids)

@@ -103,16 +103,28 @@ def find_region(s: Session, text: str) -> Region:
     return sorted(rows, key=lambda r: order.get(r.level, 3))[0]
 
 
+def region_scope(s: Session, text: str) -> set[int]:
+    """The region named ``text`` and every region under it (a province covers its cities and counties)."""
+    root = find_region(s, text)
+    scope, frontier = {root.id}, {root.id}
+    while frontier:
+        frontier = set(s.scalars(select(Region.id).where(Region.parent_id.in_(frontier)))) - scope
+        scope |= frontier
+    return scope
+
+
 def current_targets(
     s: Session, *, region: str | None = None, plan_id: int | None = None
 ) -> list[tuple[TargetRow, PlanRow]]:
-    """Targets of the current plan versions (not retired, not rejected) with their plan."""
+    """Targets of the current plan versions (not retired, not rejected) with their plan; ``region`` takes in
+    the regions under it."""
     if plan_id is not None and s.get(PlanRow, plan_id) is None:
         raise NotFoundError(f"no plan with id {plan_id}", source="--plan")
-    region_id = find_region(s, region).id if region else None
-    rows = plan_repo.targets(s, plan_id=plan_id, region_id=region_id)
+    scope = region_scope(s, region) if region else None
+    single = next(iter(scope)) if scope is not None and len(scope) == 1 else None
+    rows = plan_repo.targets(s, plan_id=plan_id, region_id=single)
     plans = {p.id: p for p in s.scalars(select(PlanRow).where(PlanRow.id.in_({t.plan_id for t in rows})))}
-    return [(t, plans[t.plan_id]) for t in rows]
+    return [(t, plans[t.plan_id]) for t in rows if scope is None or plans[t.plan_id].region_id in scope]
 
 
 def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[Reading]]:
