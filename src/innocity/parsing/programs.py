@@ -18,16 +18,26 @@ agreement was not shown (readers should look at ``checkable`` first).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from innocity.domain.plan import Program, ProgramPart, Section, Span
+from innocity.parsing.program_items import (
+    QUOTES_CLOSE,
+    QUOTES_OPEN,
+    cn_int,
+    items_after,
+    items_before,
+    items_for_part,
+    orig,
+    sections,
+    split_list,
+)
 from innocity.parsing.textfold import fold
 
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"(?:\d{{1,4}}|[{_CN}]{{1,4}})"
 _CJK = r"\u4e00-\u9fff"
-_Q_OPEN = '“"「『'
-_Q_CLOSE = '”"」』'
+_Q_OPEN = QUOTES_OPEN
+_Q_CLOSE = QUOTES_CLOSE
 # “5568”创新工程 / “十、百、千”农业科技创新示范工程 / “一区六基地二十个示范企业”
 _CODE = re.compile(
     rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]{{0,16}}?[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
@@ -47,172 +57,7 @@ _COUNT = re.compile(
     rf"(?P<n>[{_CN}\d]{{1,3}})\s*(?P<unit>[大个项类])(?P<label>[{_CJK}]{{1,10}}?)"
     rf"(?=[,。;:、)”\"\n]|$|{_AFTER_LABEL})"
 )
-_VERB = re.compile(
-    r"实施|形成|发展|建设好|建设|打造|构建|推进|培育|包括|涵盖|围绕|重点|着力|加快|大力|突出|做强|做大|壮大|"
-    r"聚焦|布局|依托|抓好|建成|组建|设立|成立|推动|开展|即|以|是|为|有|整体|积极|深入|全面|继续|进一步|通过|其中|组织|重点发展"
-)
-_LEAD_VERB = re.compile(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
 _CONJ = re.compile(r"\s*(?:以及|及|和|并|还有)")
-_SPLIT = re.compile(r"、|以及|和|及")
-_CN_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-
-
-def _orig(text: str, base: int, a: int, b: int) -> str:
-    """The original words between two offsets of the folded slice (lists are quoted as written)."""
-    return text[base + a : base + b]
-
-
-def _cn_int(s: str) -> int | None:
-    """Arabic or Chinese numerals below 10000 (五 → 5, 十二 → 12, 二十 → 20, 三百 → 300)."""
-    if s.isdigit():
-        return int(s)
-    total, cur = 0, 0
-    for ch in s:
-        if ch in _CN_DIGIT:
-            cur = _CN_DIGIT[ch]
-        elif ch in "十百千":
-            mult = {"十": 10, "百": 100, "千": 1000}[ch]
-            total += (cur or 1) * mult
-            cur = 0
-        else:
-            return None
-    return total + cur
-
-
-_WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def _numeral_forms(n: int) -> str:
-    """A regex alternative matching ``n`` written in digits or Chinese (5 / 五, 10 / 十, 12 / 十二)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        cn = digits[n] + ("|两" if n == 2 else "")
-    elif n < 20:
-        cn = "十" + (digits[n - 10] if n > 10 else "")
-    elif n < 100:
-        cn = digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    else:
-        cn = str(n)
-    wide = str(n).translate(_WIDE)  # titles are matched as written, where digits may be full-width
-    return rf"(?:{n}|{wide}|{cn})"
-
-
-def _strip_lead(item: str) -> str:
-    for _ in range(2):
-        m = _LEAD_VERB.match(item)
-        if m and len(item) - m.end() >= 2:
-            item = item[m.end() :]
-    return item.strip('“”" ')
-
-
-def _unquote(item: str) -> str:
-    item = item.strip()
-    if len(item) > 2 and item[0] in _Q_OPEN and item[-1] in _Q_CLOSE:
-        return item[1:-1]
-    return item
-
-
-def _split_list(clause: str) -> list[str]:
-    """Items of "A、B、C和D"; the words in front of A (a verb, a modifier ending in 的) are cut off."""
-    items = [_unquote(x) for x in _SPLIT.split(clause)]
-    if len(items) < 2 or any(not x for x in items):
-        return []
-    # "布局合理、特色鲜明、运转高效的A平台、B平台": everything up to the last 的 only describes the items.
-    with_de = [k for k, x in enumerate(items) if "的" in x]
-    if with_de:
-        k = with_de[-1]
-        items = [items[k].rsplit("的", 1)[1], *items[k + 1 :]]
-        if len(items) < 2 or not items[0]:
-            return []
-    rest = items[1:]
-    avg = sum(len(x) for x in rest) / len(rest)
-    first = items[0]
-    while (lead := _VERB.match(first)) and len(first) - lead.end() >= 2:
-        first = first[lead.end() :]  # 打造软件、… / 组织实施新能源、…
-    cuts = [0] + [m.end() for m in _VERB.finditer(first)]
-    # the cut that makes A about as long as the other items; a verb cut beats no cut on a tie
-    cut = min(
-        (c for c in cuts if len(first) - c >= 2),
-        key=lambda c: (abs(len(first) - c - avg) + (0.75 if c == 0 else 0), -c),
-        default=0,
-    )
-    items[0] = first[cut:]
-    if any(len(x) > 30 or len(x) < 2 for x in items):
-        return []  # a sentence, or single characters (汉、藏、蒙、回), not a list of names
-    return items
-
-
-def _sections(outline: list[Section]) -> list[Section]:
-    return [s for top in outline for s in top.walk()]
-
-
-_MAX_MENTIONS = 4  # mentions of one code examined for its declaration or listing
-_MAX_SECTIONS_AHEAD = 300  # where a declared part is expanded: within this many headings after it
-
-
-def _items_for_part(
-    text: str, folded: str, base: int, secs: list[Section], after: int, part: ProgramPart
-) -> list[str]:
-    """Items of one declared part: children of the section naming it, else a listing inside that section."""
-    rx = re.compile(rf"{_numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
-    first = bisect_left(secs, after, key=lambda x: x.span[0])
-    head = secs[first - 1].heading_span if first else None
-    own: Section | None = None
-    if head is not None and head[0] <= after < head[1] and secs[first - 1].children:
-        own = secs[first - 1]  # the count is in a heading ("三、实施六大行动"): its children are the items
-    for sec in ([own] if own else []) + secs[first : first + _MAX_SECTIONS_AHEAD]:
-        if not rx.search(sec.title):
-            continue
-        if sec.children:
-            return [_strip_lead(c.title) for c in sec.children]
-        suffix = re.escape(part.label[-2:])
-        body = text[sec.span[0] : sec.span[1]]
-        lst = re.search(rf"[^,，。;；:：\n]*?{suffix}(?:(?:、|和|及)[^,，。;；:：\n、]*?{suffix})+", body)
-        if lst:
-            return _split_list(lst.group())
-        return []
-    # No section names the part: look for a listing of items ending with the label right after the declaration.
-    return []
-
-
-_ITEMS_FOLLOW = re.compile(r"\s*(?::|,?\s*(?:即|包括|分别是|分别为|主要是|具体是))\s*")
-
-
-def _items_after(text: str, folded: str, base: int, pos: int) -> list[str]:
-    """ "实施八大工程:A工程、B工程…" / "…三个平台,即A、B和C": the items named right after a count."""
-    lead = _ITEMS_FOLLOW.match(folded, pos)
-    if lead is None:
-        return []
-    stop = min(len(folded), lead.end() + 200)
-    ends = [i for i in (folded.find(c, lead.end(), stop) for c in "。;\n") if i >= 0]
-    return _split_list(_orig(text, base, lead.end(), min(ends, default=stop)))
-
-
-def _items_before(segment: str, label: str) -> list[str]:
-    """Items named just before a declared count: "以…为代表的A产业,以…为代表的B产业和…等4个高新技术产业"."""
-    segment = segment.rstrip("、,，")
-    if segment.endswith("等"):
-        segment = segment[:-1]
-    head = label[-2:]
-    pieces = [x for x in re.split(r"[,;，；]|和|以及", segment) if x]
-    items = [x.rsplit("的", 1)[-1].strip() for x in pieces if x.endswith(head)]
-    if len(items) >= 2:
-        return items
-    last = re.split(r"[,;，；]", segment)[-1]  # "重点发展A、B和C等3个主导产业"
-    return _split_list(last) if "、" in last else []
 
 
 def _parts_from_code(code: str) -> list[ProgramPart]:
@@ -227,7 +72,7 @@ def _parts_from_code(code: str) -> list[ProgramPart]:
         return []
     parts = []
     for pm in pairs:
-        n = _cn_int(pm.group("n"))
+        n = cn_int(pm.group("n"))
         if n is None:
             return []
         parts.append(ProgramPart(label=pm.group("label"), declared=n))
@@ -261,8 +106,8 @@ def _list_before_code(
     built = _BUILT_OF.search(clause)
     if built is None:
         return None
-    raw = _orig(text, base, lo + cut, lo + cut + built.start())
-    items = _split_list(raw)
+    raw = orig(text, base, lo + cut, lo + cut + built.start())
+    items = split_list(raw)
     for part in parts:
         if items and len(items) == part.declared:
             return lo + cut + raw.find(items[0]), part, items
@@ -282,7 +127,7 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
         digits = [int(c) for c in code] if code.isdigit() else []
         last = d.end()
         for pm in _PART.finditer(clause):
-            n = _cn_int(pm.group("n"))
+            n = cn_int(pm.group("n"))
             if n is None:
                 continue
             if digits:
@@ -293,8 +138,8 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
             label = pm.group("label").split("的")[-1].strip("、")
             if label:
                 part = ProgramPart(label=label, declared=n)
-                seg = _orig(text, base, end + last, end + d.end() + pm.start())
-                part.found = _items_before(seg, label)
+                seg = orig(text, base, end + last, end + d.end() + pm.start())
+                part.found = items_before(seg, label)
                 parts.append(part)
                 last = d.end() + pm.end()
         for extra in _AMOUNT.finditer(clause, last - d.end()) if digits else ():
@@ -322,7 +167,7 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
             return _program(text, (start, base + m.end()), text[base + m.start() : base + m.end()], parts)
     for part in parts:
         if not part.found:
-            part.found = _items_for_part(text, folded, base, secs, base + m.start(), part)
+            part.found = items_for_part(text, folded, base, secs, base + m.start(), part)
     start = base + m.start()
     return _program(text, (start, base + end), text[start : base + m.end()], parts)
 
@@ -353,7 +198,7 @@ def _launched(before: str, label: str) -> bool:
 
 def _list_program(text: str, folded: str, base: int, m: re.Match[str], secs: list[Section]) -> Program | None:
     """A count that labels a list: items before it, right after it, or as the children of its heading."""
-    n = _cn_int(m.group("n"))
+    n = cn_int(m.group("n"))
     label = m.group("label")
     if n is None or n < 2 or n > 50 or not label:
         return None
@@ -366,7 +211,7 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
         q = max(before.rfind(c, 0, len(before) - 1) for c in _Q_OPEN)
         if q < 0 or len(before) - q > 82:
             return None
-        items = _split_list(_orig(text, base, lo + q + 1, lo + len(before) - 1))
+        items = split_list(orig(text, base, lo + q + 1, lo + len(before) - 1))
         start = lo + q
     else:
         cut = _clause_start(before)
@@ -376,23 +221,26 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
         clause = before[cut:]
         etc = clause.endswith("等")
         if etc or "、" in clause or "和" in clause:
-            clause = _orig(text, base, lo + cut, m.start() - (1 if etc else 0))
+            clause = orig(text, base, lo + cut, m.start() - (1 if etc else 0))
             if "、" in clause or "和" in clause:
-                items = _split_list(clause)
+                items = split_list(clause)
             elif etc:  # "包括A等12个子平台": one item named, the rest left out
-                items = _split_list(clause + "、XX")[:1]
+                items = split_list(clause + "、XX")[:1]
             if items:
                 start = lo + cut + clause.find(items[0])
-    after = [] if items else _items_after(text, folded, base, m.end())
+    after = [] if items else items_after(text, folded, base, m.end())
     if not items and not after and m.group("unit") != "大" and not _launched(before, label):
         return None  # "五个县市区" with nothing listed is just a count
     if not items:
-        items = after or _items_for_part(text, folded, base, secs, base + m.start(), ProgramPart(label, n))
+        items = after or items_for_part(text, folded, base, secs, base + m.start(), ProgramPart(label, n))
     if m.group("unit") == "项" and before.endswith("等") and 0 < len(items) < n:
         return None  # "A、B等29项关键技术的研究": examples of a tally, not a programme's parts
     s, e = base + start, base + m.end()
     name = text[s:e] if quoted else text[base + m.start() : e]
     return _program(text, (s, e), name, [ProgramPart(label=label, declared=n, found=items)])
+
+
+_MAX_MENTIONS = 4  # mentions of one code examined for its declaration or listing
 
 
 def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Program]:
@@ -401,7 +249,7 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
     if s1 <= s0:
         return []
     folded = fold(text[s0:s1])
-    secs = _sections(outline)
+    secs = sections(outline)
     out: list[Program] = []
     by_code: dict[str, int] = {}
     known: set[tuple[str, int]] = set()
