@@ -33,6 +33,8 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
         tail = pre.rstrip()[-3:]
         if tail.endswith("等") or tail.endswith("等共") or tail.endswith("包括"):
             return True
+        if unit in _LABEL_UNITS and "、" in pre and _list_size(pre) == q.value:
+            return True  # "电子信息、生物医药和新材料3大产业": the count labels the list before it
         if unit.endswith("元") and (_INCENTIVE.search(segment) or post.startswith("的")):
             return True  # 奖励30万元, 安排1亿元; 总投资20亿元的项目 describes a project
         if unit == "%" and _SUBSIDY.search(segment):
@@ -61,6 +63,16 @@ _NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
 _NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
 _BRACKETED = re.compile(r"“[^”]*”|\([^)]*\)")
 _AND = re.compile(r"和|及|与")
+
+_LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
+_LIST_ITEM_SEP = re.compile(r"、|和|及|与")
+
+
+def _list_size(pre: str) -> int:
+    """How many items the list right before a count names (A、B和C → 3)."""
+    tail = pre[pre.rfind(",") + 1 :]
+    return len(_LIST_ITEM_SEP.split(tail))
+
 
 # --- kind -----------------------------------------------------------------------------------------------
 _GROWTH_TAIL = re.compile(
