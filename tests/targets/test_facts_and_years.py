@@ -242,3 +242,19 @@ def test_deadline_cells_belong_to_their_row(run: Any) -> None:
             "3\t建设孵化器\t新增孵化面积10万平方米\t市科技局\t\n")
     targets, _ = run(text)
     assert [(t.value, t.unit, t.year) for t in targets] == [(2.5, "%", 2015), (500, "家", 2013), (10, "万平方米", None)]
+
+
+def test_a_task_decomposition_plan() -> None:
+    """Goals, numbered tasks each with 责任单位 and 完成时限 lines, grants and tax rules in 保障措施."""
+    from pathlib import Path
+
+    from innocity.parsing.targets import extract
+
+    text = (Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_task_plan.txt").read_text("utf-8")
+    targets, facts = extract(text, (0, len(text)), [], skip=[])
+    assert sorted((t.value, t.unit, t.comparator, t.kind, t.year) for t in targets) == [
+        (2.5, "%", "=", "level", 2015), (6, "件", "=", "level", 2015), (10, "家", ">=", "level", None),
+        (20, "%", ">=", "growth", None), (20, "万平方米", "=", "level", None), (40, "%", "=", "level", 2015),
+        (50, "家", "=", "level", None), (80, "%", ">=", "level", None), (100, "家", "=", "level", 2015),
+        (800, "家", "=", "level", None)]
+    assert facts == []  # 2013年安排…3亿元 is a budget line, 500万元资助 a grant, 150%加计扣除 a tax rule

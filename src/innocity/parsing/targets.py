@@ -198,7 +198,7 @@ class _Run:
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
-        if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not fact):
+        if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not self.ctx.baseline):
             return
         # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
         ind_pre = f[prev_end: q.start] if prev_end > seg_start else pre
