@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from innocity.errors import NotFoundError, UserInputError
+from innocity.errors import ConflictError, NotFoundError, UserInputError
 from innocity.services import scorecard, supervise, tasks, tracking
 from innocity.services.store import Store
 from innocity.settings import Settings
@@ -108,6 +108,9 @@ def test_supervision_lifecycle(settings: Settings, store: Store, plan_id: int, f
     ]
     with pytest.raises(UserInputError, match="closed"):
         supervise.act(settings, item["id"], "respond", text="x", store=store)
+    # someone acting on the state they saw earlier gets a conflict, and nothing is recorded
+    with pytest.raises(ConflictError, match="now closed"):
+        supervise.act(settings, item["id"], "escalate", expect_status="extended", store=store)
     with store.session() as s:
         hist = audit.history(s, "supervision_items", item["id"])
     assert [h.after for h in hist if h.field == "status"] == ['"raised"', '"responded"', '"extended"', '"closed"']

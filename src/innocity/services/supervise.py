@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from innocity.domain.supervision import (
@@ -22,7 +22,7 @@ from innocity.domain.supervision import (
     is_item_overdue,
     reason_for_target,
 )
-from innocity.errors import NotFoundError, UserInputError
+from innocity.errors import ConflictError, NotFoundError, UserInputError
 from innocity.settings import Settings
 from innocity.storage import audit
 from innocity.storage import regions as region_repo
@@ -247,6 +247,7 @@ def act(
     *,
     text: str | None = None,
     new_due: date | None = None,
+    expect_status: str | None = None,
     today: date | None = None,
     user: str | None = None,
     store: Store | None = None,
@@ -254,6 +255,8 @@ def act(
     """``innocity supervise respond|extend|close|escalate``: one lifecycle step, recorded with who and when.
 
     An extension moves the reply deadline to ``new_due`` (required, and later than the current one).
+    ``expect_status`` is the status the user was looking at: if the item has moved on since, the step is
+    refused with ``ConflictError`` instead of being applied to a state nobody saw.
     """
     today = today or date.today()
     with opened(settings, store) as st, st.session() as s:
@@ -261,6 +264,10 @@ def act(
         item = s.get(repo.SupervisionItem, item_id)
         if item is None:
             raise NotFoundError(f"no supervision item with id {item_id}", source=f"supervise {action}")
+        if expect_status is not None and item.status != expect_status:
+            raise ConflictError(
+                f"supervision item {item_id} is now {item.status}, not {expect_status}; look at it again"
+            )
         try:
             step = apply(item.status, action, extensions=item.extensions, comment=text)
         except TransitionError as exc:
@@ -271,7 +278,21 @@ def act(
             if item.due_on is not None and new_due <= item.due_on:
                 raise UserInputError(f"the new date must be after {item.due_on}", source="--until")
         before = item.status
-        item.status, item.extensions, item.updated_at = step.status.value, step.extensions, utcnow()
+        # Optimistic check: the step applies only if nobody moved the item since it was read; two people
+        # closing and extending at once must not both win.
+        moved = s.execute(
+            update(repo.SupervisionItem)
+            .where(
+                repo.SupervisionItem.id == item.id,
+                repo.SupervisionItem.status == before,
+                repo.SupervisionItem.extensions == item.extensions,
+            )
+            .values(status=step.status.value, extensions=step.extensions, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError(f"supervision item {item.id} was changed by someone else; look at it again")
+        item.status, item.extensions = step.status.value, step.extensions
         if new_due is not None and action == "extend":
             audit.record(
                 s,
