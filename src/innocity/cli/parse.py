@@ -21,7 +21,6 @@ import typer
 
 from innocity.domain.plan import ParsedDocument, Plan, Program, Target
 from innocity.errors import NoPlanFoundError, UserInputError
-from innocity.services import parsing
 
 
 class Format(StrEnum):
@@ -80,6 +79,9 @@ def _write(doc: ParsedDocument, fmt: Format, out: TextIO) -> None:
 
 
 def _single(path: Path, fmt: Format, output: Path | None) -> None:
+    # Imported here: the parser's tables and cn2an cost half a second that other commands need not pay.
+    from innocity.services import parsing
+
     doc = parsing.parse_path(path)  # errors go to innocity.cli.main: one line, exit 2
     with _output(output) as out:
         _write(doc, fmt, out)
@@ -90,6 +92,8 @@ def _single(path: Path, fmt: Format, output: Path | None) -> None:
 def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from innocity.services import parsing
 
     files = parsing.expand_paths(paths)
     failures: list[str] = []
