@@ -58,8 +58,9 @@ def test_plans_do_not_overlap_and_quote_the_text(sample_text: str) -> None:
         assert p.label is not None and body.startswith(p.label)
 
 
-def test_plain_document_is_one_plan_covering_everything() -> None:
-    text = "一、总体目标\n到2025年，全市研发投入强度达到3%。\n二、保障措施\n加强组织领导。\n\n  \n"
+@pytest.mark.parametrize("indent", ["", "\n\n　　"])
+def test_plain_document_is_one_plan_covering_everything(indent: str) -> None:
+    text = indent + "一、总体目标\n到2025年，全市研发投入强度达到3%。\n二、保障措施\n加强组织领导。\n\n  \n"
     seg = split_plans(text)
     assert len(seg.plans) == 1
     assert seg.plans[0].span == (0, len(text.rstrip()))

@@ -249,6 +249,8 @@ def split_plans(text: str) -> Segmentation:
                     title_span = (ln.start, ln.end)
         if title_span is not None:
             title = text[title_span[0] : title_span[1]]
+        if not plans and not text[: span[0]].strip():
+            span = (0, span[1])  # nothing but indentation before the first plan: it starts the page
         plans.append(PlanSlice(span=span, label=label, title=title, title_span=title_span))
     boiler = [(ln.start, ln.end) for ln in lines if ln.chrome]
     for p in plans:
