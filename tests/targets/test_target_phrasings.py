@@ -48,6 +48,8 @@ ONE_TARGET: list[tuple[str, dict[str, Any]]] = [
     ("全省科技企业孵化器达到三十六个。", dict(value=36, unit="个")),
     ("到2025年,新增上市公司五千亿元市值。", dict(value=5000, unit="亿元")),
     ("力争5年内有 家特色小镇创成省级示范。", dict(value=None, unit="家", year=None)),
+    ("到20XX年,全市高新技术企业达到XX家。", dict(value=None, unit="家", year=None, year_text="20XX")),
+    ("到2025年,新增省级研发平台____个。", dict(value=None, unit="个", year=2025)),
     ("全市规上工业企业有研发活动的比例达到50%", dict(value=50, unit="%")),
     ("研究与试验发展经费投入强度≥3.2%", dict(value=3.2, unit="%", comparator=">=")),
     ("高技术制造业增加值占规模以上工业增加值比重达到25%以上,", dict(value=25, unit="%", comparator=">=")),

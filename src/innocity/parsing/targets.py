@@ -37,7 +37,8 @@ _NOUN_END = re.compile(r"[,;。:\s]")
 _CJK_NOUN = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
 _SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
-    r"(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
+    r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
+    r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
 _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
 _TARGET_TENSES = ("future", "point", "relative")
@@ -131,7 +132,7 @@ class _Run:
     def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef], par: str) -> None:
         f = self.f
         qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
-        if not qs and ":" not in par and " " not in par:
+        if not qs and ":" not in par and " " not in par and "_" not in par and "X" not in par:
             return
         has_quotes = "“" in par or "《" in par or '"' in par or "[" in par or "〔" in par
         quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)] if has_quotes else []
@@ -140,7 +141,7 @@ class _Run:
         for m in _RATIO.finditer(f, ps, pe) if ":" in par else ():
             used.append((m.start("r"), m.end("r")))
             self._ratio(m, ps, pe, bounds, phrases)
-        for m in _BLANK.finditer(f, ps, pe) if " " in par else ():
+        for m in _BLANK.finditer(f, ps, pe) if (" " in par or "_" in par or "X" in par or "×" in par) else ():
             self._blank(m, ps, pe, bounds, phrases)
         prev_end = ps
         for i, q in enumerate(qs):
