@@ -120,3 +120,9 @@ def test_arbitrary_bytes_decode_or_raise_document_error(data) -> None:
         assert exc.source == "any.txt" and exc.message
         return
     assert doc.text.strip()
+
+
+def test_traditional_chinese_utf8_is_utf8() -> None:
+    text = "臺灣與澳門創新體系建設：研發經費投入強度達到3%以上。" * 4  # mostly outside GB2312
+    doc = decode_text(text.encode("utf-8"))
+    assert (doc.text, doc.encoding) == (text, "utf-8")

@@ -151,7 +151,7 @@ def decode_text(data: bytes) -> Decoded:
     good = [enc for enc, s in scored.items() if s >= PLAUSIBLE]
     if not good and utf8 is not None and _control_share(utf8) <= _MAX_CONTROL:
         # Valid UTF-8 in some other script (and no Chinese reading of the bytes): UTF-8 it is.
-        return Decoded(utf8, "utf-8", ["the text is valid UTF-8 but does not read as Chinese"])
+        return Decoded(utf8, "utf-8", ["valid UTF-8, though not mostly simplified Chinese"])
     if not good:
         if b"\x00" in data[:_SAMPLE] and parity is None:
             raise DocumentError("binary data, not a text document")
