@@ -20,7 +20,7 @@ from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context, starts_heading
-from innocity.parsing.targets_rules import indicator_of, is_hard_negative, kind_of, split_subjects
+from innocity.parsing.targets_rules import COUNT_UNITS, indicator_of, is_hard_negative, kind_of, split_subjects
 from innocity.parsing.textfold import fold
 from innocity.parsing.years import YearRef, find_time_phrases
 
@@ -47,7 +47,8 @@ _FROM = re.compile(r"由|从")
 _TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
-_COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 个 类 款 位 强 %".split())
+# Units whose value stands before the noun it counts, so the quote runs on to that noun.
+_QUOTE_TO_NOUN = COUNT_UNITS | {"%"}
 
 
 def extract(
@@ -238,7 +239,7 @@ class _Run:
         indicator = indicator_of(ind_pre, post, q)
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
             indicator = self.targets[-1].indicator  # "…提高12个百分点,达到60%以上": the same subject
-        end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _COUNT_UNITS else q.end
+        end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _QUOTE_TO_NOUN else q.end
         a, b, quote = self._quote(seg_start, end)
         year, year_text = self._target_year(gov)
         value, vmax = q.value, q.value_max
