@@ -20,7 +20,13 @@ from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context, starts_heading
-from innocity.parsing.targets_rules import COUNT_UNITS, indicator_of, is_hard_negative, kind_of, split_subjects
+from innocity.parsing.targets_rules import (
+    COUNT_UNITS,
+    indicator_of,
+    is_hard_negative,
+    kind_of,
+    split_subjects,
+)
 from innocity.parsing.textfold import fold
 from innocity.parsing.years import YearRef, find_time_phrases
 
