@@ -173,3 +173,12 @@ def test_other_ways_sites_number_their_plans(first: str, second: str) -> None:
     assert [p.label for p in seg.plans] == [first.strip("【】："), second.strip("【】：")]
     assert [p.title for p in seg.plans] == ["科技创新工作方案", "创新型县建设实施方案"]
     assert covered(nth(text, "某某范文网"), seg.boilerplate)
+
+
+def test_a_bare_subheading_that_ends_like_a_title_does_not_split_the_plan() -> None:
+    text = (
+        "某市创新型城市建设实施方案\n为推进创新型城市建设，制定本方案，请各地认真贯彻落实。\n"
+        "工作计划\n每年制定年度工作计划，明确任务分工和完成时限，确保按期完成。\n"
+    )
+    seg = split_plans(text)
+    assert len(seg.plans) == 1 and seg.plans[0].span == (0, len(text.rstrip()))

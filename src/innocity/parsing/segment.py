@@ -80,6 +80,7 @@ _TITLE = re.compile(
     r"(?:方案|行动计划|实施计划|工作计划|规划|纲要|意见|通知|决定|工作要点|办法|细则|若干措施|政策措施)"
     r"(?:\s*[(\[【][^()]{1,12}[)\]】])?$"
 )
+_NAMED = re.compile(r"[省市县区州盟旗]|关于|国家|全国|创新|科技")
 _HEADING_START = re.compile(
     rf"^(?:[{_CN_NUM}]{{1,3}}\s*[、.]|[(][{_CN_NUM}\d]{{1,3}}[)]|\d{{1,2}}\s*[、.](?!\d)|第[{_CN_NUM}\d]{{1,3}}[章节条部]|"
     r"[①-⑳]|附件|附表|注\s*:)"
@@ -135,11 +136,16 @@ def _is_chrome(t: str) -> bool:
 
 
 def _is_title(t: str) -> bool:
+    """A document title: ends like one (…方案, …的通知) and names who or what it is for.
+
+    A bare "实施方案" or "工作计划" line inside a plan is a subheading, not a new document.
+    """
     return (
         4 <= len(t) <= _MAX_TITLE
         and bool(_TITLE.search(t))
         and not _HEADING_START.match(t)
         and not _SENT_END.search(t)
+        and (len(t) >= 10 or bool(_NAMED.search(t)))
     )
 
 
