@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         from innocity.services import demo
 
         # wide tables: when piped, Rich would fold them into 80 columns
-        console = Console(width=max(Console().width, 160))
+        console = Console(width=max(Console().width, 200))
         workdir = Path(db).resolve().parent if db else Path(tempfile.mkdtemp(prefix="innocity-demo-"))
         steps = 9 if simulated else 7
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),

@@ -64,9 +64,10 @@ def progress_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
     from rich.table import Table
 
     t = Table(title=title, show_lines=False)
+    widths = {"indicator": 18, "lead": 12, "note": 30}
     for c in ("id", "region", "indicator", "code", "baseline", "target", "expected", "actual", "ratio",
-              "projected", "status", "lead"):
-        t.add_column(c, no_wrap=True, max_width=18 if c == "indicator" else None, overflow="ellipsis")
+              "projected", "status", "lead", "note"):
+        t.add_column(c, no_wrap=True, max_width=widths.get(c), overflow="ellipsis")
     for r in rows:
         b, tg, a = r["baseline"], r["target"], r["actual"]
         goal = ("≤" if tg["comparator"] == "<=" else "≥" if tg["comparator"] == ">=" else "")
@@ -85,7 +86,7 @@ def progress_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
             goal, _num(r["expected"]),
             f"{_num(a['value'])} @{a['year']}" if a["value"] is not None else "—",
             _num(r["ratio"]), _num(r["projected"]), f"[{STATUS_STYLE.get(st, '')}]{st}[/]",
-            "、".join(r["lead"]) or "—",
+            "、".join(r["lead"]) or "—", r["reason"] or "",
         )
     return t
 
@@ -115,11 +116,11 @@ def items_table(items: list[dict[str, Any]], title: str | None = None) -> Any:
     from rich.table import Table
 
     t = Table(title=title)
-    for c in ("id", "title", "department", "status", "ext", "due", "raised by"):
+    for c in ("id", "region", "title", "department", "status", "ext", "due", "raised by"):
         t.add_column(c, overflow="fold")
     for i in items:
         due = str(i["due_on"]) + (" [red](逾期)[/]" if i["reply_overdue"] else "")
-        t.add_row(str(i["id"]), i["title"], i["department"] or "—", i["status"], str(i["extensions"]), due,
+        t.add_row(str(i["id"]), i["region"] or "—", i["title"], i["department"] or "—", i["status"], str(i["extensions"]), due,
                   i["raised_by"])
     return t
 

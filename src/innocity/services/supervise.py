@@ -334,8 +334,10 @@ def _item_dict(
     s: Session, item: repo.SupervisionItem, today: date, *, events: bool = False
 ) -> dict[str, Any]:
     dept = s.get(Department, item.department_id) if item.department_id else None
+    plan = s.get(PlanRow, item.plan_id) if item.plan_id else None
     out: dict[str, Any] = {
         "id": item.id,
+        "region": plan.region.name if plan and plan.region else None,
         "subject": item.subject,
         "subject_id": item.subject_id,
         "plan_id": item.plan_id,
