@@ -258,3 +258,19 @@ def test_a_task_decomposition_plan() -> None:
         (50, "家", "=", "level", None), (80, "%", ">=", "level", None), (100, "家", "=", "level", 2015),
         (800, "家", "=", "level", None)]
     assert facts == []  # 2013年安排…3亿元 is a budget line, 500万元资助 a grant, 150%加计扣除 a tax rule
+
+
+@pytest.mark.parametrize("text", [
+    "据介绍,2023年我市高新技术企业数量达到6800家,同比增长18%。",
+    "今年以来,全市新增高新技术企业1200家。",
+    "全市技术合同成交额达到120亿元,比上年增长15%。",
+])
+def test_reported_results_are_facts(run: Any, text: str) -> None:
+    targets, facts = run(text)
+    assert targets == [] and facts
+
+
+def test_from_to_with_years_on_both_sides(run: Any) -> None:
+    targets, facts = run("万人发明专利拥有量从2020年的10.2件提升至2025年的20件。")
+    assert [(t.indicator, t.value, t.year) for t in targets] == [("万人发明专利拥有量", 20, 2025)]
+    assert [(f.indicator, f.value, f.year) for f in facts] == [("万人发明专利拥有量", 10.2, 2020)]

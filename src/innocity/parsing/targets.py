@@ -22,6 +22,7 @@ from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context, starts_heading
 from innocity.parsing.targets_rules import (
     COUNT_UNITS,
+    NOUN_START,
     indicator_of,
     is_hard_negative,
     kind_of,
@@ -33,6 +34,7 @@ from innocity.parsing.years import YearRef, find_time_phrases
 _LINE = re.compile(r"[^\n]+")
 _BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
 _QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
+_REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
 _RATIO = re.compile(
@@ -40,7 +42,6 @@ _RATIO = re.compile(
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
 _NOUN_END = re.compile(r"[,;。:\s]")
-_CJK_NOUN = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
 _SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
     r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
@@ -200,7 +201,7 @@ class _Run:
             q.unit, q.unit_text = f"{q.unit}/小时", q.unit  # 时速350公里 is a speed
         counted = next_start < seg_end or prev_end > seg_start  # another figure shares this clause
         if counted and (post.startswith("的") or (
-                (q.unit or "").endswith("元") and post[:1] and _CJK_NOUN.match(post))):
+                (q.unit or "").endswith("元") and post[:1] and NOUN_START.match(post))):
             return  # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
         gov = self._governing(q.start, phrases) or self._row_ref
         if gov is not None and gov.attributive and q.unit == "倍":
@@ -209,7 +210,7 @@ class _Run:
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not self.ctx.baseline):
             return
         # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
-        ind_pre = f[prev_end: q.start] if prev_end > seg_start else pre
+        ind_pre = f[prev_end: q.start] if prev_end > seg_start and not _FROM.search(pre) else pre
         if fact:
             self._emit_fact(q, seg_start, seg_end, ind_pre, post, gov)
         else:
@@ -225,7 +226,12 @@ class _Run:
                 return True  # 目前/近年来 speak of the present for their own sentence only
             if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon:
                 return True
-        return bool(_PAST.search(pre))
+        if _PAST.search(pre):
+            return True
+        # 同比/比上年 anywhere in the sentence reports a result, not a goal.
+        a = self.f.rfind("。", 0, pos) + 1
+        b = self.f.find("。", pos)
+        return _REPORTED.search(self.f, a, b if b >= 0 else len(self.f)) is not None
 
     def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
         ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()

@@ -58,6 +58,9 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
 _COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
 COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场次 人次".split())
+# A noun right after a value ("8个…基地"), not a verb or a particle ("5家提升至", "3%以上").
+NOUN_START = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
+_FROM_WORD = re.compile(r"由|从")
 _SCOPE_PRE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
 _NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
 _NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
@@ -145,6 +148,9 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
         subj = subj[lead.end() :]
     # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
     subj = _strip_tail(subj).strip(" ,、的")
+    fm = _FROM_WORD.search(subj)
+    if fm is not None and fm.start() > 1:
+        subj = subj[: fm.start()]  # 专利拥有量从2020年的10.2件提升至… → 专利拥有量
     if q.unit in ("%", "百分点"):
         cmp_at = _COMPARED.search(subj)
         if cmp_at is not None and cmp_at.start() > 1:
@@ -152,7 +158,7 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     if pre.rstrip().endswith(("和", "及", "与", "、")):
         subj = ""  # "10大基地和10大研发中心": the second count names its noun after it
     tail = pre.rstrip()[-8:]
-    counted = (q.unit or "") in COUNT_UNITS and post[:1] and _CJK.match(post[:1]) and post[0] not in "以左的及和"
+    counted = (q.unit or "") in COUNT_UNITS and bool(NOUN_START.match(post))
     if not subj or counted or (q.unit not in ("%", "百分点") and _COUNT_VERB.search(tail)):
         noun = _NOUN_END.split(post, maxsplit=1)[0]
         nl = _NOUN_LEAD.match(noun)
