@@ -47,6 +47,14 @@ _NAME_THEN_DEADLINE = re.compile(
 )
 # 2023—2025年为全面推进阶段
 _RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|是|:|,)?\s*{_NAME}")
+# Under a schedule heading, a sub-heading with dates is a stage even without the word 阶段:
+# "(一)动员部署(2021年3月—4月)", "(二)2021年5月—2022年12月:组织实施"
+_HNAME = r"(?P<name>[\u4e00-\u9fff]{2,12}?)"
+_HEAD_NAME_RANGE = re.compile(rf"{_HNAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
+_HEAD_RANGE_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|:|,)?\s*(?P<name>[\u4e00-\u9fff]{{2,12}})")
+_HEAD_DEADLINE = re.compile(
+    rf"{_HNAME}{_NOTE}\s*(?P<open>[(:])\s*{_STARTS_DATE}(?P<b>{_date('b')})\s*(?:以前|之前|前)\s*(?P<close>\))?"
+)
 _SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
 _BAD_NAME = re.compile(r"[的是了在]|一个|这个|关键|重要")
 
@@ -145,7 +153,7 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
     """The schedule stages in ``text[span]``, in document order, each quoting its words."""
     s0, s1 = max(0, span[0]), min(len(text), span[1])
     spans = _windows(text, s0, s1)
-    if not spans:
+    if not spans and not any(_SCHEDULE.search(sec.title) for sec in _headings(outline)):
         return []
     head_at_title: dict[int, Section] = {}  # where each heading's title begins → the heading
     for h in _headings(outline):
@@ -182,5 +190,27 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
             if ph is not None:
                 out.append(ph)
                 taken.append((start, end))
+    for sec in _schedule_children(outline):
+        if sec.heading_span is None or any(a < sec.heading_span[1] and sec.span[0] < b for a, b in taken):
+            continue
+        title_at = sec.heading_span[0] + len(sec.marker)
+        head = fold(text[title_at : min(s1, sec.heading_span[1] + 40)])
+        for rx in (_HEAD_NAME_RANGE, _HEAD_RANGE_NAME, _HEAD_DEADLINE):
+            hm = rx.match(head.lstrip(" \t"))
+            if hm is None:
+                continue
+            base = title_at + len(head) - len(head.lstrip(" \t"))
+            end = base + hm.end()
+            name = text[base + hm.start("name") : base + hm.end("name")]
+            make = _deadline if rx is _HEAD_DEADLINE else _phase
+            ph = make(text, hm, base, sec.span[0], end, name)
+            if ph is not None:
+                out.append(ph)
+                taken.append((sec.span[0], end))
+                break
     out.sort(key=lambda p: p.span[0])
     return out
+
+
+def _schedule_children(outline: list[Section]) -> list[Section]:
+    return [c for sec in _headings(outline) if _SCHEDULE.search(sec.title) for c in sec.children]
