@@ -115,3 +115,13 @@ def test_eval_bad_gold_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     bad.write_text("{not json", encoding="utf-8")
     assert main(["eval", "--gold", str(bad)]) == 2
     assert "bad.json" in capsys.readouterr().err
+
+
+def test_single_plan_gold_without_quotes_covers_the_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = {"plans": [{"label": "excerpt", "targets": [
+        {"quote": "高新技术企业突破2000家", "value": 2000, "unit": "家", "comparator": ">=", "year": "2025"}]}]}
+    gold_path = tmp_path / "g.json"
+    gold_path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    assert main(["eval", str(FIXTURES / "tg_news_report.txt"), "--gold", str(gold_path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["overall"]["targets"]["tp"] == 1
