@@ -79,13 +79,6 @@ def _headings(outline: list[Section]) -> list[Section]:
     return [s for top in outline for s in top.walk()]
 
 
-def _in_schedule(outline: list[Section], pos: int) -> bool:
-    for sec in _headings(outline):
-        if sec.span[0] <= pos < sec.span[1] and _SCHEDULE.search(sec.title):
-            return True
-    return False
-
-
 def _phase(text: str, m: re.Match[str], base: int, start: int, end: int, name: str) -> Phase | None:
     sep = m.group("sep")
     a_year = m.group("ay") or m.group("ab")
@@ -153,7 +146,8 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
     """The schedule stages in ``text[span]``, in document order, each quoting its words."""
     s0, s1 = max(0, span[0]), min(len(text), span[1])
     spans = _windows(text, s0, s1)
-    if not spans and not any(_SCHEDULE.search(sec.title) for sec in _headings(outline)):
+    schedule = [sec.span for sec in _headings(outline) if _SCHEDULE.search(sec.title)]
+    if not spans and not schedule:
         return []
     head_at_title: dict[int, Section] = {}  # where each heading's title begins → the heading
     for h in _headings(outline):
@@ -177,7 +171,8 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
             # "…阶段(2021年…)", "…阶段:2021年…" and "2021—2022年为…阶段" name a stage wherever they stand;
             # looser forms (table rows "启动阶段\t2022年3月—4月") only inside a schedule section.
             marked = m.group("open") in ("(", ":", "为")
-            if sec is None and not marked and not name.startswith("第") and not _in_schedule(outline, start):
+            in_schedule = any(a <= start < b for a, b in schedule)
+            if sec is None and not marked and not name.startswith("第") and not in_schedule:
                 continue
             if sec is not None:
                 start = sec.span[0]  # quote the heading with its marker: "(一)全面推进阶段(…)"
