@@ -135,6 +135,9 @@ def test_manual_raise_escalate_and_errors(settings: Settings, store: Store, plan
         tracking.set_target(settings, 9999, year=2020, store=store)
     with pytest.raises(UserInputError, match="nothing to set"):
         tracking.set_target(settings, tid, store=store)
+    sme = next(r for r in rows if r["indicator_code"] == "T_SME")  # no baseline year in the plan
+    with pytest.raises(UserInputError, match="baseline year"):
+        tracking.set_target(settings, sme["target_id"], baseline_value=500.0, store=store)
 
 
 def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, figures: None) -> None:

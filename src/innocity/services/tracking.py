@@ -375,6 +375,11 @@ def resolve_in(
     t = s.get(TargetRow, target_id)
     if t is None or t.retired_in is not None:
         raise NotFoundError(f"no current target with id {target_id}", source="targets set")
+    if baseline_value is not None and baseline_year is None and t.baseline_year is None:
+        raise UserInputError(
+            f"target {target_id} has no baseline year: give --baseline-year with --baseline-value",
+            source="--baseline-value",
+        )
     now = utcnow()
     changes: dict[str, Any] = {}
     if year is not None:
