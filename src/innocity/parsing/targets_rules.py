@@ -57,7 +57,7 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
 
 _COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
-COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场次 人次".split())
+COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场 场次 人次 家次 户次 台套".split())
 # A noun right after a value ("8个…基地"), not a verb or a particle ("5家提升至", "3%以上").
 NOUN_START = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
 _FROM_WORD = re.compile(r"由|从")
