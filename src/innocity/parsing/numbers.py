@@ -62,7 +62,6 @@ _PRE_WORDS = re.compile(
 _BARE_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在|调整为) ?$")
 # Units a bare Chinese numeral may carry; 部 (六部委), 大 (四大战略) and others are names, not counts.
 _CN_UNITS = frozenset("个 家 项 所 名 人 次 区 县 座 条 处 位 件 万人 亿元 万元 元 %".split())
-_SCALES = {"万": 10_000, "亿": 100_000_000, "千": 1000, "百万": 1_000_000, "千万": 10_000_000, "万亿": 10**12}
 
 
 @dataclass(slots=True)
@@ -207,8 +206,6 @@ def _from_match(f: str, m: re.Match[str]) -> Quantity | None:
         if v1 == v1.to_integral_value() and 1900 <= v1 <= 2100:
             return None
         end = m.end("n2") if n2 else m.end("n1")
-    if unit is None and scale and f[m.end("scale") : m.end("scale") + 1] == "人":
-        pass
     u, ut = _normalise_unit(unit, scale)
     if n2 is not None and m.group("dash") in ("到", "至") and u is None:
         return None  # "1至2" alone is more likely a date or a list than a range
@@ -268,8 +265,3 @@ def _finish(
         post=post,
         num_start=start,
     )
-
-
-def scale_multiplier(scale: str) -> int:
-    """How much a scale word multiplies (万 → 10000); for callers converting units, not for parsing."""
-    return _SCALES[scale]
