@@ -126,8 +126,11 @@ def _normalise_unit(unit: str | None, scale: str | None) -> tuple[str | None, st
 
 
 def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every quantity in ``f[start:end]`` (folded text), in order. Bare numbers without a unit are kept
-    (unit None) so that callers can decide; Chinese numerals without a unit are dropped."""
+    """Every quantity in ``f[start:end]`` (folded text), in order of position.
+
+    A number without a unit is kept (unit None) only right after a verb that makes it a value (达到120) and
+    when it is not a year; a Chinese numeral needs a unit. Deciding what a quantity *means* (target, fact,
+    name) is left to the caller."""
     end = len(f) if end is None else end
     out: list[Quantity] = []
     for m in _QTY.finditer(f, start, end):
