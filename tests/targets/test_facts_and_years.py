@@ -274,3 +274,10 @@ def test_from_to_with_years_on_both_sides(run: Any) -> None:
     targets, facts = run("万人发明专利拥有量从2020年的10.2件提升至2025年的20件。")
     assert [(t.indicator, t.value, t.year) for t in targets] == [("万人发明专利拥有量", 20, 2025)]
     assert [(f.indicator, f.value, f.year) for f in facts] == [("万人发明专利拥有量", 10.2, 2020)]
+
+
+def test_milestone_years_in_a_goals_section_are_targets(run: Any) -> None:
+    text = "二、发展目标\n2023年,全市R&D经费投入强度达到2.5%;到2025年,达到3%。"
+    targets, facts = run(text)
+    assert [(t.value, t.year) for t in targets] == [(2.5, 2023), (3, 2025)]
+    assert facts == []

@@ -224,8 +224,8 @@ class _Run:
                 return True
             if gov.tense == "now" and self.f.find("。", gov.end, pos) < 0:
                 return True  # 目前/近年来 speak of the present for their own sentence only
-            if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon:
-                return True
+            if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon and not self.ctx.future:
+                return True  # "2022年…为2.1%,到2025年…": an earlier year outside a goals section reports a result
         if _PAST.search(pre):
             return True
         # 同比/比上年 anywhere in the sentence reports a result, not a goal.

@@ -69,6 +69,11 @@ class Context:
     def baseline(self) -> bool:
         return bool(self.frames) and self.frames[-1].baseline
 
+    @property
+    def future(self) -> bool:
+        """Inside a section about goals or tasks (目标, 任务, 措施 …)."""
+        return bool(self.frames) and self.frames[-1].future
+
     def inherited_clause(self) -> YearRef | None:
         """The year clause set by the innermost enclosing section (or the plan's title), if any."""
         for fr in reversed(self.frames):
