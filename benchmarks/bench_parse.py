@@ -6,8 +6,8 @@ side by side in one run:
 * ``jieba.lcut`` on the same text (dictionary already loaded: only segmentation is timed);
 * ``innocity parse FILE --format json -o /dev/null`` end to end in a subprocess, with the peak RSS of that
   process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``);
-* the pipeline alone in this process (``parse_text``), and the same plus catalogue matching
-  (``annotate_document``), to show what matching costs.
+* the pipeline alone in this process (``parse_text``), and catalogue matching (``annotate_document``)
+  timed on its own on that result, to show what matching adds.
 
 Targets (issue 2): CLI end to end ≤ jieba, peak memory < 600 MB, matching adds ≤ 20 %.
 ``--profile`` adds where the pipeline spends its time, per module, so a slow extractor can be named.
@@ -76,31 +76,36 @@ def time_cli(path: Path, runs: int) -> tuple[float, float]:
     return best, peak_kb / 1024
 
 
-def time_pipeline(text: str, runs: int) -> tuple[float, float, int, int]:
-    """(parse_text s, parse_text + annotate_document s, plans, targets)."""
+def time_pipeline(text: str, runs: int) -> tuple[float, float, float, int, int]:
+    """(parse_text s, first matching s, repeated matching s, plans, targets).
+
+    Matching is timed on its own, on the parsed result, rather than as the difference of two noisy
+    end-to-end timings (on a shared machine that difference swings by more than the 20 % budget). The
+    first call is what one ``innocity parse`` pays (catalogue load, cold phrase caches); repeated calls
+    run on fresh copies of the unannotated result.
+    """
+    import copy
+
     from innocity.catalog import annotate_document
     from innocity.domain.plan import ParsedDocument, SourceInfo
     from innocity.parsing.pipeline import parse_text
 
     parse_text(text[:50_000])  # warm imports and lazily built tables
-
-    def parse_only() -> None:
-        parse_text(text)
-
-    def parse_and_match() -> None:
-        plans, warnings = parse_text(text)
-        doc = ParsedDocument(
-            SourceInfo("bench", "0" * 64, "text/plain", "utf-8", len(text)), plans, warnings, text
-        )
-        annotate_document(doc)
-
-    plans, _ = parse_text(text)
-    return (
-        _best(parse_only, runs),
-        _best(parse_and_match, runs),
-        len(plans),
-        sum(len(p.targets) for p in plans),
+    plans, warnings = parse_text(text)
+    doc = ParsedDocument(
+        SourceInfo("bench", "0" * 64, "text/plain", "utf-8", len(text)), plans, warnings, text
     )
+    copies = [copy.deepcopy(doc) for _ in range(max(runs, 3))]
+    t = time.perf_counter()
+    annotate_document(doc)
+    first_s = time.perf_counter() - t
+    again: list[float] = []
+    for c in copies:
+        t = time.perf_counter()
+        annotate_document(c)
+        again.append(time.perf_counter() - t)
+    parse_s = _best(lambda: parse_text(text), runs)
+    return parse_s, first_s, min(again), len(plans), sum(len(p.targets) for p in plans)
 
 
 def profile_pipeline(text: str, top: int = 15) -> None:
@@ -138,7 +143,7 @@ def main() -> None:
         )
         cli_s, peak_mb = time_cli(path, args.runs)
         jieba_s = time_jieba(text, tmp, args.runs)
-        parse_s, match_s, n_plans, n_targets = time_pipeline(text, args.runs)
+        parse_s, match_s, match_again_s, n_plans, n_targets = time_pipeline(text, args.runs)
         print(
             f"jieba.lcut                      {jieba_s:7.2f} s  ({len(text) / jieba_s / 1e6:.2f} M chars/s)"
         )
@@ -150,8 +155,11 @@ def main() -> None:
             f"{n_plans} plans, {n_targets} targets)"
         )
         print(
-            f"pipeline + catalogue matching   {match_s:7.2f} s  (matching adds {100 * (match_s / parse_s - 1):+.0f} %, "
-            f"target <= +20 %)"
+            f"catalogue matching, first call  {match_s:7.2f} s  (adds {100 * match_s / parse_s:.0f} % to the "
+            f"pipeline's time, target <= 20 %)"
+        )
+        print(
+            f"catalogue matching, repeated    {match_again_s:7.2f} s  ({100 * match_again_s / parse_s:.0f} %)"
         )
         if args.profile:
             profile_pipeline(text)
