@@ -281,3 +281,10 @@ def test_milestone_years_in_a_goals_section_are_targets(run: Any) -> None:
     targets, facts = run(text)
     assert [(t.value, t.year) for t in targets] == [(2.5, 2023), (3, 2025)]
     assert facts == []
+
+
+def test_a_period_in_a_baseline_heading_dates_its_facts(run: Any) -> None:
+    text = "一、“十二五”期间发展成就\n全市高新技术企业达到500家,研发投入强度2.1%。\n二、发展目标\n高新技术企业达到800家。"
+    targets, facts = run(text)
+    assert [(f.value, f.year) for f in facts] == [(500, 2015), (2.1, 2015)]
+    assert [(t.value, t.year) for t in targets] == [(800, None)]

@@ -122,7 +122,10 @@ class _Run:
                     self.ctx.root_clause = title_ref
                     continue
             if f[ps] in _HEAD_FIRST:
-                self.ctx.enter(f, ps, pe)
+                head = self.ctx.enter(f, ps, pe)
+                if head is not None and phrases:
+                    in_title = [p for p in phrases if p.end <= head[1] and not p.attributive]
+                    self.ctx.frames[-1].period = in_title[-1] if in_title else None
             line = f[ps:pe]
             if "\t" in line or "  " in line or "|" in line:
                 rows = targets_tables.read_row(f, ps, pe, table)
@@ -284,6 +287,7 @@ class _Run:
             return
         indicator = indicator_of(pre, post, q)
         a, b, quote = self._quote(seg_start, q.end)
+        gov = gov or self.ctx.heading_period()
         year, year_text = (gov.year, gov.text) if gov is not None and gov.tense != "now" else (None, None)
         if gov is not None and gov.tense == "relative":
             year, year_text = None, None

@@ -36,6 +36,7 @@ class Frame:
     baseline: bool
     future: bool = False  # the title names goals or tasks (目标, 任务 …): nothing under it is a baseline
     clause: YearRef | None = None
+    period: YearRef | None = None  # a time phrase in the heading itself ("“十一五”期间主要成绩"), for facts
 
 
 @dataclass(slots=True)
@@ -80,6 +81,13 @@ class Context:
             if fr.clause is not None:
                 return fr.clause
         return self.root_clause
+
+    def heading_period(self) -> YearRef | None:
+        """The time phrase of the innermost heading that has one (the period its facts describe)."""
+        for fr in reversed(self.frames):
+            if fr.period is not None:
+                return fr.period
+        return None
 
     def set_clause(self, ref: YearRef) -> None:
         if self.frames:
