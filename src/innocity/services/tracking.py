@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innocity.domain.progress import STATUSES, Reading, TargetSpec, assess, known_series
@@ -30,7 +30,7 @@ from innocity.storage import audit
 from innocity.storage import plans as plan_repo
 from innocity.storage import regions as region_repo
 from innocity.storage import tracking as repo
-from innocity.storage.tables import Department, FactRow, ObservationRow, PlanRow, Region, TargetRow, utcnow
+from innocity.storage.tables import Department, FactRow, PlanRow, Region, TargetRow, utcnow
 
 from .store import Store, open_store
 
@@ -129,20 +129,8 @@ def current_targets(
 
 def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[Reading]]:
     out: dict[tuple[int, str], list[Reading]] = defaultdict(list)
-    if not region_ids or not codes:
-        return out
-    o = ObservationRow
-    # Plain columns, and the date as text parsed once per distinct day: a province's figures are hundreds of
-    # thousands of rows, and per-row ORM objects and date parsing cost more than the query itself.
-    q = select(o.region_id, o.indicator_code, o.period_year, o.value, cast(o.known_on, String), o.status, o.id)
-    q = q.where(
-        o.region_id.in_(region_ids),
-        o.indicator_code.in_(codes),
-        o.period_kind == "year",
-        o.status != "rejected",
-    )
-    days: dict[str, date] = {}
-    for rid, code, year, value, known, status, oid in s.connection().execute(q).all():
+    days: dict[str, date] = {}  # dates arrive as text, parsed once per distinct day
+    for rid, code, year, value, known, status, oid in repo.yearly_figures(s, region_ids, codes):
         day = days.get(known)
         if day is None:
             day = days[known] = date.fromisoformat(str(known)[:10])

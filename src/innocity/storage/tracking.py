@@ -149,3 +149,40 @@ def milestones(s: Session, duty_ids: list[int]) -> dict[int, list[Milestone]]:
     for m in s.scalars(q):
         out.setdefault(m.duty_id, []).append(m)
     return out
+
+
+def yearly_figures(
+    s: Session, region_ids: set[int], codes: set[str]
+) -> list[tuple[int, str, int, float, str, str, int]]:
+    """Every yearly, not rejected figure of these regions × indicators, as plain tuples
+    (region_id, indicator_code, year, value, known_on as ISO text, status, id).
+
+    On SQLite the rows come straight from the driver's cursor: for a province's hundreds of thousands of
+    figures, building result rows costs several times the query itself.
+    """
+    if not region_ids or not codes:
+        return []
+    from .tables import ObservationRow as o
+
+    conn = s.connection()
+    rids, cds = sorted(region_ids), sorted(codes)
+    if conn.dialect.name == "sqlite":
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        cur = dbapi.cursor()
+        try:
+            cur.execute(
+                "SELECT region_id, indicator_code, period_year, value, known_on, status, id FROM observations "
+                f"WHERE region_id IN ({','.join('?' * len(rids))}) "
+                f"AND indicator_code IN ({','.join('?' * len(cds))}) "
+                "AND period_kind = 'year' AND status != 'rejected'",
+                [*rids, *cds],
+            )
+            return [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
+        finally:
+            cur.close()
+    from sqlalchemy import String, cast
+
+    q = select(o.region_id, o.indicator_code, o.period_year, o.value, cast(o.known_on, String), o.status, o.id)
+    q = q.where(o.region_id.in_(rids), o.indicator_code.in_(cds), o.period_kind == "year", o.status != "rejected")
+    return [tuple(r) for r in conn.execute(q).all()]  # type: ignore[misc]
