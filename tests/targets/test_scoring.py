@@ -25,6 +25,10 @@ def test_sample_targets_meet_the_bar(sample_report) -> None:  # type: ignore[no-
     assert overall["facts"].f1 >= 0.85, overall["facts"].to_dict()
 
 
+def test_sample_hard_negatives_are_not_targets(sample_report) -> None:  # type: ignore[no-untyped-def]
+    assert [q for p in sample_report.plans for q in p.negatives_hit] == []
+
+
 def test_sample_per_plan_scores(sample_report) -> None:  # type: ignore[no-untyped-def]
     assert [p.label for p in sample_report.plans] == ["篇一", "篇二", "篇三", "篇四"]
     for plan in sample_report.plans:

@@ -57,6 +57,8 @@ def _print_table(report: Report, verbose: bool) -> None:
     for c in CATEGORIES:
         s = report.overall[c]
         console.print(f"{c}: precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}", markup=False)
+    hit = sum(len(p.negatives_hit) for p in report.plans)
+    console.print(f"hard negatives read as targets: {hit}", markup=False)
     if verbose:
         for p in report.plans:
             for c in CATEGORIES:
@@ -64,6 +66,8 @@ def _print_table(report: Report, verbose: bool) -> None:
                     console.print(f"{p.label} FN {c}: {m}", markup=False)
                 for m in p.extras.get(c, []):
                     console.print(f"{p.label} FP {c}: {m}", markup=False)
+            for m in p.negatives_hit:
+                console.print(f"{p.label} hard negative read as a target: {m}", markup=False)
 
 
 def _cell(s: Score) -> str:

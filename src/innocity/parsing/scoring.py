@@ -67,6 +67,7 @@ class PlanReport:
     region: dict[str, Any]
     misses: dict[str, list[str]] = field(default_factory=dict)
     extras: dict[str, list[str]] = field(default_factory=dict)
+    negatives_hit: list[str] = field(default_factory=list)  # gold hard negatives read as targets
 
 
 @dataclass(slots=True)
@@ -94,9 +95,11 @@ class Report:
         for p in self.plans:
             d: dict[str, Any] = {"label": p.label, "region_ok": p.region_ok, "region": p.region,
                                  **{c: p.scores[c].to_dict() for c in CATEGORIES}}
+            d["hard_negatives_hit"] = len(p.negatives_hit)
             if verbose:
                 d["false_negatives"] = p.misses
                 d["false_positives"] = p.extras
+                d["hard_negatives_read_as_targets"] = p.negatives_hit
             plans.append(d)
         return {"overall": {c: s.to_dict() for c, s in self.overall.items()},
                 "regions": {"right": right, "total": total}, "plans": plans}
@@ -285,6 +288,11 @@ def score_document(doc: ParsedDocument, gold: dict[str, Any]) -> Report:
             if c == "programs":  # only programmes that declare parts are scored, the rest are not errors
                 items = [x for x in items if x.parts]
             scores[c], misses[c], extras[c] = _match(text, golds[c], items, oks[c])
+        hit = []
+        for neg in gp.get("hard_negatives", []):
+            nspan = locate(text, neg.get("quote", ""), neg.get("occurrence"))
+            if nspan is not None and any(_overlap(nspan, t.span) for t in pools["targets"]):
+                hit.append(neg.get("quote", ""))
         region = gp.get("region") or {}
         got = plan.region if plan is not None else None
         reports.append(PlanReport(
@@ -292,7 +300,7 @@ def score_document(doc: ParsedDocument, gold: dict[str, Any]) -> Report:
             region_ok=_region_ok(region, plan),
             region={"gold": region.get("city") or region.get("province"),
                     "got": (got.name or got.province) if got is not None else None},
-            misses=misses, extras=extras,
+            misses=misses, extras=extras, negatives_hit=hit,
         ))
     return Report(reports)
 
