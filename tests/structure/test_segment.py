@@ -182,3 +182,13 @@ def test_a_bare_subheading_that_ends_like_a_title_does_not_split_the_plan() -> N
     )
     seg = split_plans(text)
     assert len(seg.plans) == 1 and seg.plans[0].span == (0, len(text.rstrip()))
+
+
+def test_title_in_book_brackets_with_a_draft_note() -> None:
+    text = (
+        "《丽水市科技创新三年行动计划（2021—2023年）》\n（征求意见稿）\n"
+        "为加快科技创新，制定本行动计划，请各地各部门认真贯彻落实。\n一、目标\n到2023年研发投入强度达到2.5%。\n"
+    )
+    (plan,) = split_plans(text).plans
+    assert plan.title == "《丽水市科技创新三年行动计划（2021—2023年）》"
+    assert plan.span == (0, len(text.rstrip()))
