@@ -288,3 +288,8 @@ def test_a_period_in_a_baseline_heading_dates_its_facts(run: Any) -> None:
     targets, facts = run(text)
     assert [(f.value, f.year) for f in facts] == [(500, 2015), (2.1, 2015)]
     assert [(t.value, t.year) for t in targets] == [(800, None)]
+
+
+def test_a_higher_aim_keeps_the_kind(run: Any) -> None:
+    targets, _ = run("高新技术产业产值年均增长20%以上,力争达到25%。")
+    assert [(t.kind, t.value, t.comparator) for t in targets] == [("growth", 20, ">="), ("growth", 25, "=")]

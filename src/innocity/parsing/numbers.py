@@ -155,12 +155,15 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
                            post if post in ("以上", "左右") else None))
     for m in _DOUBLE.finditer(f, start, end) if "番" in f[start:end] else ():
         times = {"一": 1, None: 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
+        above = f.startswith("以上", m.end())
         out.append(
             Quantity(
                 m.start(),
-                m.end(),
+                m.end() + (2 if above else 0),
                 float(2**times * 100 - 100),
                 unit="%",
+                comparator=">=" if above else "=",
+                qualifier="以上" if above else None,
                 special="double",
                 num_start=m.start(),
             )

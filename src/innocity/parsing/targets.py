@@ -34,6 +34,7 @@ from innocity.parsing.years import YearRef, find_time_phrases
 _LINE = re.compile(r"[^\n]+")
 _BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
 _QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
+_PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
@@ -253,7 +254,10 @@ class _Run:
         kind, base_text, down = kind_of(q, pre)
         indicator = indicator_of(ind_pre, post, q)
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
-            indicator = self.targets[-1].indicator  # "…提高12个百分点,达到60%以上": the same subject
+            last = self.targets[-1]
+            indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
+            if last.kind == "growth" and kind == "level" and last.unit == q.unit and _PURSUE.search(pre):
+                kind = "growth"  # "年均增长20%以上,力争达到25%": the same rate, a higher aim
         end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _QUOTE_TO_NOUN else q.end
         a, b, quote = self._quote(seg_start, end)
         year, year_text = self._target_year(gov)
