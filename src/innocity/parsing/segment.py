@@ -37,8 +37,7 @@ class Segmentation:
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _LINE = re.compile(r"[^\n]+")
-# 篇一:标题 / 第二篇 标题 — the page numbers its plans.
-# 篇一: / 【篇二】 / 第三篇 / 范文四: — the page numbers its plans
+# 篇一:标题 / 【篇二】 / 第三篇 / 范文四: — the page numbers its plans
 _LABEL = re.compile(
     rf"^[【\[]?\s*(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇|范文[{_CN_NUM}\d]{{1,3}})\s*[】\]]?\s*[:、.]?\s*"
 )
@@ -105,7 +104,8 @@ class _Line:
     chrome: bool = False
 
 
-def _lines(text: str, folded: str) -> list[_Line]:
+def _lines(folded: str) -> list[_Line]:
+    """Non-blank lines with surrounding whitespace trimmed (offsets are the same in the original)."""
     out: list[_Line] = []
     for m in _LINE.finditer(folded):
         raw = m.group()
@@ -202,7 +202,7 @@ def split_plans(text: str) -> Segmentation:
     A page without chrome or several titles gives one slice covering the whole text (trimmed).
     """
     folded = fold(text)
-    lines = _lines(text, folded)
+    lines = _lines(folded)
     if not lines:
         return Segmentation()
     _mark_chrome(lines)
