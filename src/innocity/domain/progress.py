@@ -208,15 +208,23 @@ def is_met(spec: TargetSpec, actual: float, *, tolerance: float = APPROX_TOLERAN
 
 def fit_trend(points: Sequence[tuple[float, float]], at: float, *, compound: bool) -> float | None:
     """Least-squares value at ``at`` through ``points`` (in logs when ``compound``); None under two years."""
-    pts = [(x, y) for x, y in points if not compound or y > 0]
-    if len({x for x, _ in pts}) < 2:
+    xs: list[float] = []
+    ys: list[float] = []
+    for x, y in points:
+        if compound:
+            if y <= 0:
+                continue
+            y = math.log(y)
+        xs.append(x)
+        ys.append(y)
+    n = len(xs)
+    if n < 2 or min(xs) == max(xs):
         return None
-    n = len(pts)
-    ys = [math.log(y) if compound else y for _, y in pts]
-    mx = sum(x for x, _ in pts) / n
-    my = sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    sxy = sum((x - mx) * (y - my) for (x, _), y in zip(pts, ys, strict=True))
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sxy = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        sxx += (x - mx) * (x - mx)
+        sxy += (x - mx) * (y - my)
     fitted = my + sxy / sxx * (at - mx)
     return math.exp(fitted) if compound else fitted
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, cast, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .db import Base
-from .tables import utcnow
+from .tables import ObservationRow, utcnow
 
 TASK_STATUSES = ("未启动", "进行中", "已完成", "延期")
 ITEM_STATUSES = ("raised", "responded", "extended", "escalated", "closed")
@@ -162,8 +162,7 @@ def yearly_figures(
     """
     if not region_ids or not codes:
         return []
-    from .tables import ObservationRow as o
-
+    o = ObservationRow
     conn = s.connection()
     rids, cds = sorted(region_ids), sorted(codes)
     if conn.dialect.name == "sqlite":
@@ -181,8 +180,6 @@ def yearly_figures(
             return [tuple(r) for r in cur.fetchall()]  # type: ignore[misc]
         finally:
             cur.close()
-    from sqlalchemy import String, cast
-
     q = select(o.region_id, o.indicator_code, o.period_year, o.value, cast(o.known_on, String), o.status, o.id)
     q = q.where(o.region_id.in_(rids), o.indicator_code.in_(cds), o.period_kind == "year", o.status != "rejected")
     return [tuple(r) for r in conn.execute(q).all()]  # type: ignore[misc]
