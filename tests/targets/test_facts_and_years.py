@@ -293,3 +293,12 @@ def test_a_period_in_a_baseline_heading_dates_its_facts(run: Any) -> None:
 def test_a_higher_aim_keeps_the_kind(run: Any) -> None:
     targets, _ = run("高新技术产业产值年均增长20%以上,力争达到25%。")
     assert [(t.kind, t.value, t.comparator) for t in targets] == [("growth", 20, ">="), ("growth", 25, "=")]
+
+
+def test_a_table_with_bars_and_padded_cells(run: Any) -> None:
+    text = ("| 指标 | 单位 | 2020年 | 2025年 |\n|---|---|---|---|\n"
+            "| 研发经费投入强度 | % | 2.1 | 2.8 |\n| 高新技术企业数 | 家 | 800 | ≥1500 |\n")
+    targets, facts = run(text)
+    assert [(t.indicator, t.value, t.unit, t.year, t.comparator) for t in targets] == [
+        ("研发经费投入强度", 2.8, "%", 2025, "="), ("高新技术企业数", 1500, "家", 2025, ">=")]
+    assert [(f.value, f.year) for f in facts] == [(2.1, 2020), (800, 2020)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# A cell: text between separators (tab, '|', two or more spaces), without its surrounding blanks.
+_CELL = re.compile(r"[^\t|\s](?:[^\t|]*?[^\t|\s])?(?=\s*(?:\t|\||  |$))")
 _NUMCELL = re.compile(
     r"(?P<pre>≥|≤|>|<|约|不低于|不少于|超过|不超过)? ?(?P<n>\d+(?:\.\d+)?) ?(?P<u>%|‰|[^\d\s(),;]{1,6}?)?"
     r"(?P<post>以上|以下|左右|以内)?"
@@ -47,15 +49,11 @@ class TableState:
 
 
 def _cells(f: str, ps: int, pe: int) -> list[tuple[int, int, str]]:
+    """Non-empty cells of a line split by tabs, '|' or runs of two or more spaces, with their offsets."""
     line = f[ps:pe]
     if "\t" not in line and "  " not in line and "|" not in line:
         return []
-    out = []
-    for m in re.finditer(r"[^\t|]+", line):
-        for part in re.finditer(r"\S(?:.*?\S)?(?=  |$)", m.group()):
-            a = ps + m.start() + part.start()
-            out.append((a, a + len(part.group()), part.group()))
-    return out
+    return [(ps + m.start(), ps + m.end(), m.group()) for m in _CELL.finditer(line)]
 
 
 def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
