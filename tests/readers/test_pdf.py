@@ -117,3 +117,8 @@ def test_encrypted_pdf(user_password: str, readable: bool) -> None:
     else:
         with pytest.raises(DocumentError, match="needs a password"):
             read_document(buf.getvalue(), "locked.pdf")
+
+
+def test_fake_bold_lines_are_read_once(docs, build) -> None:
+    doc = read_document(docs["fake-bold.pdf"].read_bytes(), "fake-bold.pdf")
+    assert doc.text.split("\n\n") == [build.TITLE, "一、总体要求", "到2025年，研发投入强度达到3%。"]

@@ -78,8 +78,15 @@ def _page_text(page: Any) -> str:
     if len(lines) >= 10 and sum(len(x.strip()) <= 2 for x in lines) > 0.6 * len(lines):
         layout = page.extract_text(extraction_mode="layout") or ""
         # Layout mode pads with spaces by position; Chinese has no spaces between characters.
-        return "\n".join(_CJK_GAP.sub("", x).strip() for x in layout.splitlines())
+        return "\n".join(_undouble(_CJK_GAP.sub("", x).strip()) for x in layout.splitlines())
     return text
+
+
+def _undouble(line: str) -> str:
+    """ "二二、、重重点点" → "二、重点": a heading made bold by printing each glyph twice, slightly shifted."""
+    if len(line) >= 4 and len(line) % 2 == 0 and line[0::2] == line[1::2]:
+        return line[0::2]
+    return line
 
 
 def _shape(line: str) -> str:
@@ -111,6 +118,8 @@ def reflow(pages: list[str]) -> str:
                 continue
             if edge and _shape(line) in running:
                 continue
+            if lines and line == lines[-1] and len(line) >= 6:
+                continue  # the same line printed twice over itself: "fake bold" for a heading or title
             lines.append(line)
     if not lines:
         return ""
