@@ -32,7 +32,18 @@ def test_parse_path_errors(tmp_path, docs) -> None:
 
 def test_expand_paths_recursive_sorted_supported_only(tmp_path) -> None:
     (tmp_path / "b" / "c").mkdir(parents=True)
-    for rel in ("b/c/z.PDF", "b/a.docx", "a.txt", "notes.xlsx", "b/index.htm", "README"):
+    (tmp_path / ".git").mkdir()
+    for rel in (
+        "b/c/z.PDF",
+        "b/a.docx",
+        "a.txt",
+        "notes.xlsx",
+        "b/index.htm",
+        "README",
+        "b/~$a.docx",
+        ".git/x.txt",
+        ".hidden.txt",
+    ):
         (tmp_path / rel).write_bytes(b"x")
     extra = tmp_path / "missing.txt"
     assert expand_paths([tmp_path, extra]) == [

@@ -31,7 +31,11 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not _skipped(p.relative_to(path))
             )
             if not found:
                 raise DocumentError(
@@ -41,6 +45,11 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+def _skipped(rel: Path) -> bool:
+    """Hidden files and folders, and Word's "~$name.docx" lock files, are not documents to parse."""
+    return any(part.startswith((".", "~$")) for part in rel.parts)
 
 
 def parse_path(path: Path, *, annotate: bool = True) -> ParsedDocument:
