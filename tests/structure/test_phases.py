@@ -126,3 +126,14 @@ def test_dated_subheadings_of_a_schedule_are_stages_without_the_word() -> None:
         ("组织实施", "2021-06", "2022-12"),
         ("总结评估", "2023-01", "2023-06"),
     ]
+
+
+def test_single_year_stages() -> None:
+    text = "四、实施步骤\n2021年为启动阶段，2022—2023年为推进阶段。\n第三阶段（2024年）：总结验收。\n第四阶段（2025年—2026年）\n"
+    got = [(p.name, p.start, p.end, p.start_text) for p in phases_of(text)]
+    assert got == [
+        ("启动阶段", "2021-01", "2021-12", "2021年"),
+        ("推进阶段", "2022-01", "2023-12", "2022"),
+        ("第三阶段", "2024-01", "2024-12", "2024年"),
+        ("第四阶段", "2025-01", "2026-12", "2025年"),
+    ]

@@ -55,6 +55,11 @@ _HEAD_RANGE_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|:|,)?\s*(?P<name>[\u4e0
 _HEAD_DEADLINE = re.compile(
     rf"{_HNAME}{_NOTE}\s*(?P<open>[(:])\s*{_STARTS_DATE}(?P<b>{_date('b')})\s*(?:以前|之前|前)\s*(?P<close>\))?"
 )
+# one whole year: "2021年为启动阶段", "第一阶段(2021年)"
+_YEAR_THEN_NAME = re.compile(rf"(?P<y>{_Y})\s*年\s*(?P<open>为|是|:)\s*{_NAME}")
+_NAME_THEN_YEAR = re.compile(
+    rf"{_NAME}{_NOTE}\s*(?P<open>[(:])\s*(?P<y>{_Y})\s*年\s*(?P<close>\))?(?![\dXx*一二三四五六七八九十月—~至到-])"
+)
 _SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
 _BAD_NAME = re.compile(r"[的是了在]|一个|这个|关键|重要")
 
@@ -111,6 +116,20 @@ def _phase(text: str, m: re.Match[str], base: int, start: int, end: int, name: s
     )
 
 
+def _whole_year(text: str, m: re.Match[str], base: int, start: int, end: int, name: str) -> Phase | None:
+    year = m.group("y")
+    words = text[base + m.start("y") : base + m.end("y") + 1]  # "2021年"
+    return Phase(
+        text=text[start:end],
+        span=(start, end),
+        name=name,
+        start=_ym(year, None, 1),
+        end=_ym(year, None, 12),
+        start_text=words,
+        end_text=words,
+    )
+
+
 def _deadline(text: str, m: re.Match[str], base: int, start: int, end: int, name: str) -> Phase | None:
     year, month = m.group("by"), _month(m.group("bm"))
     if not year:
@@ -160,14 +179,14 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
     taken: list[Span] = []
     # Only the neighbourhood of each "阶段" can hold a stage; fold and search those windows alone.
     windows = [(lo, fold(text[lo:hi])) for lo, hi in spans]
-    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME, _NAME_THEN_DEADLINE):
+    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME, _NAME_THEN_DEADLINE, _NAME_THEN_YEAR, _YEAR_THEN_NAME):
         for base, m in ((lo, m) for lo, w in windows for m in rx.finditer(w)):
             name = m.group("name")
             if _BAD_NAME.search(name[:-2]):
                 continue
             start, end = base + m.start(), base + m.end()
             name_start = base + m.start("name")
-            sec = head_at_title.get(name_start) if rx is not _RANGE_THEN_NAME else None
+            sec = head_at_title.get(name_start) if rx not in (_RANGE_THEN_NAME, _YEAR_THEN_NAME) else None
             # "…阶段(2021年…)", "…阶段:2021年…" and "2021—2022年为…阶段" name a stage wherever they stand;
             # looser forms (table rows "启动阶段\t2022年3月—4月") only inside a schedule section.
             marked = m.group("open") in ("(", ":", "为")
@@ -176,11 +195,11 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
                 continue
             if sec is not None:
                 start = sec.span[0]  # quote the heading with its marker: "(一)全面推进阶段(…)"
-            if rx is not _RANGE_THEN_NAME and m.group("open") == "(" and not m.group("close"):
+            if m.group("open") == "(" and not m.group("close"):
                 continue  # "(2021年1月…" without its closing bracket is a sentence, not a stage label
             if any(a < end and start < b for a, b in taken):
                 continue
-            make = _deadline if rx is _NAME_THEN_DEADLINE else _phase
+            make = _deadline if rx is _NAME_THEN_DEADLINE else _whole_year if "y" in rx.groupindex else _phase
             ph = make(text, m, base, start, end, text[name_start : base + m.end("name")])
             if ph is not None:
                 out.append(ph)
