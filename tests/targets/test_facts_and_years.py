@@ -302,3 +302,11 @@ def test_a_table_with_bars_and_padded_cells(run: Any) -> None:
     assert [(t.indicator, t.value, t.unit, t.year, t.comparator) for t in targets] == [
         ("研发经费投入强度", 2.8, "%", 2025, "="), ("高新技术企业数", 1500, "家", 2025, ">=")]
     assert [(f.value, f.year) for f in facts] == [(2.1, 2020), (800, 2020)]
+
+
+def test_a_base_year_column_does_not_repeat_facts(run: Any) -> None:
+    text = ("一、发展基础\n2020年,高新技术企业达到1850家。\n二、发展目标\n"
+            "指标\t单位\t2020年\t2025年\n高新技术企业数\t家\t1850\t3000\n研发投入强度\t%\t2.1\t3.0\n")
+    targets, facts = run(text)
+    assert sorted((f.value, f.unit) for f in facts) == [(2.1, "%"), (1850, "家")]
+    assert sorted(t.value for t in targets) == [3.0, 3000]

@@ -352,7 +352,9 @@ class _Run:
                 comparator=cell.comparator, value=cell.value, unit=cell.unit,  # type: ignore[arg-type]
                 year=year, year_text=year_text, section=section_path(self.outline, a),
             ))
-        elif cell.value is not None:
+        elif cell.value is not None and not any(
+                x.value == cell.value and x.unit == cell.unit for x in self.facts[-50:]):
+            # A base-year column repeats figures the text already gave: report each baseline once.
             self.facts.append(Fact(
                 text=quote, span=(a, b), indicator=cell.indicator, value=cell.value, unit=cell.unit,
                 year=cell.year, year_text=cell.year_text, section=section_path(self.outline, a),
