@@ -25,7 +25,7 @@ def test_0002_up_down_up(tmp_path: Path) -> None:
         # the migration creates exactly what the tracking table classes declare (other areas' tables are
         # theirs to check)
         ctx = MigrationContext.configure(
-            conn, opts={"include_name": lambda name, type_, parents: type_ != "table" or name in TRACKING}
+            conn, opts={"include_object": lambda obj, name, type_, *_: type_ != "table" or name in TRACKING}
         )
         assert compare_metadata(ctx, Base.metadata) == []
     cfg = migrate.alembic_config()
