@@ -192,3 +192,17 @@ def test_title_in_book_brackets_with_a_draft_note() -> None:
     (plan,) = split_plans(text).plans
     assert plan.title == "《丽水市科技创新三年行动计划（2021—2023年）》"
     assert plan.span == (0, len(text.rstrip()))
+
+
+def test_notice_with_masthead_and_numbered_attachments(doc: Callable[[str], str]) -> None:
+    text = doc("notice_masthead")
+    seg = split_plans(text)
+    notice, plan = seg.plans
+    assert notice.span[0] == 0  # masthead and 文号 stay with the notice
+    assert notice.title == "湖州市人民政府办公室关于印发湖州市建设创新型城市行动方案的通知"
+    assert text[notice.span[0] : notice.span[1]].endswith("2022年3月1日")
+    assert plan.title == "湖州市建设创新型城市行动方案"
+    body = text[plan.span[0] : plan.span[1]]
+    assert body.startswith("附件1") and body.endswith(
+        "市科技局"
+    )  # the task table of 附件2 is part of the plan

@@ -84,6 +84,7 @@ _HEADING_START = re.compile(
     rf"^(?:[{_CN_NUM}]{{1,3}}\s*[、.]|[(][{_CN_NUM}\d]{{1,3}}[)]|\d{{1,2}}\s*[、.](?!\d)|第[{_CN_NUM}\d]{{1,3}}[章节条部]|"
     r"[①-⑳]|附件|附表|注\s*:)"
 )
+_ATTACHMENT = re.compile(r"^附件\s*\d{0,2}\s*:?$")
 _SENT_END = re.compile(r"[。;,:!?]$")
 
 # "(某某网)" inside a paragraph: a site name or address in brackets.
@@ -230,6 +231,8 @@ def split_plans(text: str) -> Segmentation:
                     ln.chrome = True
             else:
                 starts = [first_content, *starts[1:]]  # a masthead or 文号 above the title
+        # "附件1" on the line above an attached plan's title belongs to that plan
+        starts = [i - 1 if i > 0 and _ATTACHMENT.match(lines[i - 1].text) else i for i in starts]
     plans: list[PlanSlice] = []
     for k, si in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
