@@ -84,3 +84,21 @@ def test_task_status_parse() -> None:
     assert TaskStatus.parse(" 进行中 ") == TaskStatus.IN_PROGRESS
     with pytest.raises(ValueError, match="未启动"):
         TaskStatus.parse("finished-ish")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016年6月", date(2016, 6, 30)),
+        ("2015年底前", date(2015, 12, 31)),
+        ("2017年", date(2017, 12, 31)),
+        ("2016年2月", date(2016, 2, 29)),
+        ("201*年6月", None),  # masked: a person must set it
+        ("长期坚持", None),
+        (None, None),
+    ],
+)
+def test_deadline_from_plan_words(text: str | None, expected: date | None) -> None:
+    from innocity.services.tasks import deadline_from_text
+
+    assert deadline_from_text(text) == expected
