@@ -78,11 +78,13 @@ def _print_report(console: Any, r: Any) -> None:
                 h.add_row(e["step"], e["from"] or "—", e["to"], e["by"], e["text"] or "", str(e["new_due_on"] or ""))
             console.print(h)
     console.print(f"databases: {r.real.db_path}" + (f" and {r.simulated.db_path}" if r.simulated else ""))
+    from innocity.services.demo import EVAL_YEAR
+
     url = f"sqlite:///{r.real.db_path}"
-    console.print(f"look further: INNOCITY_DATABASE_URL={url} innocity progress --year 2014 --format json",
+    console.print(f"look further: INNOCITY_DATABASE_URL={url} innocity progress --year {EVAL_YEAR} --format json",
                   soft_wrap=True)
-    console.print("              (also: innocity scorecard --year 2014, innocity supervise list, innocity tasks list)",
-                  soft_wrap=True)
+    console.print(f"              (also: innocity scorecard --year {EVAL_YEAR}, innocity supervise list, "
+                  "innocity tasks list)", soft_wrap=True)
 
 
 def _scenario(console: Any, sc: Any, progress_table: Any, scorecard_table: Any, items_table: Any,
