@@ -37,6 +37,10 @@ def test_real_scenario_never_invents_progress(report: demo.DemoReport) -> None:
         who = {a for (a,) in con.execute("select actor from audit_log where entity = 'targets'")}
     assert len(notes) == 34 and not any("SIMULATED" in (n or "") for n in notes)
     assert who == {"demo"}  # every resolution is recorded as the demo user's
+    # the plans' own figures serve as baselines where they name the same indicator (西宁: 高新技术企业40家)
+    from_plan = {(r["region"], r["indicator_code"], r["baseline"]["value"]) for r in rows
+                 if r["baseline"]["source"] == "plan"}
+    assert ("西宁市", "TEC06", 40.0) in from_plan
 
 
 def test_simulated_scenario_is_labelled_and_exercises_the_loop(report: demo.DemoReport) -> None:

@@ -30,7 +30,8 @@ from sqlalchemy import select
 
 from innocity.domain.progress import TargetSpec, expected_at
 from innocity.settings import Settings
-from innocity.storage.tables import TargetRow
+from innocity.storage import plans as plan_repo
+from innocity.storage.tables import FactRow, TargetRow
 
 from . import scorecard, supervise, tasks, tracking
 from .store import Store, open_store
@@ -47,6 +48,8 @@ ASSUMPTIONS = (
     "(西宁's names 十二五末 next to 201*). Recorded as a resolution by user 'demo'.",
     f"Targets without a baseline year are measured from {BASELINE_YEAR} (十一五末); the value comes from the "
     "plan's facts or the stored figures, never made up. Recorded by user 'demo'.",
+    f"An undated fact of a plan about an indicator the same plan targets (西宁: 高新技术企业40家, 高新技术产业增加值"
+    f"17.4亿元 …, from its 试点基础 section) is read as the {BASELINE_YEAR} baseline. Recorded as an edit by 'demo'.",
     "Targets matched to the catalogue are led by 市科技局 (西宁's plan puts its coordinating office there; the "
     "other plans are assumed alike) with 市统计局 supporting (it publishes the figures). Recorded by 'demo'.",
     f"Evaluation year {EVAL_YEAR}; 'today' is {TODAY.isoformat()} for task and 督办 deadlines.",
@@ -115,9 +118,17 @@ def run(
     src = sample_path()
     doc = parse_path(src)
     plans = [
-        {"title": p.title, "label": p.label, "region": p.region.name, "targets": len(p.targets),
-         "matched": sum(1 for t in p.targets if t.indicator_code), "facts": len(p.facts),
-         "duties": len(p.duties), "phases": len(p.phases), "masked": sum(1 for t in p.targets if t.year is None)}
+        {
+            "title": p.title,
+            "label": p.label,
+            "region": p.region.name,
+            "targets": len(p.targets),
+            "matched": sum(1 for t in p.targets if t.indicator_code),
+            "facts": len(p.facts),
+            "duties": len(p.duties),
+            "phases": len(p.phases),
+            "masked": sum(1 for t in p.targets if t.year is None),
+        }
         for p in doc.plans
     ]
     step("store the plans")
@@ -129,11 +140,19 @@ def run(
         step("resolve masked years and baselines (demo assumptions)")
         n = _resolve(store)
         step("progress, scorecards and 督办 on real figures")
-        real = _scenario(settings, store, "real published figures (sources in data/observations/PROVENANCE.md)", db)
+        real = _scenario(
+            settings, store, "real published figures (sources in data/observations/PROVENANCE.md)", db
+        )
     finally:
         store.dispose()
-    report = DemoReport(plans, {"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
-                        ASSUMPTIONS, n, real, warnings=list(doc.warnings))
+    report = DemoReport(
+        plans,
+        {"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
+        ASSUMPTIONS,
+        n,
+        real,
+        warnings=list(doc.warnings),
+    )
     if simulated:
         step("SIMULATED: copy the database and generate a labelled training series")
         sim_db = db.with_name(db.stem + "-SIMULATED.sqlite3")
@@ -166,7 +185,7 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
 
 
 def _resolve(store: Store) -> int:
-    """Apply ``ASSUMPTIONS`` to every current target that still needs it, in one transaction."""
+    """Apply ``ASSUMPTIONS`` to every current target (and fact) that still needs it, in one transaction."""
     changed = 0
     with store.session() as s:
         assigned = {tid for (tid,) in s.execute(select(tracking.repo.TargetDepartment.target_id))}
@@ -176,7 +195,9 @@ def _resolve(store: Store) -> int:
         ]
         for tid, year, year_text, resolved, base_year, code in rows:
             kw: dict[str, Any] = {}
-            masked = year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
+            masked = (
+                year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
+            )
             if masked:
                 kw["year"] = MASKED_YEAR
             if base_year is None:
@@ -185,6 +206,18 @@ def _resolve(store: Store) -> int:
                 kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
             if kw:
                 tracking.resolve_in(s, tid, who=DEMO_USER, comment="demo assumption (innocity demo)", **kw)
+                changed += 1
+        # the plans' own baselines: an undated fact about an indicator the same plan targets
+        wanted = {
+            (t.plan_id, t.indicator_code)
+            for t in s.scalars(
+                select(TargetRow).where(TargetRow.retired_in.is_(None), TargetRow.indicator_code.is_not(None))
+            )
+        }
+        facts = s.scalars(select(FactRow).where(FactRow.retired_in.is_(None), FactRow.year.is_(None)))
+        for f in facts:
+            if (f.plan_id, f.indicator_code) in wanted:
+                plan_repo.edit_item(s, f, {"year": BASELINE_YEAR}, by=DEMO_USER)
                 changed += 1
     return changed
 
@@ -230,9 +263,17 @@ def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 201007
             base = rng.uniform(30, 50)
         else:
             base = rng.uniform(50, 500)
-        spec = TargetSpec(kind=tg["kind"], comparator=tg["comparator"], value=goal if tg["kind"] == "level"
-                          else tg["value"], year=tg["year"], value_max=None, unit=tg["unit"],
-                          approximate=tg["approximate"], baseline_year=by, baseline_value=base)
+        spec = TargetSpec(
+            kind=tg["kind"],
+            comparator=tg["comparator"],
+            value=goal if tg["kind"] == "level" else tg["value"],
+            year=tg["year"],
+            value_max=None,
+            unit=tg["unit"],
+            approximate=tg["approximate"],
+            baseline_year=by,
+            baseline_value=base,
+        )
         f = _PATHS[i % len(_PATHS)]
         for y in range(by, EVAL_YEAR + 1):
             exp = expected_at(spec, y)
@@ -240,8 +281,18 @@ def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 201007
             v *= 1 + (rng.uniform(-0.01, 0.01) if y > by else 0.0)
             v = min(v, 100.0) if share else max(v, 0.0)
             v = round(v, 2) if share or unit not in ("家", "个", "项", "件", "人", "名", "所") else round(v)
-            lines.append([region, code, y, v, unit or "", date(y + 1, 3, 1).isoformat(), SIMULATED,
-                          f"{SIMULATED} (innocity demo training series)"])
+            lines.append(
+                [
+                    region,
+                    code,
+                    y,
+                    v,
+                    unit or "",
+                    date(y + 1, 3, 1).isoformat(),
+                    SIMULATED,
+                    f"{SIMULATED} (innocity demo training series)",
+                ]
+            )
     with out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["region", "indicator", "period", "value", "unit", "known_on", "simulated", "note"])
@@ -253,9 +304,16 @@ def _simulate_tasks(settings: Settings, store: Store) -> None:
     """SIMULATED task reports: every other task done on time, the rest still open past a 2014-06-30 deadline."""
     for i, t in enumerate(tasks.list_tasks(settings, today=TODAY, store=store)):
         done = i % 2 == 0
-        tasks.set_task(settings, t["task_id"], status="已完成" if done else "进行中", deadline=date(2014, 6, 30),
-                       completed_on=date(2014, 5, 31) if done else None, note=SIMULATED, user=DEMO_USER,
-                       store=store)
+        tasks.set_task(
+            settings,
+            t["task_id"],
+            status="已完成" if done else "进行中",
+            deadline=date(2014, 6, 30),
+            completed_on=date(2014, 5, 31) if done else None,
+            note=SIMULATED,
+            user=DEMO_USER,
+            store=store,
+        )
 
 
 def _walkthrough(settings: Settings, store: Store, items: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -263,11 +321,27 @@ def _walkthrough(settings: Settings, store: Store, items: list[dict[str, Any]]) 
     if not items:
         return None
     iid = items[0]["id"]
-    supervise.act(settings, iid, "respond", text="（SIMULATED）已组织专题调度，正在补齐数据", user="市科技局·经办人",
-                  today=TODAY, store=store)
+    supervise.act(
+        settings,
+        iid,
+        "respond",
+        text="（SIMULATED）已组织专题调度，正在补齐数据",
+        user="市科技局·经办人",
+        today=TODAY,
+        store=store,
+    )
     due = items[0]["due_on"]
     new_due = date(due.year, 6, 30) if due < date(due.year, 6, 30) else date(due.year, 12, 31)
-    supervise.act(settings, iid, "extend", text="（SIMULATED）等待年度统计数据", new_due=new_due,
-                  user="市科技局·经办人", today=TODAY, store=store)
-    return supervise.act(settings, iid, "close", text="（SIMULATED）复核后予以销号", user="督查室", today=TODAY,
-                         store=store)
+    supervise.act(
+        settings,
+        iid,
+        "extend",
+        text="（SIMULATED）等待年度统计数据",
+        new_due=new_due,
+        user="市科技局·经办人",
+        today=TODAY,
+        store=store,
+    )
+    return supervise.act(
+        settings, iid, "close", text="（SIMULATED）复核后予以销号", user="督查室", today=TODAY, store=store
+    )
