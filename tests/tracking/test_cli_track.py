@@ -43,6 +43,8 @@ def test_cli_flow(env: Settings, observe: Any, capsys: pytest.CaptureFixture[str
     rows = _json(capsys, ["progress", "--year", "2018", "--region", "株洲", "--format", "json"])
     tech = next(r for r in rows if r["indicator_code"] == "T_TECH")
     assert tech["status"] == "overdue"
+    only = _json(capsys, ["progress", "--year", "2018", "--status", "overdue", "--format", "json"])
+    assert [r["target_id"] for r in only] == [tech["target_id"]]
     assert {"target_id", "indicator", "indicator_code", "baseline", "target", "expected", "actual", "ratio",
             "projected", "status", "lead"} <= set(tech)
     sme = next(r for r in rows if r["indicator_code"] == "T_SME")
@@ -70,6 +72,7 @@ def test_cli_flow(env: Settings, observe: Any, capsys: pytest.CaptureFixture[str
         (["progress", "--region", "亚特兰蒂斯"], 2, "--region"),
         (["progress", "--plan", "999"], 2, "--plan"),
         (["progress", "--as-of", "2018-02-30"], 2, "not a date"),
+        (["progress", "--status", "late"], 2, "unknown status"),
         (["targets", "set", "999", "--year", "2015"], 2, "no current target"),
         (["targets", "set", "1", "--year", "3015"], 2, "year out of range"),
         (["supervise", "close", "999", "--text", "x"], 2, "no supervision item"),

@@ -141,6 +141,7 @@ def register(app: typer.Typer) -> None:
         year: int = typer.Option(None, "--year", help="evaluation year (default: this year, or --as-of's)"),
         as_of: str = typer.Option(None, "--as-of", help="only figures known on this date (YYYY-MM-DD)"),
         include_draft: bool = typer.Option(False, "--include-draft", help="count unapproved figures too"),
+        status: list[str] = typer.Option(None, "--status", help="only these statuses (repeatable): off_track …"),
         fmt: str = FORMAT,
     ) -> None:
         """Progress of every target: baseline, goal, expected, actual, ratio, projection, status.
@@ -150,7 +151,8 @@ def register(app: typer.Typer) -> None:
         from innocity.services import tracking
 
         rows = tracking.progress(_settings(), region=region, plan_id=plan, year=year,
-                                 as_of=_date(as_of, "--as-of"), include_draft=include_draft)
+                                 as_of=_date(as_of, "--as-of"), include_draft=include_draft,
+                                 statuses=status or None)
         if fmt == "json":
             _json(rows)
         else:

@@ -184,13 +184,18 @@ def progress(
     year: int | None = None,
     as_of: date | None = None,
     include_draft: bool = False,
+    statuses: list[str] | None = None,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
     """``innocity progress``: one row per current target with its baseline, goal, figures and status.
 
     ``year`` is the evaluation year (default: the year of ``as_of``, else this year); ``as_of`` limits the
-    figures to those known on that date; drafts count only with ``include_draft``.
+    figures to those known on that date; drafts count only with ``include_draft``; ``statuses`` keeps only
+    targets with one of those statuses.
     """
+    unknown = set(statuses or []) - set(STATUSES)
+    if unknown:
+        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", source="--status")
     eval_year = year or (as_of or date.today()).year
     units = _Units()
     with opened(settings, store) as st, st.session() as s:
@@ -217,7 +222,7 @@ def progress(
             key = (p.region_id or -1, t.indicator_code or "")
             series = known_series(readings.get(key, []), as_of=as_of, include_draft=include_draft)
             rows.append(_row(t, p, facts[p.id], series, units, eval_year, settings, depts[t.id], regions))
-    return rows
+    return [r for r in rows if r["status"] in statuses] if statuses else rows
 
 
 def _row(
