@@ -174,3 +174,14 @@ INDICATORS = [
 def test_indicator_phrases(run: Any, text: str, names: list[str]) -> None:
     targets, _ = run(text)
     assert [t.indicator for t in targets] == names
+
+
+def test_names_in_corner_quotes_and_between_quoted_terms(run: Any) -> None:
+    targets, _ = run("实施「5568」创新工程,推进“双创”“专精特新”达到50家。")
+    assert [(t.value, t.unit) for t in targets] == [(50, "家")]
+
+
+@pytest.mark.parametrize("text", ["到”十二五“末,研发中心达到30个。", "到「十二五」末,研发中心达到30个。"])
+def test_odd_quote_marks_around_plan_names(run: Any, text: str) -> None:
+    targets, _ = run(text)
+    assert [(t.value, t.year) for t in targets] == [(30, 2015)]

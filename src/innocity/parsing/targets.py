@@ -33,7 +33,11 @@ from innocity.parsing.years import YearRef, find_time_phrases
 
 _LINE = re.compile(r"[^\n]+")
 _BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
-_QUOTED = re.compile(r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\"")
+_QUOTED = re.compile(
+    r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\""
+    r"|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』"
+)
+_QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
 _PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
@@ -146,7 +150,7 @@ class _Run:
         qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
         if not qs and ":" not in par and " " not in par and "_" not in par and "X" not in par:
             return
-        has_quotes = "“" in par or "《" in par or '"' in par or "[" in par or "〔" in par
+        has_quotes = any(c in par for c in _QUOTE_OPENERS)
         quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)] if has_quotes else []
         bounds = [m.start() for m in _BOUND.finditer(f, ps, pe)]
         used: list[tuple[int, int]] = []

@@ -25,15 +25,17 @@ _TIME = re.compile(
     rf"(?=[0-9一二两三四五六七八九十])(?:"
     rf"(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
     r" ?年(?P<du>度)?(?P<mo>\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
-    r"|(?P<p>十[一二三四五]五|十五|九五)[”\"]? ?(?P<psuf>期末|末|期间|时期|以来|初期|初|中期)?"
+    r"|(?P<p>十[一二三四五]五|十五|九五)[”“\"」』’]? ?(?P<psuf>期末|末|期间|时期|以来|初期|初|中期)?"
     r"|(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间))"
 )
-_PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“\"]?$")
+_PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“”\"「『‘]?$")
 _NOW = re.compile(r"目前|当前|近年来|近几年|近年")
 # A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
 # nothing after it.
 _ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:较|比|相比|相较|与|同)$")
+# Quote marks around plan names as typed in real documents, including reversed and corner quotes.
+_OPEN_QUOTES = frozenset("“”\"「『‘")
 _VERB_BEFORE_TO = frozenset("长高加升降少大小增提扩缩达")
 _NOT_CLAUSE_BEFORE = ("比", "较", "纳入", "结合", "市", "的", "省", "国家", "全国", "与", "同")
 
@@ -62,7 +64,7 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
     out: list[YearRef] = []
     for m in _TIME.finditer(f, start, end):
         pm = _PRE.search(f, max(start, m.start() - 6), m.start())
-        pre = pm.group().strip(" “\"") if pm else ""
+        pre = pm.group().strip(" “”\"「『‘") if pm else ""
         if pre in ("到", "至") and pm is not None and f[pm.start() - 1 : pm.start()] in _VERB_BEFORE_TO:
             pm, pre = None, ""  # 增长到2020年的560亿元: 到 completes the verb, it does not open a clause
         a = pm.start() if pm else m.start()
@@ -112,7 +114,7 @@ def _plan_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
     suf = m.group("psuf")
     if not pre and not suf:
         return None
-    qs = m.start() - 1 if f[m.start() - 1: m.start()] in ("“", '"') and m.start() > 0 else m.start()
+    qs = m.start() - 1 if m.start() > 0 and f[m.start() - 1] in _OPEN_QUOTES else m.start()
     if not pre and any(f[max(0, qs - 2): qs].endswith(w) for w in _NOT_CLAUSE_BEFORE):
         return None
     if suf in (None, "时期") and f[m.end(): m.end() + 2] in ("规划", "计划"):
@@ -131,4 +133,4 @@ def _plan_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
 
 def plan_year(name: str) -> int | None:
     """The last year of a five-year plan named 十二五 / “十二五” (None when the name is not one)."""
-    return FIVE_YEAR_PLANS.get(name.strip("“”\""))
+    return FIVE_YEAR_PLANS.get(name.strip("“”\"「」『』‘’"))
