@@ -38,6 +38,7 @@ _QUOTED = re.compile(
     r"|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』"
 )
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
+_LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
 _PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
@@ -257,6 +258,9 @@ class _Run:
                      gov: YearRef | None, ind_pre: str) -> None:
         kind, base_text, down = kind_of(q, pre)
         indicator = indicator_of(ind_pre, post, q)
+        if not indicator and seg_start > 0 and self.f[seg_start - 1] == ":":
+            head = _LABEL_BEFORE_COLON.search(self.f, max(0, seg_start - 40), seg_start - 1)
+            indicator = head.group(1).strip() if head else ""  # "——研发投入强度:达到3%"
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
             last = self.targets[-1]
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
