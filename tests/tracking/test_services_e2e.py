@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from innocity.errors import ConflictError, NotFoundError, UserInputError
-from innocity.services import scorecard, supervise, tasks, tracking
+from innocity.services import scorecard, supervise, targets, tasks, tracking
 from innocity.services.store import Store
 from innocity.settings import Settings
 from innocity.storage import audit
@@ -48,9 +48,9 @@ def test_statuses_before_and_after_resolution(settings: Settings, store: Store, 
     assert rows["T_TECH"]["status"] == "overdue"  # 15 < 20 and 2015 has passed
     assert rows["T_RD"]["lead"] == []
 
-    tracking.set_target(settings, rows["T_HT"]["target_id"], baseline_year=2015, baseline_value=100.0,
+    targets.set_target(settings, rows["T_HT"]["target_id"], baseline_year=2015, baseline_value=100.0,
                         lead=["市科技局"], support=["市统计局"], user="alice", store=store)
-    tracking.set_target(settings, rows["T_SME"]["target_id"], year=2018, baseline_year=2015,
+    targets.set_target(settings, rows["T_SME"]["target_id"], year=2018, baseline_year=2015,
                         baseline_value=500.0, comment="201* read as 2018", user="bob", store=store)
     rows = _by_code(tracking.progress(settings, year=2018, store=store))
     # 2017 expected 100·1.15² = 132.25; actual 130 → r = 30/32.25 = 0.9302
@@ -132,12 +132,12 @@ def test_manual_raise_escalate_and_errors(settings: Settings, store: Store, plan
     with pytest.raises(NotFoundError):
         supervise.act(settings, 9999, "close", text="x", store=store)
     with pytest.raises(NotFoundError):
-        tracking.set_target(settings, 9999, year=2020, store=store)
+        targets.set_target(settings, 9999, year=2020, store=store)
     with pytest.raises(UserInputError, match="nothing to set"):
-        tracking.set_target(settings, tid, store=store)
+        targets.set_target(settings, tid, store=store)
     sme = next(r for r in rows if r["indicator_code"] == "T_SME")  # no baseline year in the plan
     with pytest.raises(UserInputError, match="baseline year"):
-        tracking.set_target(settings, sme["target_id"], baseline_value=500.0, store=store)
+        targets.set_target(settings, sme["target_id"], baseline_value=500.0, store=store)
 
 
 def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, figures: None) -> None:
@@ -161,7 +161,7 @@ def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, fig
         tasks.set_task(settings, t[0]["task_id"], status="差不多", store=store)
 
     rows = tracking.progress(settings, year=2018, store=store)
-    tracking.set_target(settings, rows[0]["target_id"], lead=["市科技局"], store=store)
+    targets.set_target(settings, rows[0]["target_id"], lead=["市科技局"], store=store)
     cards = {c["department"]: c for c in scorecard.scorecard(settings, year=2018, today=today, store=store)}
     sci = cards["市科技局"]
     assert sci["targets"]["off_track"] == 1 and sci["led_targets"] == 1

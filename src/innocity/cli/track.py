@@ -192,9 +192,9 @@ def register(app: typer.Typer) -> None:
 
         Example: innocity targets set 12 --year 2015 --baseline-year 2010 --baseline-value 40 --lead 市科技局
         """
-        from innocity.services import tracking
+        from innocity.services import targets
 
-        out = tracking.set_target(_settings(), target_id, year=year, baseline_year=baseline_year,
+        out = targets.set_target(_settings(), target_id, year=year, baseline_year=baseline_year,
                                   baseline_value=baseline_value, lead=lead, support=support, comment=comment)
         if fmt == "json":
             _json(out)

@@ -31,9 +31,10 @@ from sqlalchemy import select
 from innocity.domain.progress import TargetSpec, expected_at
 from innocity.settings import Settings
 from innocity.storage import plans as plan_repo
+from innocity.storage import tracking as track_repo
 from innocity.storage.tables import FactRow, TargetRow
 
-from . import scorecard, supervise, tasks, tracking
+from . import scorecard, supervise, targets, tasks, tracking
 from .store import Store, open_store
 
 DEMO_USER = "demo"
@@ -188,7 +189,7 @@ def _resolve(store: Store) -> int:
     """Apply ``ASSUMPTIONS`` to every current target (and fact) that still needs it, in one transaction."""
     changed = 0
     with store.session() as s:
-        assigned = {tid for (tid,) in s.execute(select(tracking.repo.TargetDepartment.target_id))}
+        assigned = {tid for (tid,) in s.execute(select(track_repo.TargetDepartment.target_id))}
         rows = [
             (t.id, t.year, t.year_text, t.resolved_year, t.baseline_year, t.indicator_code)
             for t in s.scalars(select(TargetRow).where(TargetRow.retired_in.is_(None)))
@@ -205,7 +206,7 @@ def _resolve(store: Store) -> int:
             if code and tid not in assigned:
                 kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
             if kw:
-                tracking.resolve_in(s, tid, who=DEMO_USER, comment="demo assumption (innocity demo)", **kw)
+                targets.resolve_in(s, tid, who=DEMO_USER, comment="demo assumption (innocity demo)", **kw)
                 changed += 1
         # the plans' own baselines: an undated fact about an indicator the same plan targets
         wanted = {
