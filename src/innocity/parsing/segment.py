@@ -122,6 +122,8 @@ def _lines(folded: str) -> list[_Line]:
 def _is_chrome(t: str) -> bool:
     if len(t) > 200:
         return bool(_URL.match(t))  # body paragraphs: only a long address can be chrome
+    if _HEADING_START.match(t) and not t.startswith("附"):
+        return False  # a numbered heading (most short lines of a plan) is never site chrome
     if _CHROME_LINE.match(t) or _MENU.match(t):
         return True
     if len(t) <= 160 and _NOTICE.search(t):
