@@ -106,6 +106,8 @@ TIME_PHRASES: list[tuple[str, tuple[int | None, str | None, str]]] = [
     ("五、20XX-201*年主要工作", (None, "201*", "point")),
     ("2021—2025年", (2025, "2025", "point")),
     ("目前,", (None, None, "now")),
+    ("到二〇一五年,", (2015, "二〇一五", "future")),
+    ("到”十二五“末,", (2015, "”十二五“末", "future")),
 ]
 
 

@@ -18,7 +18,8 @@ FIVE_YEAR_PLANS = {
     "九五": 2000, "十五": 2005, "十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030,
 }
 
-_Y = r"(?:19|20)[0-9Xx*]{2}"
+_Y = r"(?:19|20|一九|二[〇○零0])[0-9Xx*〇○零一二三四五六七八九]{2}"  # 2015, 20XX, 201*, 二〇一五
+_CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 # One pass for all three shapes; each starts with a digit or a numeral so the engine can skip other text.
 # Prefixes (到, 力争到 …) are read backwards from the match in Python rather than by the regex.
 _TIME = re.compile(
@@ -55,6 +56,7 @@ class YearRef:
 
 
 def _year_value(token: str) -> int | None:
+    token = token.translate(_CN_YEAR_DIGITS)
     return int(token) if token.isdigit() and len(token) == 4 else None
 
 
