@@ -149,7 +149,7 @@ def _assemble(
         out["row"] = long["row"].to_numpy()
         body_out = out.sort_values(["row", "period"], kind="stable").reset_index(drop=True)
     else:
-        body_out = pd.DataFrame({f: body[c].astype(str) for f, c in cols.items()})
+        body_out = pd.DataFrame({f: body[c] for f, c in cols.items()})
         body_out["row"] = body["row"].to_numpy()
     for f in FIELDS:
         if f not in body_out.columns:
@@ -164,9 +164,10 @@ def _assemble(
 
 
 def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    cells = frame[list(FIELDS)]
-    blank = (cells == "").all(axis=1)
-    out = frame[~blank].reset_index(drop=True)
+    blank = np.ones(len(frame), dtype=bool)
+    for f in ("region", "indicator", "period", "value"):
+        blank &= frame[f].to_numpy() == ""
+    out = frame[~blank].reset_index(drop=True) if blank.any() else frame
     out["_rec"] = np.arange(len(out))
     return out
 
@@ -175,17 +176,20 @@ def read_csv(path: Path) -> RawTable:
     data = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(enc)
+            data.decode(enc)
             break
         except UnicodeDecodeError:
             continue
     else:
         raise UserInputError("not a text CSV file (neither UTF-8 nor GB18030)", source=str(path))
-    head = [[_norm(c) for c in r] for r in csv.reader(io.StringIO("\n".join(text.splitlines()[:30])))]
+    head_text = data[:65536].decode(enc, errors="ignore")
+    head = [[_norm(c) for c in r] for r in csv.reader(io.StringIO("\n".join(head_text.splitlines()[:30])))]
     idx, unit = _find_header(head)
+    # pandas parses the file itself (much faster than from decoded text); object dtype keeps plain str
     frame = pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
+        path,
+        encoding=enc,
+        dtype=object,
         header=None,
         skiprows=idx + 1,
         keep_default_na=False,
@@ -194,7 +198,7 @@ def read_csv(path: Path) -> RawTable:
         skipinitialspace=True,
         names=range(len(head[idx])),
         engine="c",
-    ).fillna("")
+    ).fillna("")  # short lines and blank lines leave NaN
     raw = _assemble(head[idx], frame, idx + 2, unit, str(path))
     raw.frame = _drop_blank(raw.frame)
     return raw

@@ -20,12 +20,10 @@ import pandas as pd
 from innocity.domain.observation import Observation, Status
 from innocity.errors import ConflictError, DataValidationError, NotFoundError, RowProblem, UserInputError
 from innocity.settings import Settings
-from innocity.storage import audit
 from innocity.storage import observations as obs_repo
 from innocity.storage import regions as region_repo
-from innocity.storage.tables import utcnow
 
-from . import obs_checks, obs_files
+from . import obs_checks, obs_files, obs_series
 from .store import Store, open_store
 
 EXPORT_COLUMNS = [
@@ -82,18 +80,16 @@ def validate_file(
         today=today or date.today(),
     )
     good, problems = checked.frame, checked.problems
-    dup = obs_checks.check_duplicates(good, problems)
+    dup = obs_series.check_duplicates(good, problems)
     existing = _existing(store, good)
-    unchanged = obs_checks.check_against_store(good, existing, problems)
-    obs_checks.check_jumps(good[~unchanged & ~dup], existing, problems)
+    unchanged = obs_series.check_against_store(good, existing, problems)
+    obs_series.check_jumps(good[~unchanged & ~dup], existing, problems)
     bad = good["_rec"].isin(list(problems.bad_records)).to_numpy()
     keep = ~bad
     return raw.frame, good[keep].reset_index(drop=True), problems, unchanged[keep]
 
 
-def _rows_for_insert(df: pd.DataFrame, *, status: str, by: str) -> list[tuple[Any, ...]]:
-    now = utcnow().isoformat(sep=" ", timespec="microseconds")
-    n = len(df)
+def _rows_for_insert(df: pd.DataFrame) -> list[tuple[Any, ...]]:
     notes: list[str | None] = [x or None for x in df["note"].tolist()]
     cols = [
         df["region_id"].to_numpy(dtype="int64").tolist(),
@@ -109,9 +105,6 @@ def _rows_for_insert(df: pd.DataFrame, *, status: str, by: str) -> list[tuple[An
         df["vintage"].tolist(),
         df["known_on"].tolist(),
         notes,
-        [status] * n,
-        [by] * n,
-        [now] * n,
     ]
     return list(zip(*cols, strict=True))
 
@@ -171,27 +164,17 @@ def import_file(
         import_id = None
         if len(new):
             # built before the write transaction opens, so the database is locked only while inserting
-            rows = _rows_for_insert(new, status=status, by=st.user)
-            with st.session() as s:
-                imp = obs_repo.add_import(
-                    s,
-                    name=path.name,
-                    sha256=sha,
-                    total=int(raw["row"].nunique()),
-                    stored=len(new),
-                    rejected=n_bad,
-                    by=st.user,
-                )
-                import_id = imp.id
-                obs_repo.bulk_insert(s, rows, import_id=imp.id)
-                audit.record(
-                    s,
-                    actor=st.user,
-                    action="import",
-                    entity="imports",
-                    entity_id=imp.id,
-                    after={"file": path.name, "rows": len(new), "status": status},
-                )
+            rows = _rows_for_insert(new)
+            import_id = obs_repo.load_import(
+                st.engine,
+                rows,
+                name=path.name,
+                sha256=sha,
+                total=int(raw["row"].nunique()),
+                rejected=n_bad,
+                status=status,
+                by=st.user,
+            )
         return ImportReport(
             str(path),
             int(raw["row"].nunique()),

@@ -7,17 +7,19 @@ list of parameter sets (others): per-row ORM objects would cost ten times the ti
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from innocity.domain.observation import Observation, Period, Status, Vintage, can_transition
 
 from . import audit
-from .tables import ImportRow, ObservationRow, Region, utcnow
+from .tables import AuditEntry, ImportRow, ObservationRow, Region, utcnow
 
 # Column order of ``bulk_insert`` rows.
 BULK_COLUMNS = (
@@ -34,9 +36,6 @@ BULK_COLUMNS = (
     "vintage",
     "known_on",
     "note",
-    "status",
-    "entered_by",
-    "entered_at",
 )
 
 
@@ -51,42 +50,111 @@ def add_import(
     return row
 
 
-def bulk_insert(s: Session, rows: Sequence[tuple[Any, ...]], *, import_id: int) -> int:
-    """Insert rows (tuples in ``BULK_COLUMNS`` order; dates as ISO strings) of import ``import_id``
-    (version 1) in the session's transaction.
+def _sql_text(v: str) -> str:
+    return "'" + v.replace("'", "''") + "'"
 
-    SQLite: one ``executemany`` on the raw connection (the physical floor). Dates must then be in
-    SQLAlchemy's SQLite storage format: ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SS.ffffff``.
+
+def load_import(
+    engine: Engine,
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    name: str,
+    sha256: str,
+    total: int,
+    rejected: int,
+    status: str,
+    by: str,
+) -> int:
+    """Store one import in ONE transaction on a dedicated connection: the ``imports`` row, every
+    observation (tuples in ``BULK_COLUMNS`` order, dates as ISO text) and the audit entry. Returns the
+    import id. Nothing is visible, or left behind, unless all of it commits.
+
+    SQLite takes the physical floor: one ``executemany`` on the raw connection, the values that are the
+    same for every row written once into the statement, and foreign keys checked once for the whole set
+    (every distinct region id must exist, inside the transaction) instead of once per row.
     """
-    if not rows:
-        return 0
-    conn = s.connection()
-    if conn.dialect.name == "sqlite":
-        cols = ", ".join((*BULK_COLUMNS, "import_id", "version"))
-        marks = ", ".join(["?"] * len(BULK_COLUMNS) + [str(int(import_id)), "1"])
+    now = utcnow()
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
-        cur = dbapi.cursor()
-        # a large page cache keeps the key index in memory during the load
-        (cache,) = cur.execute("PRAGMA cache_size").fetchone()
-        cur.execute("PRAGMA cache_size=-262144")
+        if sqlite:
+            # only outside a transaction does this pragma take effect; restored below
+            dbapi.execute("PRAGMA foreign_keys=OFF")
         try:
-            cur.executemany(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+            with conn.begin():
+                pk = conn.execute(
+                    insert(ImportRow).values(
+                        name=name,
+                        sha256=sha256,
+                        rows_total=total,
+                        rows_stored=len(rows),
+                        rows_rejected=rejected,
+                        imported_by=by,
+                        imported_at=now,
+                    )
+                ).inserted_primary_key
+                assert pk is not None
+                import_id = int(pk[0])
+                region_ids = sorted({r[0] for r in rows})
+                known = conn.scalar(select(func.count()).select_from(Region).where(Region.id.in_(region_ids)))
+                if known != len(region_ids):
+                    raise ValueError("an import refers to a region that does not exist")
+                if sqlite:
+                    _sqlite_executemany(dbapi, rows, import_id=import_id, status=status, by=by, now=now)
+                else:
+                    _core_insert(conn, rows, import_id=import_id, status=status, by=by, now=now)
+                conn.execute(
+                    insert(AuditEntry).values(
+                        at=now,
+                        actor=by,
+                        action="import",
+                        entity="imports",
+                        entity_id=str(import_id),
+                        after=json.dumps(
+                            {"file": name, "rows": len(rows), "status": status}, ensure_ascii=False
+                        ),
+                    )
+                )
         finally:
-            cur.execute(f"PRAGMA cache_size={int(cache)}")
-            cur.close()
-        return len(rows)
-    table = ObservationRow
+            if sqlite:
+                dbapi.execute("PRAGMA foreign_keys=ON")
+    return import_id
+
+
+def _sqlite_executemany(
+    dbapi: Any, rows: Sequence[tuple[Any, ...]], *, import_id: int, status: str, by: str, now: datetime
+) -> None:
+    cols = ", ".join((*BULK_COLUMNS, "status", "entered_by", "entered_at", "import_id", "version"))
+    consts = [
+        _sql_text(status),
+        _sql_text(by),
+        _sql_text(now.isoformat(sep=" ", timespec="microseconds")),
+        str(int(import_id)),
+        "1",
+    ]
+    marks = ", ".join(["?"] * len(BULK_COLUMNS) + consts)
+    cur = dbapi.cursor()
+    # a large page cache keeps the key index in memory during the load
+    (cache,) = cur.execute("PRAGMA cache_size").fetchone()
+    cur.execute("PRAGMA cache_size=-262144")
+    try:
+        cur.executemany(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+    finally:
+        cur.execute(f"PRAGMA cache_size={int(cache)}")
+        cur.close()
+
+
+def _core_insert(
+    conn: Any, rows: Sequence[tuple[Any, ...]], *, import_id: int, status: str, by: str, now: datetime
+) -> None:
+    const = {"status": status, "entered_by": by, "entered_at": now, "import_id": import_id, "version": 1}
     chunk = 20_000
     for i in range(0, len(rows), chunk):
-        params = [dict(zip(BULK_COLUMNS, r, strict=True)) for r in rows[i : i + chunk]]
+        params = [dict(zip(BULK_COLUMNS, r, strict=True)) | const for r in rows[i : i + chunk]]
         for p in params:
-            p["import_id"] = import_id
-            p["version"] = 1
             p["known_on"] = date.fromisoformat(p["known_on"])
-            p["entered_at"] = datetime.fromisoformat(p["entered_at"])
-        conn.execute(insert(table), params)
-    return len(rows)
+        conn.execute(insert(ObservationRow), params)
 
 
 def existing_for(

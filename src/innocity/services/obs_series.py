@@ -1,0 +1,149 @@
+"""Checks of imported observations across rows and against the store: duplicate rows, values that
+contradict stored ones, and period-on-period jumps far outside a series' history. Vectorised with
+integer keys (numpy/pandas), so a million rows take about a second.
+
+The jump rule is a modified z-score of the log changes of the series (stored and imported values
+together, consecutive periods of the same kind): with the median m and the median absolute deviation MAD
+of its changes d_t = log v_t − log v_t−1, a change is flagged when 0.6745·|d_t − m| / max(MAD, 0.02) > 3.5
+and the value moved by at least a factor of 1.5. A series with fewer than four changes has no history to
+judge by, so only a factor over 10 is flagged. The change right after a flagged spike that goes back the
+other way is not flagged again. A note on the row ("口径调整" …) accepts the jump.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from innocity.domain.observation import Period
+
+from .obs_checks import Problems
+
+Z_LIMIT = 3.5
+MAD_FLOOR = 0.02
+MIN_HISTORY = 4
+MIN_JUMP = float(np.log(1.5))
+LONE_JUMP = float(np.log(10.0))
+KEY = ["region_id", "indicator_code", "period", "vintage", "kn"]
+
+
+def _with_kn(df: pd.DataFrame) -> pd.DataFrame:
+    # preliminary and final values exist once per period; revisions are told apart by their date
+    df = df.copy()
+    df["kn"] = np.where(df["vintage"].to_numpy() == "revised", df["known_on"].to_numpy(), "")
+    return df
+
+
+def _int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One int64 per row that is equal exactly when all ``cols`` are equal."""
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:
+        codes, uniq = pd.factorize(df[c], use_na_sentinel=False)
+        key = key * (len(uniq) + 1) + codes
+    return key
+
+
+def check_duplicates(df: pd.DataFrame, p: Problems) -> np.ndarray:
+    """Rows repeating an earlier row's region, indicator, period and vintage; returns the mask of them."""
+    k = _with_kn(df)
+    key = pd.Series(_int_key(k, KEY))
+    dup = key.duplicated(keep="first").to_numpy()
+    if dup.any():
+        first = pd.Series(k["row"].to_numpy()[~dup], index=key.to_numpy()[~dup])
+        first_rows = first.reindex(key.to_numpy()[dup]).to_numpy()
+        p.add(
+            k["row"].to_numpy()[dup],
+            "period",
+            [f"same region, indicator, period and vintage as row {r}" for r in first_rows],
+            k["_rec"].to_numpy()[dup],
+        )
+    return np.asarray(dup)
+
+
+def check_against_store(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.ndarray:
+    """Compare with stored values: the same value again is "unchanged" (returned mask, not stored
+    twice); a different one is a problem (send a correction as a dated revision)."""
+    unchanged = np.zeros(len(df), dtype=bool)
+    if existing.empty or df.empty:
+        return unchanged
+    k = _with_kn(df).reset_index(drop=True)
+    k["_i"] = np.arange(len(k))
+    e = _with_kn(existing)[[*KEY, "value"]].rename(columns={"value": "stored"})
+    m = k.merge(e, on=KEY, how="inner")
+    if m.empty:
+        return unchanged
+    same = np.isclose(m["value"].to_numpy(), m["stored"].to_numpy(), rtol=1e-9, atol=1e-12)
+    unchanged[m["_i"].to_numpy()[same]] = True
+    diff = m[~same]
+    p.add(
+        diff["row"].to_numpy(),
+        "value",
+        [
+            f"a {v} value for {per} is already stored ({st:g}); send a correction as vintage revised with its date"
+            for v, per, st in zip(diff["vintage"], diff["period"], diff["stored"], strict=True)
+        ],
+        diff["_rec"].to_numpy(),
+    )
+    return unchanged
+
+
+def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.ndarray:
+    """Period-on-period jumps far outside the series' history without a note; returns the flagged mask."""
+    flagged = np.zeros(len(df), dtype=bool)
+    if df.empty:
+        return flagged
+    series = ["region_id", "indicator_code", "period_kind"]
+    cols = [*series, "period_year", "period_index", "value"]
+    parts = [df[cols].assign(_i=np.arange(len(df)))]
+    if not existing.empty:
+        ex = existing.sort_values("known_on").drop_duplicates([*series, "period"], keep="last")
+        per = [Period.parse(t) for t in ex["period"]]
+        ex = ex.assign(period_year=[x.year for x in per], period_index=[x.index for x in per], _i=-1)
+        parts.append(ex[[*cols, "_i"]])
+    allv = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    sid = _int_key(allv, series)
+    year = allv["period_year"].to_numpy(dtype=np.int64)
+    pidx = allv["period_index"].to_numpy(dtype=np.int64)
+    rec = allv["_i"].to_numpy(dtype=np.int64)
+    order = np.lexsort((rec, pidx, year, sid))
+    sid, year, pidx, rec = sid[order], year[order], pidx[order], rec[order]
+    v = allv["value"].to_numpy(dtype=float)[order]
+    # one value per period: the imported one wins over a stored one (rec −1 sorts first)
+    same_period = (sid[1:] == sid[:-1]) & (year[1:] == year[:-1]) & (pidx[1:] == pidx[:-1])
+    keep = np.r_[~same_period, True]
+    sid, rec, v = sid[keep], rec[keep], v[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lv = np.where(v > 0, np.log(np.where(v > 0, v, 1.0)), np.nan)
+    same_series = np.r_[False, sid[1:] == sid[:-1]]
+    d = np.where(same_series, lv - np.r_[np.nan, lv[:-1]], np.nan)
+    g = pd.Series(d).groupby(sid, sort=False)
+    med = g.transform("median").to_numpy()
+    n = g.transform("count").to_numpy()
+    absdev = np.abs(d - med)
+    mad = pd.Series(absdev).groupby(sid, sort=False).transform("median").to_numpy()
+    z = 0.6745 * absdev / np.maximum(np.nan_to_num(mad, nan=0.0), MAD_FLOOR)
+    absd = np.abs(d)
+    with np.errstate(invalid="ignore"):
+        jump = np.where(n - 1 >= MIN_HISTORY, (z > Z_LIMIT) & (absd > MIN_JUMP), absd > LONE_JUMP)
+    jump = np.nan_to_num(jump, nan=0).astype(bool)
+    # the way back from a spike is not a second spike
+    prev_jump = np.r_[False, jump[:-1]] & same_series
+    prev_d = np.r_[np.nan, d[:-1]]
+    jump &= ~(prev_jump & (np.sign(prev_d) == -np.sign(d)))
+    hit = jump & (rec >= 0)
+    if hit.any():
+        i = rec[hit]
+        noted = df["note"].to_numpy()[i] != ""
+        i, factor = i[~noted], np.exp(np.abs(d[hit]))[~noted]
+        p.add(
+            df["row"].to_numpy()[i],
+            "value",
+            [
+                f"jump by a factor of {f:.1f} from the previous period, far outside this series' history; "
+                "add a note if it is right"
+                for f in factor
+            ],
+            df["_rec"].to_numpy()[i],
+        )
+        flagged[i] = True
+    return flagged
