@@ -46,7 +46,7 @@ SIMULATED = "SIMULATED – not a real figure"
 
 ASSUMPTIONS = (
     f"Masked deadline years (201*, 20XX) are read as {MASKED_YEAR}: the sample plans are 十二五 pilot plans "
-    "(西宁's names 十二五末 next to 201*). Recorded as a resolution by user 'demo'.",
+    "(西宁's 试点目标 set targets for 201* and for “十二五”末 side by side). Recorded as a resolution by user 'demo'.",
     f"Targets without a baseline year are measured from {BASELINE_YEAR} (十一五末); the value comes from the "
     "plan's facts or the stored figures, never made up. Recorded by user 'demo'.",
     f"An undated fact of a plan about an indicator the same plan targets (西宁: 高新技术企业40家, 高新技术产业增加值"
@@ -74,6 +74,8 @@ class Scenario:
 
 @dataclass(slots=True)
 class DemoReport:
+    """Everything ``innocity demo`` prints: what was parsed and imported, the assumptions, both scenarios."""
+
     plans: list[dict[str, Any]]
     imported: dict[str, int]
     assumptions: tuple[str, ...]
