@@ -176,6 +176,10 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
 def _from_match(f: str, m: re.Match[str]) -> Quantity | None:
     n1, n2 = m.group("n1"), m.group("n2")
     unit, u1, scale = m.group("unit"), m.group("u1"), m.group("scale")
+    if unit is None and u1 is None and scale is None and m.group("post") is None:
+        # Most matches are bare numbers (dates, codes, list markers): reject them before any conversion.
+        if not n1[0].isdigit() or not _BARE_PRE.search(f, max(0, m.start() - 5), m.start()):
+            return None
     v1, cn1 = _num(n1)
     if v1 is None:
         return None
