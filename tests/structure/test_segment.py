@@ -206,3 +206,13 @@ def test_notice_with_masthead_and_numbered_attachments(doc: Callable[[str], str]
     assert body.startswith("附件1") and body.endswith(
         "市科技局"
     )  # the task table of 附件2 is part of the plan
+
+
+def test_headline_of_a_single_document_is_its_title(doc: Callable[[str], str]) -> None:
+    (plan,) = split_plans(doc("news_report")).plans
+    assert plan.title == "宁波出台建设国家创新型城市实施方案"
+    text = "宁波市创新型城市建设重点任务分解表\n序号\t任务\t牵头单位\n1\t建设甬江实验室\t市科技局\n"
+    (table,) = split_plans(text).plans
+    assert table.title == "宁波市创新型城市建设重点任务分解表"
+    (untitled,) = split_plans("为加快建设创新型城市，制定本方案。\n一、目标\n").plans
+    assert untitled.title is None

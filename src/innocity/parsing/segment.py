@@ -152,6 +152,16 @@ def _is_title(t: str) -> bool:
     )
 
 
+def _is_headline(t: str) -> bool:
+    """A short opening line that is not a sentence or a numbered heading: the document's caption."""
+    return (
+        4 <= len(t) <= _MAX_TITLE
+        and not _HEADING_START.match(t)
+        and not _SENT_END.search(t)
+        and "。" not in t
+    )
+
+
 def _is_body(t: str) -> bool:
     return len(t) >= _BODY_MIN or t.endswith("。")
 
@@ -258,6 +268,8 @@ def split_plans(text: str) -> Segmentation:
                     break
                 if _is_title(ln.text):
                     title_span = (ln.start, ln.end)
+        if title_span is None and not label and len(content) > 1 and _is_headline(content[0].text):
+            title_span = (content[0].start, content[0].end)  # a news headline, a 任务分解表 caption
         if title_span is not None:
             title = text[title_span[0] : title_span[1]]
         if not plans and not text[: span[0]].strip():
