@@ -56,7 +56,9 @@ def test_cli_flow(env: Settings, observe: Any, capsys: pytest.CaptureFixture[str
     item = next(i for i in items if i["subject_id"] == tech["target_id"])
     assert main(["supervise", "respond", str(item["id"]), "--text", "合同登记滞后"]) == 0
     assert main(["supervise", "extend", str(item["id"]), "--text", "等待年报", "--until", "2018-09-30"]) == 0
-    assert main(["supervise", "close", str(item["id"]), "--text", "销号"]) == 0
+    assert main(["supervise", "close", str(item["id"]), "--text", "销号", "--expect", "responded"]) == 3
+    assert "now extended" in capsys.readouterr().err
+    assert main(["supervise", "close", str(item["id"]), "--text", "销号", "--expect", "extended"]) == 0
     capsys.readouterr()
     shown = _json(capsys, ["supervise", "show", str(item["id"])])
     assert [(e["action"], e["by"]) for e in shown["events"]][1:] == [

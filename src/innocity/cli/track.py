@@ -315,31 +315,39 @@ def _register_supervise() -> None:
         out = supervise.raise_item(_settings(), target_id=target, task_id=task, text=text, department=department)
         typer.echo(f"item {out['id']} raised: {out['title']} (reply by {out['due_on']})")
 
-    def _step(action: str, item_id: int, text: str | None, until: str | None = None) -> None:
+    def _step(action: str, item_id: int, text: str | None, until: str | None = None,
+              expect: str | None = None) -> None:
         from innocity.services import supervise
 
-        out = supervise.act(_settings(), item_id, action, text=text, new_due=_date(until, "--until"))
+        out = supervise.act(_settings(), item_id, action, text=text, new_due=_date(until, "--until"),
+                            expect_status=expect)
         typer.echo(f"item {out['id']}: {out['status']} (extensions {out['extensions']}, due {out['due_on']})")
 
     @supervise_app.command("respond")
-    def sv_respond(item_id: int = typer.Argument(...), text: str = typer.Option(..., "--text")) -> None:
+    def sv_respond(
+        item_id: int = typer.Argument(...), text: str = typer.Option(..., "--text"), expect: str = typer.Option(None, "--expect", help="the status you saw; refused (exit 3) if it changed"),
+    ) -> None:
         """Answer an item (情况说明). Example: innocity supervise respond 3 --text 已完成选址"""
-        _step("respond", item_id, text)
+        _step("respond", item_id, text, expect=expect)
 
     @supervise_app.command("extend")
     def sv_extend(
         item_id: int = typer.Argument(...), text: str = typer.Option(..., "--text", help="the reason"),
-        until: str = typer.Option(..., "--until", help="new reply date YYYY-MM-DD"),
+        until: str = typer.Option(..., "--until", help="new reply date YYYY-MM-DD"), expect: str = typer.Option(None, "--expect", help="the status you saw; refused (exit 3) if it changed"),
     ) -> None:
         """Request an extension (counted). Example: innocity supervise extend 3 --text 等待年鉴 --until 2017-06-30"""
-        _step("extend", item_id, text, until)
+        _step("extend", item_id, text, until, expect=expect)
 
     @supervise_app.command("close")
-    def sv_close(item_id: int = typer.Argument(...), text: str = typer.Option(..., "--text")) -> None:
-        """Close an item (销号). Example: innocity supervise close 3 --text 指标已完成"""
-        _step("close", item_id, text)
+    def sv_close(
+        item_id: int = typer.Argument(...), text: str = typer.Option(..., "--text"), expect: str = typer.Option(None, "--expect", help="the status you saw; refused (exit 3) if it changed"),
+    ) -> None:
+        """Close an item (销号). Example: innocity supervise close 3 --text 指标已完成 --expect responded"""
+        _step("close", item_id, text, expect=expect)
 
     @supervise_app.command("escalate")
-    def sv_escalate(item_id: int = typer.Argument(...), text: str = typer.Option(None, "--text")) -> None:
+    def sv_escalate(
+        item_id: int = typer.Argument(...), text: str = typer.Option(None, "--text"), expect: str = typer.Option(None, "--expect", help="the status you saw; refused (exit 3) if it changed"),
+    ) -> None:
         """Escalate an item to the leadership. Example: innocity supervise escalate 3 --text 两次延期仍未完成"""
-        _step("escalate", item_id, text)
+        _step("escalate", item_id, text, expect=expect)
