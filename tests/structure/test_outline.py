@@ -24,14 +24,13 @@ def check_spans(text: str, outline: list[Section], end: int) -> None:
     """Headings quote their marker and title; children nest; siblings follow each other."""
     for level in [outline, *[s.children for s in flat(outline)]]:
         for a, b in itertools.pairwise(level):
-            assert a.span[1] <= b.span[0]
+            assert a.span[1] == b.span[0]  # a section runs up to its next sibling
     for sec in flat(outline):
         assert sec.heading_span is not None
         heading = text[sec.heading_span[0] : sec.heading_span[1]]
         assert heading.startswith(sec.marker)
         assert sec.title and sec.title in heading
         assert sec.span[0] == sec.heading_span[0] and sec.span[1] <= end
-        assert text[sec.span[1] - 1 : sec.span[1]].strip()
         for c in sec.children:
             assert sec.span[0] < c.span[0] and c.span[1] <= sec.span[1]
             assert c.level == sec.level + 1

@@ -9,6 +9,9 @@ because plans file their targets under them. "一是…", "1-3个", "3.5%" and "
 Levels come from nesting: a marker style seen before closes everything below its earlier occurrence;
 a new style opens a level under the current heading, unless it is conventionally higher than the
 current style (一、 > (一) > 1. > (1) > ①), in which case it replaces the deeper levels.
+
+A section's span runs from its marker to the start of the next heading at the same or a higher level
+(or the end of the span given); ``heading_span`` covers the marker and title alone.
 """
 
 from __future__ import annotations
@@ -184,18 +187,4 @@ def build_outline(text: str, span: Span) -> list[Section]:
         )
         (stack[-1][1].children if stack else roots).append(sec)
         stack.append((h.style, sec))
-    _trim_all(roots, text)
     return roots
-
-
-def _trim_end(text: str, s: int, e: int) -> int:
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return e
-
-
-def _trim_all(secs: list[Section], text: str) -> None:
-    """Sections end at the last non-space character before the next heading."""
-    for sec in secs:
-        sec.span = (sec.span[0], _trim_end(text, sec.span[0], sec.span[1]))
-        _trim_all(sec.children, text)
