@@ -170,3 +170,26 @@ def test_tasks_and_scorecard(settings: Settings, store: Store, plan_id: int, fig
     assert cards["市工信局"]["tasks"]["late"] == 1
     assert cards["市财政局"]["role"] == "support"
     assert cards[scorecard.UNASSIGNED]["led_targets"] == 5
+
+
+def test_two_people_acting_at_once_get_a_conflict(settings: Settings, store: Store, plan_id: int) -> None:
+    """A reads the item, B closes it and commits, then A's extension must fail, not reopen it."""
+    from innocity.services.store import open_store
+    from innocity.storage import tracking as repo
+
+    tid = tracking.progress(settings, year=2018, store=store)[0]["target_id"]
+    item = supervise.raise_item(settings, target_id=tid, text="请说明", today=date(2018, 3, 1), store=store)
+    other = open_store(settings)  # a second connection, as a second user's process would have
+    try:
+        with other.session() as s_a:
+            seen = s_a.get(repo.SupervisionItem, item["id"])
+            assert seen is not None and seen.status == "raised"
+            supervise.act(settings, item["id"], "close", text="已办结", user="B", store=store)
+            with pytest.raises(ConflictError, match="changed by someone else"):
+                supervise.step_in(s_a, seen, "extend", who="A", text="延期", new_due=date(2018, 12, 31),
+                                  today=date(2018, 3, 1))
+    finally:
+        other.dispose()
+    out = supervise.list_items(settings, item_id=item["id"], store=store)[0]
+    assert (out["status"], out["extensions"]) == ("closed", 0)
+    assert [e["by"] for e in out["events"]] == ["tester", "B"]

@@ -268,47 +268,61 @@ def act(
             raise ConflictError(
                 f"supervision item {item_id} is now {item.status}, not {expect_status}; look at it again"
             )
-        try:
-            step = apply(item.status, action, extensions=item.extensions, comment=text)
-        except TransitionError as exc:
-            raise UserInputError(str(exc), source=f"supervise {action} {item_id}") from None
-        if action == "extend":
-            if new_due is None:
-                raise UserInputError("an extension needs the new date", source="--until")
-            if item.due_on is not None and new_due <= item.due_on:
-                raise UserInputError(f"the new date must be after {item.due_on}", source="--until")
-        before = item.status
-        # Optimistic check: the step applies only if nobody moved the item since it was read; two people
-        # closing and extending at once must not both win.
-        moved = s.execute(
-            update(repo.SupervisionItem)
-            .where(
-                repo.SupervisionItem.id == item.id,
-                repo.SupervisionItem.status == before,
-                repo.SupervisionItem.extensions == item.extensions,
-            )
-            .values(status=step.status.value, extensions=step.extensions, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
+        return step_in(s, item, action, who=who, text=text, new_due=new_due, today=today)
+
+
+def step_in(
+    s: Session,
+    item: repo.SupervisionItem,
+    action: str,
+    *,
+    who: str,
+    text: str | None = None,
+    new_due: date | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """Apply one step to ``item`` as read in ``s``; ``ConflictError`` if someone moved it since."""
+    try:
+        step = apply(item.status, action, extensions=item.extensions, comment=text)
+    except TransitionError as exc:
+        raise UserInputError(str(exc), source=f"supervise {action} {item.id}") from None
+    if action == "extend":
+        if new_due is None:
+            raise UserInputError("an extension needs the new date", source="--until")
+        if item.due_on is not None and new_due <= item.due_on:
+            raise UserInputError(f"the new date must be after {item.due_on}", source="--until")
+    before = item.status
+    # Optimistic check: the step applies only if nobody moved the item since it was read; two people
+    # closing and extending at once must not both win.
+    moved = s.execute(
+        update(repo.SupervisionItem)
+        .where(
+            repo.SupervisionItem.id == item.id,
+            repo.SupervisionItem.status == before,
+            repo.SupervisionItem.extensions == item.extensions,
         )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
-            raise ConflictError(f"supervision item {item.id} was changed by someone else; look at it again")
-        item.status, item.extensions = step.status.value, step.extensions
-        if new_due is not None and action == "extend":
-            audit.record(
-                s,
-                actor=who,
-                action="supervise.extend",
-                entity="supervision_items",
-                entity_id=item.id,
-                field="due_on",
-                before=item.due_on,
-                after=new_due,
-                comment=text,
-            )
-            item.due_on = new_due
-        _event(s, item, action=action, before=before, who=who, text=text, new_due=new_due)
-        s.flush()
-        return _item_dict(s, item, today, events=True)
+        .values(status=step.status.value, extensions=step.extensions, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError(f"supervision item {item.id} was changed by someone else; look at it again")
+    item.status, item.extensions = step.status.value, step.extensions
+    if new_due is not None and action == "extend":
+        audit.record(
+            s,
+            actor=who,
+            action="supervise.extend",
+            entity="supervision_items",
+            entity_id=item.id,
+            field="due_on",
+            before=item.due_on,
+            after=new_due,
+            comment=text,
+        )
+        item.due_on = new_due
+    _event(s, item, action=action, before=before, who=who, text=text, new_due=new_due)
+    s.flush()
+    return _item_dict(s, item, today, events=True)
 
 
 def list_items(
