@@ -6,6 +6,8 @@ Shapes handled (matched on the folded text, quoted from the original):
   "2023—2025年为全面推进阶段"              (year-only ranges widen to January and December)
   "第一阶段(动员部署):2021年3月—5月"       "(一)启动阶段\n时间:2022年3月—4月" (a note or a 时间 line)
   "(一)动员部署阶段(2021年5月底前)"        (a deadline: start null, end given)
+  "2021年为启动阶段", "第三阶段(2024年)"     (one whole year)
+  under a 进度安排/实施步骤 heading, dated sub-headings without 阶段: "(一)动员部署(2021年3月—4月)"
 A masked year (20XX, 201*) gives start/end null but keeps the words and the month. A period heading
 such as "五、20XX-201*年主要工作" is not a stage: a stage names itself …阶段.
 """
@@ -37,9 +39,10 @@ _RANGE = (
     rf"{_STARTS_DATE}(?P<b>{_date('b')})"
 )
 _NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9fff]{1,10}?阶段)"
-# 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
+# a note or a 时间 label between the name and the dates:
 # "第一阶段(动员部署):2021年3月—5月", "(一)启动阶段\n时间:2022年3月—4月"
 _NOTE = r"(?:\([^()\d]{1,10}\))?\s*(?:时间\s*(?=:))?"
+# 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
 _NAME_THEN_RANGE = re.compile(rf"{_NAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
 # "(一)动员部署阶段(2021年5月底前)": only the end is given
 _NAME_THEN_DEADLINE = re.compile(
