@@ -101,7 +101,7 @@ def _list_before_code(
         return None
     lo = max(0, at - 200)
     before = folded[lo:at]
-    cut = max(before.rfind(c) for c in ",。;:!?\n(") + 1
+    cut = _clause_start(before)
     clause = before[cut:]
     built = _BUILT_OF.search(clause)
     if built is None:
@@ -130,7 +130,7 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
             n = cn_int(pm.group("n"))
             if n is None:
                 continue
-            if digits:
+            if code.isdigit():
                 # a numeric code spells its parts' counts: 4315 → 4 …, 30 …, 10 …, 500 …
                 if not digits or str(n)[0] != str(digits[0]):
                     continue
