@@ -186,3 +186,8 @@ def test_names_in_corner_quotes_and_between_quoted_terms(run: Any) -> None:
 def test_odd_quote_marks_around_plan_names(run: Any, text: str) -> None:
     targets, _ = run(text)
     assert [(t.value, t.year) for t in targets] == [(30, 2015)]
+
+
+def test_a_first_line_with_a_target_is_not_a_title(run: Any) -> None:
+    targets, _ = run("到2025年全省R＆D经费投入强度达到２．８%左右")
+    assert [(t.value, t.unit, t.year, t.approximate) for t in targets] == [(2.8, "%", 2025, True)]

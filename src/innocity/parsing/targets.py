@@ -39,6 +39,7 @@ _QUOTED = re.compile(
 )
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
 _LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
+_TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点")
 _PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
@@ -124,7 +125,9 @@ class _Run:
                 first = False
                 title_ref = next((p for p in phrases if p.heading_period or p.tense == "future"), None)
                 is_heading = f[ps] in _HEAD_FIRST and starts_heading(f, ps, pe)
-                if title_ref is not None and not is_heading and not _BOUND.search(f, ps, pe):
+                has_figures = bisect_left(self.q_starts, ps) < bisect_left(self.q_starts, pe)
+                if (title_ref is not None and not is_heading and not has_figures
+                        and not _BOUND.search(f, ps, pe) and _TITLE_WORDS.search(f, ps, pe)):
                     self.ctx.root_clause = title_ref
                     continue
             if f[ps] in _HEAD_FIRST:
