@@ -111,3 +111,13 @@ def test_adversarial_pages_stay_linear() -> None:
             extract_phases(text, sl.span, tree)
             extract_programs(text, sl.span, tree)
     assert time.perf_counter() - start < 20
+
+
+def test_parse_bytes_reads_then_splits(sample_text: str) -> None:
+    from innocity.parsing.pipeline import parse_bytes
+
+    doc = parse_bytes(sample_text.encode("gb18030"), "plans.txt")
+    assert doc.source.chars == len(doc.text) and doc.text.strip() == sample_text.strip()
+    assert [p.label for p in doc.plans] == ["篇一", "篇二", "篇三", "篇四"]
+    for p in doc.plans:
+        assert_quotes(doc.text, p)
