@@ -40,6 +40,8 @@ _QUOTED = re.compile(
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
 _LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
 _TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点")
+# No clause or sentence is longer than this; it bounds every look-around so huge paragraphs stay linear.
+_MAX_CLAUSE = 240
 _PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
@@ -110,6 +112,7 @@ class _Run:
         self.horizon = max(future) if future else None
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
+        self._p_lo = self._p_hi = 0  # the current paragraph's time phrases: self.phrases[_p_lo:_p_hi]
 
     # -- walking -----------------------------------------------------------------------------------
     def walk(self) -> None:
@@ -120,7 +123,8 @@ class _Run:
             ps, pe = m.start(), m.end()
             if pe - ps < 8 and not f[ps:pe].strip():
                 continue
-            phrases = self.phrases[bisect_left(self.p_starts, ps): bisect_left(self.p_starts, pe)]
+            self._p_lo, self._p_hi = bisect_left(self.p_starts, ps), bisect_left(self.p_starts, pe)
+            phrases = self.phrases[self._p_lo: self._p_hi]
             if first:
                 first = False
                 title_ref = next((p for p in phrases if p.heading_period or p.tense == "future"), None)
@@ -164,8 +168,10 @@ class _Run:
         for m in _BLANK.finditer(f, ps, pe) if (" " in par or "_" in par or "X" in par or "×" in par) else ():
             self._blank(m, ps, pe, bounds, phrases)
         prev_end = ps
+        q_open = [a for a, _ in quoted]
         for i, q in enumerate(qs):
-            if any(a <= q.start < b for a, b in quoted) or any(a <= q.start < b for a, b in used):
+            k = bisect_right(q_open, q.start) - 1  # quotes do not nest: only the last one opened can hold q
+            if (k >= 0 and quoted[k][1] > q.start) or any(a <= q.start < b for a, b in used):
                 continue
             next_start = qs[i + 1].start if i + 1 < len(qs) else pe
             self._quantity(q, ps, pe, bounds, phrases, prev_end, next_start)
@@ -174,9 +180,9 @@ class _Run:
     # -- one quantity ------------------------------------------------------------------------------
     def _segment(self, pos: int, end: int, ps: int, pe: int, bounds: list[int], prev_end: int) -> tuple[int, int]:
         i = bisect_right(bounds, pos - 1)
-        seg_start = bounds[i - 1] + 1 if i > 0 else ps
+        seg_start = max(bounds[i - 1] + 1 if i > 0 else ps, pos - _MAX_CLAUSE)
         j = bisect_left(bounds, end)
-        seg_end = bounds[j] if j < len(bounds) else pe
+        seg_end = min(bounds[j] if j < len(bounds) else pe, end + _MAX_CLAUSE)
         if prev_end > seg_start:
             k = self.f.rfind("、", seg_start, pos)
             if k >= 0:
@@ -187,11 +193,18 @@ class _Run:
 
     def _governing(self, pos: int, phrases: Sequence[YearRef]) -> YearRef | None:
         # "2020年的60%": an attributive year belongs to the figure right after it and governs nothing else.
+        # Walk back from the figure (phrases are in order), so a huge paragraph stays linear.
         f = self.f
         base = self.ctx.baseline
-        before = [p for p in phrases if p.end <= pos and (not p.attributive or f[p.end : pos].strip() == "的")
-                  and (base or not p.dated)]
-        return before[-1] if before else None
+        i = bisect_right(self.p_starts, pos, self._p_lo, self._p_hi) - 1
+        while i >= self._p_lo:
+            p = self.phrases[i]
+            i -= 1
+            if p.end > pos:
+                continue
+            if (not p.attributive or f[p.end : pos].strip() == "的") and (base or not p.dated):
+                return p
+        return None
 
     def _quantity(self, q: Quantity, ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef],
                   prev_end: int, next_start: int) -> None:
@@ -234,16 +247,16 @@ class _Run:
         if gov is not None:
             if gov.tense == "past":
                 return True
-            if gov.tense == "now" and self.f.find("。", gov.end, pos) < 0:
+            if gov.tense == "now" and pos - gov.end < _MAX_CLAUSE and self.f.find("。", gov.end, pos) < 0:
                 return True  # 目前/近年来 speak of the present for their own sentence only
             if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon and not self.ctx.future:
                 return True  # "2022年…为2.1%,到2025年…": an earlier year outside a goals section reports a result
         if _PAST.search(pre):
             return True
         # 同比/比上年 anywhere in the sentence reports a result, not a goal.
-        a = self.f.rfind("。", 0, pos) + 1
-        b = self.f.find("。", pos)
-        return _REPORTED.search(self.f, a, b if b >= 0 else len(self.f)) is not None
+        a = max(self.f.rfind("。", max(0, pos - _MAX_CLAUSE), pos) + 1, pos - _MAX_CLAUSE, 0)
+        b = self.f.find("。", pos, pos + _MAX_CLAUSE)
+        return _REPORTED.search(self.f, a, b if b >= 0 else pos + _MAX_CLAUSE) is not None
 
     def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
         ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()
