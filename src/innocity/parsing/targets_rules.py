@@ -42,11 +42,11 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
     if unit == "个" and post.startswith(("月", "工作日")):
         return True  # 3个月内: a duration
     if ("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人"):
-        return True
+        return True  # 按150%抵扣应纳税所得额, 计税工资总额2.5%以内: tax rules, not goals
     if unit == "个" and _SCOPE_PRE.search(pre) and post[:1] in ("县", "区", "乡", "镇", "市"):
-        return True
+        return True  # 在全市5个县市区设立…: the scope of a measure, not a count to reach
     if unit.endswith("部") and post.startswith("委"):
-        return True
+        return True  # 六部委
     if q.unit and _MEASURE_UNITS.search(unit) and post[:1] and _CJK.match(post[:1]) and post[0] not in _AFTER_OK:
         if not _MODIFIER_OK_PRE.search(pre.rstrip()):
             return True  # 300km/h高速动车组, 10亿吨大油田, 12英寸集成电路: descriptors, not values
