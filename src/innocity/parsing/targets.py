@@ -42,6 +42,7 @@ _LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\)
 _TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点")
 # No clause or sentence is longer than this; it bounds every look-around so huge paragraphs stay linear.
 _MAX_CLAUSE = 240
+_RATE_WORDS = re.compile(r"(?:年均|年平均|平均每年|每年)?(?:增长|增速|增幅|提高|提升|递增|增加)率?$")
 _PURSUE = re.compile(r"力争|争取|确保")
 _REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
 _PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
@@ -280,6 +281,8 @@ class _Run:
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
             last = self.targets[-1]
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
+            if last.kind != "level":
+                indicator = _RATE_WORDS.sub("", indicator) or indicator  # "GDP年均增长10%,突破2000亿元"
             if last.kind == "growth" and kind == "level" and last.unit == q.unit and _PURSUE.search(pre):
                 kind = "growth"  # "年均增长20%以上,力争达到25%": the same rate, a higher aim
         end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _QUOTE_TO_NOUN else q.end

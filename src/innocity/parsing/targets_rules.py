@@ -15,6 +15,7 @@ _INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|�
 _SUBSIDY = re.compile(r"给予|补助|补贴|奖励|资助|贴息|奖补")
 _TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
 _MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
+_GOAL_VERB = re.compile(r"(?:达到|达|提高到|提升到|保持在|稳定在|不低于) ?$")
 _MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_OK = "以左的及和、与或,;。:)(上下余多"
@@ -41,7 +42,8 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
             return True  # 按研发投入的10%给予补助
     if unit == "个" and post.startswith(("月", "工作日")):
         return True  # 3个月内: a duration
-    if ("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人"):
+    if (("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人")
+            and not _GOAL_VERB.search(pre)):
         return True  # 按150%抵扣应纳税所得额, 计税工资总额2.5%以内: tax rules, not goals
     if unit == "个" and _SCOPE_PRE.search(pre) and post[:1] in ("县", "区", "乡", "镇", "市"):
         return True  # 在全市5个县市区设立…: the scope of a measure, not a count to reach
