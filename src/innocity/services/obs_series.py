@@ -34,7 +34,7 @@ def _with_kn(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+def int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """One int64 per row that is equal exactly when all ``cols`` are equal."""
     key = np.zeros(len(df), dtype=np.int64)
     for c in cols:
@@ -46,7 +46,7 @@ def _int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
 def check_duplicates(df: pd.DataFrame, p: Problems) -> np.ndarray:
     """Rows repeating an earlier row's region, indicator, period and vintage; returns the mask of them."""
     k = _with_kn(df)
-    key = pd.Series(_int_key(k, KEY))
+    key = pd.Series(int_key(k, KEY))
     dup = key.duplicated(keep="first").to_numpy()
     if dup.any():
         first = pd.Series(k["row"].to_numpy()[~dup], index=key.to_numpy()[~dup])
@@ -101,7 +101,7 @@ def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.nda
         ex = ex.assign(period_year=[x.year for x in per], period_index=[x.index for x in per], _i=-1)
         parts.append(ex[[*cols, "_i"]])
     allv = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    sid = _int_key(allv, series)
+    sid = int_key(allv, series)
     year = allv["period_year"].to_numpy(dtype=np.int64)
     pidx = allv["period_index"].to_numpy(dtype=np.int64)
     rec = allv["_i"].to_numpy(dtype=np.int64)

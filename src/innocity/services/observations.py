@@ -89,24 +89,37 @@ def validate_file(
     return raw.frame, good[keep].reset_index(drop=True), problems, unchanged[keep]
 
 
-def _rows_for_insert(df: pd.DataFrame) -> list[tuple[Any, ...]]:
-    notes: list[str | None] = [x or None for x in df["note"].tolist()]
-    cols = [
-        df["region_id"].to_numpy(dtype="int64").tolist(),
-        df["indicator_code"].tolist(),
-        df["period"].tolist(),
-        df["period_kind"].tolist(),
-        df["period_year"].to_numpy(dtype="int64").tolist(),
-        df["period_index"].to_numpy(dtype="int64").tolist(),
-        df["value"].to_numpy(dtype=float).tolist(),
-        df["unit"].tolist(),
-        df["original_value"].to_numpy(dtype=float).tolist(),
-        df["original_unit"].tolist(),
-        df["vintage"].tolist(),
-        df["known_on"].tolist(),
-        notes,
+def _in_key_order(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped by region and indicator, so the unique index is filled front to back (a file
+    already in that order, as exports and most department files are, is left as it is)."""
+    key = obs_series.int_key(df, ["region_id", "indicator_code"])
+    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
+        return df
+    return df.iloc[np.argsort(key, kind="stable")]
+
+
+def _columns_for_insert(df: pd.DataFrame) -> list[list[Any]]:
+    """The columns of ``storage.observations.BULK_COLUMNS`` as plain Python lists."""
+
+    def col(name: str, dtype: Any = object) -> list[Any]:
+        return df[name].to_numpy(dtype=dtype).tolist()  # type: ignore[no-any-return]
+
+    note = df["note"].to_numpy(dtype=object)
+    return [
+        col("region_id", "int64"),
+        col("indicator_code"),
+        col("period"),
+        col("period_kind"),
+        col("period_year", "int64"),
+        col("period_index", "int64"),
+        col("value", float),
+        col("unit"),
+        col("original_value", float),
+        col("original_unit"),
+        col("vintage"),
+        col("known_on"),
+        [x or None for x in note.tolist()],
     ]
-    return list(zip(*cols, strict=True))
 
 
 def _write_rejects(raw: pd.DataFrame, problems: list[RowProblem], out: Path) -> None:
@@ -156,18 +169,15 @@ def import_file(
         if items:
             rejects_path = rejects or path.with_name(path.name + ".rejects.csv")
             _write_rejects(raw, items, rejects_path)
-        # in key order, so the unique index is filled front to back
-        new = good[~unchanged].sort_values(
-            ["region_id", "indicator_code", "period", "vintage", "known_on"], kind="stable"
-        )
+        new = _in_key_order(good[~unchanged])
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         import_id = None
         if len(new):
             # built before the write transaction opens, so the database is locked only while inserting
-            rows = _rows_for_insert(new)
+            columns = _columns_for_insert(new)
             import_id = obs_repo.load_import(
                 st.engine,
-                rows,
+                columns,
                 name=path.name,
                 sha256=sha,
                 total=int(raw["row"].nunique()),
