@@ -129,3 +129,20 @@ def test_single_plan_gold_without_quotes_covers_the_document(tmp_path: Path, cap
     assert main(["eval", str(FIXTURES / "tg_news_report.txt"), "--gold", str(gold_path), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["overall"]["targets"]["tp"] == 1
+
+
+def test_eval_a_directory_of_documents_with_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "news.txt").write_text((FIXTURES / "tg_news_report.txt").read_text("utf-8"), encoding="utf-8")
+    gold = {"plans": [{"label": "p", "targets": [
+        {"quote": "高新技术企业突破2000家", "value": 2000, "unit": "家", "comparator": ">=", "year": 2025}]}]}
+    (tmp_path / "news.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "notes.md").write_text("no gold beside me", encoding="utf-8")
+    assert main(["eval", str(tmp_path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [p["label"] for p in out["plans"]] == ["news/p"]
+    assert out["overall"]["targets"]["tp"] == 1
+
+
+def test_eval_a_directory_without_gold_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "gold" in capsys.readouterr().err

@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval")
     def eval_command(
-        doc: Annotated[Path | None, typer.Argument(help="Document to parse (default: the bundled sample).")] = None,
+        doc: Annotated[Path | None, typer.Argument(
+            help="Document to parse (default: the bundled sample), or a directory of NAME + NAME.gold.json.")] = None,
         gold: Annotated[Path | None, typer.Option("--gold", help="Gold reading (default: DOC.gold.json).")] = None,
         fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List false positives/negatives.")] = False,
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
 
         Example: innocity eval            (the bundled sample page and its gold reading)
         Example: innocity eval plan.txt --gold plan.gold.json --format json
+        Example: innocity eval heldout/ --verbose     (every NAME.txt with a NAME.gold.json beside it)
         """
         report = evaluate(doc, gold)
         if fmt is Format.json:

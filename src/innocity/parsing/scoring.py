@@ -333,13 +333,34 @@ def default_gold_for(doc_path: Path) -> Path:
 
 def evaluate(doc_path: Path | None = None, gold_path: Path | None = None) -> Report:
     """Parse ``doc_path`` (default: the bundled sample) and score it against ``gold_path``
-    (default: the ``.gold.json`` beside it). Raises ``UserInputError`` for a missing or bad file."""
+    (default: the ``.gold.json`` beside it). A directory scores every document in it that has a
+    ``NAME.gold.json`` beside it, as one report whose plans are labelled ``NAME/plan``.
+    Raises ``UserInputError`` for a missing or bad file, or a directory without gold readings."""
     from innocity.errors import UserInputError
-    from innocity.parsing import pipeline
 
+    if doc_path is not None and doc_path.is_dir():
+        if gold_path is not None:
+            raise UserInputError("--gold cannot be used with a directory", source=str(doc_path))
+        pairs = [(p, default_gold_for(p)) for p in sorted(doc_path.iterdir())
+                 if p.is_file() and not p.name.endswith(".json") and default_gold_for(p).is_file()]
+        if not pairs:
+            raise UserInputError("no document with a NAME.gold.json beside it", source=str(doc_path))
+        plans: list[PlanReport] = []
+        for doc, gold in pairs:
+            for plan in _evaluate_one(doc, gold).plans:
+                plan.label = f"{doc.stem}/{plan.label}"
+                plans.append(plan)
+        return Report(plans)
     sample_doc, sample_gold = sample_paths()
     doc_path = doc_path or sample_doc
     gold_path = gold_path or (sample_gold if doc_path == sample_doc else default_gold_for(doc_path))
+    return _evaluate_one(doc_path, gold_path)
+
+
+def _evaluate_one(doc_path: Path, gold_path: Path) -> Report:
+    from innocity.errors import UserInputError
+    from innocity.parsing import pipeline
+
     gold = load_gold(gold_path)
     try:
         data = doc_path.read_bytes()
