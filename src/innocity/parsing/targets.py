@@ -5,8 +5,18 @@ slice (same offsets), keeps a stack of headings for context (baseline sections, 
 section) and reads each quantity from ``numbers.find_quantities`` with the rules in ``targets_rules``.
 Quotes are cut from the original text, so ``text[t.span[0]:t.span[1]] == t.text`` always holds.
 
+How a figure is read (docs/gold-conventions.md):
+- Fact or target: everything in a baseline section (试点基础, 发展现状, 优势, 形势 …) is a fact; elsewhere a
+  figure is a fact when its sentence reports a result (已, 了, 现有, 截至, 以来, 目前, 同比, 由X提高到 …) or
+  when an earlier year than the plan's horizon governs it outside a goals section; otherwise a target.
+- Year: the last target clause before the figure in its paragraph (到2025年, 20XX年, 力争“十二五”末); else
+  the clause set in the enclosing section (any paragraph of a section, or its heading, sets it for what
+  follows in that section and its subsections); else the period in the plan's title line; else null.
+  Years that qualify a comparison (较2015年, 2020年的) and dates of events (2012年6月) govern nothing.
+- Hard negatives and shared subjects: see ``targets_rules``; tables flattened to text: ``targets_tables``.
+
 Cost is linear: one regex pass for quantities and one for time phrases per plan, then constant work per
-quantity on small windows.
+quantity on windows of at most one clause.
 """
 
 from __future__ import annotations
