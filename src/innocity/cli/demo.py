@@ -61,7 +61,7 @@ def _print_report(console: Any, r: Any) -> None:
     console.print(f"real published figures imported: {r.imported['stored']} new, {r.imported['unchanged']} "
                   f"already stored (of {r.imported['rows']}; sources in data/observations/PROVENANCE.md)")
     console.print(Panel("\n".join(f"• {a}" for a in r.assumptions), title="demo assumptions (user 'demo')"))
-    console.print(f"targets resolved under these assumptions: {r.resolutions}")
+    console.print(f"targets and facts resolved under these assumptions: {r.resolutions}")
     _scenario(console, r.real, progress_table, scorecard_table, items_table)
     if r.simulated is not None:
         console.print(Panel(
