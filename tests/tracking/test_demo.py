@@ -36,6 +36,13 @@ def test_real_scenario_never_invents_progress(report: demo.DemoReport) -> None:
         notes = [n for (n,) in con.execute("select note from observations")]
         who = {a for (a,) in con.execute("select actor from audit_log where entity = 'targets'")}
     assert len(notes) == 34 and not any("SIMULATED" in (n or "") for n in notes)
+    with sqlite3.connect(report.real.db_path) as con:
+        known = dict(con.execute(
+            "select r.name || ' ' || o.indicator_code || ' ' || o.period || ' ' || o.vintage, o.known_on "
+            "from observations o join regions r on r.id = o.region_id"))
+    # a date the source states is kept; a figure is never dated before the end of its own period
+    assert known["湘潭市 DRV08 2015 revised"] == "2021-03-04"
+    assert all(k.split()[2] < v[:4] for k, v in known.items())
     assert who == {"demo"}  # every resolution is recorded as the demo user's
     # the plans' own figures serve as baselines where they name the same indicator (西宁: 高新技术企业40家)
     from_plan = {(r["region"], r["indicator_code"], r["baseline"]["value"]) for r in rows

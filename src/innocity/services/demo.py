@@ -139,7 +139,9 @@ def run(
     try:
         ingest_document(store, data=src.read_bytes(), name=src.name, doc=doc)
         step("import the real published figures")
-        rep = import_file(settings, observations_path(), status="approved", today=TODAY, store=store)
+        # No fixed "today" here: a figure whose source gives no date is recorded as known on the day it is
+        # loaded, never on the demo's pretend date (which would claim 2016 figures were known in 2015).
+        rep = import_file(settings, observations_path(), status="approved", store=store)
         step("resolve masked years and baselines (demo assumptions)")
         n = _resolve(store)
         step("progress, scorecards and 督办 on real figures")
@@ -166,7 +168,7 @@ def run(
             sim_file = workdir / "SIMULATED-observations.csv"
             write_simulated(real.progress, sim_file)
             step("SIMULATED: import, report task states, progress, scorecards, 督办")
-            import_file(sim_settings, sim_file, status="approved", today=TODAY, store=sim_store)
+            import_file(sim_settings, sim_file, status="approved", store=sim_store)
             _simulate_tasks(sim_settings, sim_store)
             sim = _scenario(sim_settings, sim_store, "training data (SIMULATED)", sim_db)
             sim.walkthrough = _walkthrough(sim_settings, sim_store, sim.items)
