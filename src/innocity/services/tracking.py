@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from innocity.domain.progress import STATUSES, Reading, TargetSpec, assess, known_series
 from innocity.errors import NotFoundError, UserInputError
@@ -122,7 +122,9 @@ def current_targets(
     scope = region_scope(s, region) if region else None
     single = next(iter(scope)) if scope is not None and len(scope) == 1 else None
     rows = plan_repo.targets(s, plan_id=plan_id, region_id=single)
-    plans = {p.id: p for p in s.scalars(select(PlanRow).where(PlanRow.id.in_({t.plan_id for t in rows})))}
+    # only the columns tracking reads: a plan row also carries its whole parsed JSON
+    q = select(PlanRow).options(load_only(PlanRow.id, PlanRow.region_id, PlanRow.title))
+    plans = {p.id: p for p in s.scalars(q.where(PlanRow.id.in_({t.plan_id for t in rows})))}
     return [(t, plans[t.plan_id]) for t in rows if scope is None or plans[t.plan_id].region_id in scope]
 
 
@@ -133,7 +135,7 @@ def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[i
         day = days.get(known)
         if day is None:
             day = days[known] = date.fromisoformat(str(known)[:10])
-        out[(rid, code)].append(Reading(year, value, known_on=day, approved=status == "approved", order=oid))
+        out[(rid, code)].append(Reading(year, value, day, status == "approved", oid))
     return out
 
 
