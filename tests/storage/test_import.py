@@ -230,7 +230,7 @@ def test_department_excel_sheet_is_read_like_a_person_reads_it(
     }
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_export_round_trips_with_import(settings: Settings, store: Store, tmp_path: Path, fmt: str) -> None:
     import_file(settings, FIXTURES / "suzhou_simulated.csv", store=store)
     out = tmp_path / f"all.{fmt}"
@@ -282,3 +282,14 @@ def test_cli_import_reports_each_bad_row_and_exits_2(
     assert code == 0 and "12 stored" in out
     code, out, _ = run_cli("data", "export", "--format", "csv")
     assert code == 0 and out.count("\n") == 13
+
+
+def test_indicator_names_as_departments_write_them_are_matched(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    body = (
+        HEADER
+        + "苏州市,R&D经费支出占GDP比重,2015,2.68,%,final,\n苏州市,高新技术企业数量,2015,2870,家,final,\n"
+    )
+    import_file(settings, write(tmp_path, "names.csv", body), store=store)
+    assert sorted(o.indicator_code for o in observations(store)) == ["TEC01", "TEC06"]

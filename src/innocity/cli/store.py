@@ -124,7 +124,8 @@ def ingest_cmd(files: list[Path] = typer.Argument(..., help="plan documents (txt
 @data_app.command("import")
 def data_import(
     file: Path = typer.Argument(
-        ..., help="a .csv or .xlsx file: region, indicator, period, value, unit[, vintage, note]"
+        ...,
+        help="a .csv, .xlsx or .json file: region, indicator, period, value, unit[, vintage, known_on, note]",
     ),
     valid_only: bool = typer.Option(
         False, "--valid-only", help="store the good rows, write the bad ones to --rejects"

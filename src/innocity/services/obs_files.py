@@ -229,6 +229,27 @@ def read_xlsx(path: Path) -> RawTable:
     return raw
 
 
+def read_json(path: Path) -> RawTable:
+    """A list of objects, as ``innocity data export --format json`` writes it; row = position (1-based)."""
+    import json
+
+    try:
+        items = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserInputError(f"not a JSON file: {exc}", source=str(path)) from None
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise UserInputError(
+            "expected a JSON list of objects (region, indicator, period, value, unit …)", source=str(path)
+        )
+    header = list(dict.fromkeys(k for x in items for k in x))
+    body = pd.DataFrame(
+        [[_norm(x.get(k)) for k in header] for x in items], columns=range(len(header)), dtype=object
+    )
+    raw = _assemble(header, body, 1, None, str(path))
+    raw.frame = _drop_blank(raw.frame)
+    return raw
+
+
 def read_table(path: Path) -> RawTable:
     """Read a CSV or XLSX file of observations into text cells (see the module docstring)."""
     if not path.is_file():
@@ -238,4 +259,6 @@ def read_table(path: Path) -> RawTable:
         return read_xlsx(path)
     if suffix in {".csv", ".txt", ".tsv"}:
         return read_csv(path)
-    raise UserInputError("unsupported file type (use .csv or .xlsx)", source=str(path))
+    if suffix == ".json":
+        return read_json(path)
+    raise UserInputError("unsupported file type (use .csv, .xlsx or .json)", source=str(path))
