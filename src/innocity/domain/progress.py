@@ -325,22 +325,26 @@ class Reading(NamedTuple):
     order: int = 0  # tie-break among readings known the same day (e.g. the row id: later wins)
 
 
+ReadingTuple = tuple[int, float, date | None, bool, int]
+
+
 def known_series(
-    readings: Iterable[Reading], *, as_of: date | None = None, include_draft: bool = False
+    readings: Iterable[Reading | ReadingTuple], *, as_of: date | None = None, include_draft: bool = False
 ) -> list[tuple[int, float]]:
     """One figure per year as known on ``as_of``: the latest vintage known by then.
 
     Drafts count only with ``include_draft``. With ``as_of``, a reading without a date is left out, because
-    nobody can say it was known then; this keeps "what the annual report said" reproducible.
+    nobody can say it was known then; this keeps "what the annual report said" reproducible. Plain tuples in
+    ``Reading``'s field order are accepted too (services read figures by the hundred thousand).
     """
     best: dict[int, tuple[date, int, float]] = {}
-    for r in readings:
-        if not r.approved and not include_draft:
+    for year, value, known_on, approved, order in readings:
+        if not approved and not include_draft:
             continue
-        if as_of is not None and (r.known_on is None or r.known_on > as_of):
+        if as_of is not None and (known_on is None or known_on > as_of):
             continue
-        key = (r.known_on or date.min, r.order)
-        cur = best.get(r.year)
+        key = (known_on or date.min, order)
+        cur = best.get(year)
         if cur is None or key >= cur[:2]:
-            best[r.year] = (key[0], key[1], r.value)
+            best[year] = (key[0], key[1], value)
     return sorted((y, v[2]) for y, v in best.items())

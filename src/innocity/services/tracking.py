@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from innocity.domain.progress import STATUSES, Reading, TargetSpec, assess, known_series
+from innocity.domain.progress import STATUSES, ReadingTuple, TargetSpec, assess, known_series
 from innocity.errors import NotFoundError, UserInputError
 from innocity.settings import Settings
 from innocity.storage import plans as plan_repo
@@ -128,14 +128,14 @@ def current_targets(
     return [(t, plans[t.plan_id]) for t in rows if scope is None or plans[t.plan_id].region_id in scope]
 
 
-def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[Reading]]:
-    out: dict[tuple[int, str], list[Reading]] = defaultdict(list)
+def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[ReadingTuple]]:
+    out: dict[tuple[int, str], list[ReadingTuple]] = defaultdict(list)
     days: dict[str, date] = {}  # dates arrive as text, parsed once per distinct day
     for rid, code, year, value, known, status, oid in repo.yearly_figures(s, region_ids, codes):
         day = days.get(known)
         if day is None:
             day = days[known] = date.fromisoformat(str(known)[:10])
-        out[(rid, code)].append(Reading(year, value, day, status == "approved", oid))
+        out[(rid, code)].append((year, value, day, status == "approved", oid))
     return out
 
 
