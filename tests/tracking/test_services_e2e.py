@@ -116,6 +116,8 @@ def test_supervision_lifecycle(settings: Settings, store: Store, plan_id: int, f
     assert [h.after for h in hist if h.field == "status"] == ['"raised"', '"responded"', '"extended"', '"closed"']
     assert len(supervise.list_items(settings, store=store)) == 2
     assert len(supervise.list_items(settings, include_closed=True, store=store)) == 3
+    assert len(supervise.list_items(settings, include_closed=True, region="湖南省", store=store)) == 3
+    assert supervise.list_items(settings, include_closed=True, region="青海省", store=store) == []
     # a closed item lets a new one be raised when the target is still off track
     again = supervise.sync(settings, year=2018, today=today, store=store)
     assert [i["reason"] for i in again] == ["target_off_track"]

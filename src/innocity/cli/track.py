@@ -276,12 +276,14 @@ def register(app: typer.Typer) -> None:
 def _register_supervise() -> None:
     @supervise_app.command("list")
     def sv_list(
-        all_: bool = typer.Option(False, "--all", help="closed items too"), today: str = TODAY, fmt: str = FORMAT,
+        all_: bool = typer.Option(False, "--all", help="closed items too"),
+        region: str = typer.Option(None, "--region", help="region name or adcode (with the regions under it)"),
+        today: str = TODAY, fmt: str = FORMAT,
     ) -> None:
-        """Open 督办 items, newest first. Example: innocity supervise list --all"""
+        """Open 督办 items, newest first. Example: innocity supervise list --all --region 湖南省"""
         from innocity.services import supervise
 
-        items = supervise.list_items(_settings(), include_closed=all_, today=_date(today, "--today"))
+        items = supervise.list_items(_settings(), include_closed=all_, region=region, today=_date(today, "--today"))
         _json(items) if fmt == "json" else _print(items_table(items, title="督办事项"))
 
     @supervise_app.command("show")

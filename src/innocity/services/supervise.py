@@ -30,7 +30,7 @@ from innocity.storage import tracking as repo
 from innocity.storage.tables import Department, DutyRow, PlanRow, TargetRow, utcnow
 
 from .store import Store
-from .tracking import opened, progress
+from .tracking import opened, progress, region_scope
 
 REPLY_DAYS = 15  # days a department has to answer an item (情况说明) unless told otherwise
 
@@ -330,10 +330,12 @@ def list_items(
     *,
     include_closed: bool = False,
     item_id: int | None = None,
+    region: str | None = None,
     today: date | None = None,
     store: Store | None = None,
 ) -> list[dict[str, Any]]:
-    """``innocity supervise list`` (or ``show`` with ``item_id``): items, newest first, with their history."""
+    """``innocity supervise list`` (or ``show`` with ``item_id``): items, newest first, with their history;
+    ``region`` keeps the items of plans of that region and the regions under it."""
     today = today or date.today()
     with opened(settings, store) as st, st.session() as s:
         if item_id is not None:
@@ -341,7 +343,12 @@ def list_items(
             if item is None:
                 raise NotFoundError(f"no supervision item with id {item_id}", source="supervise show")
             return [_item_dict(s, item, today, events=True)]
-        return [_item_dict(s, i, today) for i in repo.list_items(s, include_closed=include_closed)]
+        plan_ids = None
+        if region:
+            scope = region_scope(s, region)
+            plan_ids = list(s.scalars(select(PlanRow.id).where(PlanRow.region_id.in_(scope))))
+        items = repo.list_items(s, plan_ids=plan_ids, include_closed=include_closed)
+        return [_item_dict(s, i, today) for i in items]
 
 
 def _item_dict(
