@@ -40,7 +40,13 @@ _PLAIN_LABELS = frozenset({"责任单位", "责任部门", "责任主体"})
 _LEAD_ONLY_LABELS = frozenset({"牵头单位", "牵头部门", "牵头责任单位", "主要责任单位", "主要责任部门"})
 # (市发改委牵头,市财政局、市科技局配合): an unlabelled list in brackets, recognised by its markers and
 # accepted only when every item is a body (ends in 局/委/厅/政府/管委会 …).
-_BARE_RAW = re.compile(r"[(（]([^()（）:：\n]{2,150}?(?:牵头|配合|协同|参与)[^()（）:：\n]{0,60}?)[)）]")
+# "(省科技厅、省发展改革委按职责分工负责)", "(各县(市、区)人民政府负责)": a list that ends in 负责 names the
+# bodies that answer for the task, all of them leads. One level of nested brackets is allowed (县(市、区)).
+_NEST = r"(?:[^()（）:：\n]|[(（][^()（）:：\n]{1,12}[)）])"
+_BARE_RAW = re.compile(
+    rf"[(（]({_NEST}{{2,150}}?(?:(?:牵头|配合|协同|参与){_NEST}{{0,60}}?|负责))[)）]"
+)
+_ALL_LEAD = re.compile(r"(?:按职责分工|按职能分工|按职责|分别|共同|各自)?负责$")
 # "列第一位的为牵头单位": the first unit of each list leads and the others support (often said once, up front).
 _FIRST_LEADS = re.compile(
     r"(?:列|排|排名|排在|列在)(?:第一位|首位|第一个|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
@@ -87,7 +93,8 @@ def _bare_lists(text: str, start: int, end: int, outline: list[Section], region:
         a, b = m.span(1)
         names = split_names(text[a:b], fold(text[a:b]))
         written = [n.written for n in names if n.written]
-        if not written or not all(_is_body(w) for w in written) or not any(n.role for n in names):
+        all_lead = _ALL_LEAD.search(text, a, b) is not None
+        if not written or not all(_is_body(w) for w in written) or not (all_lead or any(n.role for n in names)):
             continue
         lead, support = assign_roles(names, "lead")
         if lead:

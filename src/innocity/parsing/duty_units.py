@@ -43,12 +43,12 @@ _SUPPORT_MARK = re.compile(
     r"|协同|协助|协办|参与(?:实施)?|参加)$"
 )
 # Shared wording carries no role of its own: the list's label (or an explicit 牵头 beside it) decides.
-_SHARED = re.compile(r"(?:按职责分工负责|按职能分工负责|按职责分工|按职责|分别负责|共同负责|各负其责)$")
+_SHARED = re.compile(r"(?:(?:按职责分工|按职能分工|按职责|按职能|分别|共同|各自)负责|按职责分工|按职责|各负其责)$")
 _SINGLE_MARK = re.compile(r"\([^()]*\)$")
 _LEADING = re.compile(r"^(?:由|分别由|其中|以)")
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
 UNIT_END = re.compile(
-    r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|协会|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
+    r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|支行|分行|海关|协会|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
 )
 _CONJ = re.compile(r"(?:和|及|与|以及)")
 # Bodies whose name without a level prefix means "the plan's own": bureaus, commissions, offices.

@@ -188,7 +188,11 @@ def _scope(counts: dict[str, int]) -> str | None:
         return "district"
     if not (city or prov or county or district):
         return None
-    return "city" if city else "province"
+    # Few self-references: the most frequent kind wins (a short county plan says 全县 twice and 县委 once);
+    # ties go to the wider kind, which is also the safer guess for the prefix of bureaus.
+    ranked = sorted((("city", city), ("province", prov), ("county", county), ("district", district)),
+                    key=lambda kv: -kv[1])
+    return ranked[0][0]
 
 
 def _saturate(score: float) -> float:
@@ -269,6 +273,13 @@ def detect_region(text: str, span: Span) -> Region:
                 seen.add(h.form)
         spans = chosen + rest + (extra or [])
         return sorted(spans[:20])
+
+    titled = _title_county(plan, start, hits, scope, divs)
+    if titled is not None:
+        p = divs.province_of(titled)
+        conf = _saturate(2.0 + county_named.get(titled.adcode, 0.0))
+        return Region(titled.name, p.name if p else titled.province, round(conf, 3),
+                      evidence_for({titled.adcode}), titled.adcode, "county")  # fmt: skip
 
     best_prov = _best(prov_total)
     if best_prov is not None and scope != "province":
@@ -366,6 +377,34 @@ def _county_short_names(
             continue
         extra = plan.count(short) - plan.count(d.name)
         named[code] += 0.5 * min(max(extra, 0), 3 * n_full)
+
+
+_TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点|措施|决定")
+# How a county-level unit speaks of itself, by the last character of its name.
+_SELF_KIND = {"县": "county", "旗": "county", "区": "district", "市": "city"}
+
+
+def _title_county(plan: str, offset: int, hits: list[_Hit], scope: str | None, divs: Divisions) -> Division | None:
+    """A county, district or county-level city that names itself in the plan's title line
+    ("长兴县科技创新三年行动计划", "滨江区科技创新行动方案") and speaks of itself the same way in the body
+    (全县/县委 for a 县, 全区 for a 区, 全市 for a county-level 市): that unit is the plan's own place,
+    however often its province or prefecture is mentioned."""
+    lead = len(plan) - len(plan.lstrip())
+    nl = plan.find("\n", lead)
+    title_end = min(nl if nl >= 0 else len(plan), lead + 80)
+    if not _TITLE_WORDS.search(plan, lead, title_end):
+        return None
+    for h in hits:
+        if h.span[0] - offset >= title_end:
+            break
+        if h.kind != "full" or len(h.targets) != 1:
+            continue
+        d = divs.by_adcode(h.targets[0][0])
+        if d is None or d.level != "county":
+            continue
+        if scope is not None and scope == _SELF_KIND.get(d.name[-1]):
+            return d
+    return None
 
 
 def _inside(code: str, codes: set[str], divs: Divisions) -> bool:
