@@ -121,9 +121,8 @@ def _assemble(
     header: list[str], body: pd.DataFrame, first_row_number: int, default_unit: str | None, name: str
 ) -> RawTable:
     """Map header cells to fields; melt year columns of a wide sheet; number the rows."""
-    body = body.copy()
     body.columns = range(body.shape[1])
-    body["row"] = range(first_row_number, first_row_number + len(body))
+    row_numbers = np.arange(first_row_number, first_row_number + len(body))
     cols: dict[str, int] = {}
     header_unit: dict[str, str] = {}
     period_cols: list[int] = []
@@ -138,6 +137,7 @@ def _assemble(
     if "period" not in cols and "value" not in cols and period_cols:
         # wide: one column per period; each non-empty cell becomes a row (field "value" of that period)
         keep = [c for f, c in cols.items()]
+        body = body.assign(row=row_numbers)
         long = body.melt(
             id_vars=[*keep, "row"], value_vars=period_cols, var_name="_pcol", value_name="_value"
         )
@@ -149,11 +149,14 @@ def _assemble(
         out["row"] = long["row"].to_numpy()
         body_out = out.sort_values(["row", "period"], kind="stable").reset_index(drop=True)
     else:
-        body_out = pd.DataFrame({f: body[c] for f, c in cols.items()})
-        body_out["row"] = body["row"].to_numpy()
+        # plain object columns, no copies: pandas' string inference costs seconds per million rows
+        body_out = pd.DataFrame(
+            {f: pd.Series(body[c].to_numpy(dtype=object), dtype=object, copy=False) for f, c in cols.items()}
+        )
+        body_out["row"] = row_numbers
     for f in FIELDS:
         if f not in body_out.columns:
-            body_out[f] = ""
+            body_out[f] = pd.Series(np.full(len(body_out), "", dtype=object), dtype=object, copy=False)
     missing = [f for f in REQUIRED if f not in cols and not (f == "value" and period_cols)]
     if "period" not in cols and not period_cols:
         missing.append("period")
@@ -198,7 +201,9 @@ def read_csv(path: Path) -> RawTable:
         skipinitialspace=True,
         names=range(len(head[idx])),
         engine="c",
-    ).fillna("")  # short lines and blank lines leave NaN
+    )
+    if frame.isna().to_numpy().any():  # short lines and blank lines leave NaN
+        frame = frame.fillna("")
     raw = _assemble(head[idx], frame, idx + 2, unit, str(path))
     raw.frame = _drop_blank(raw.frame)
     return raw
