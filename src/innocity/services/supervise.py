@@ -145,12 +145,7 @@ def sync(
                 if why is None or repo.open_item_for(s, "target", r["target_id"]) is not None:
                     continue
                 plan = s.get(PlanRow, r["plan_id"])
-                actual = r["actual"]
-                detail = (
-                    f"{r['indicator']}: 目标 {r['target']['value']}{r['target']['unit'] or ''}"
-                    f"（{r['target']['year']}年）; 实际 {actual['value']}（{actual['year']}年）; "
-                    f"进度比 {_fmt(r['ratio'])}; {r['reason'] or ''}"
-                )
+                detail = _target_detail(r)
                 item = _new_item(
                     s,
                     subject="target",
@@ -190,7 +185,26 @@ def sync(
 
 
 def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
+    return "—" if x is None else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _target_detail(r: dict[str, Any]) -> str:
+    """One line saying what the target asks, where it should be, where it is (in the indicator's unit)."""
+    tg, actual, unit = r["target"], r["actual"], r["unit"] or ""
+    asked = {
+        "growth": f"年均增长{_fmt(tg['value'])}%",
+        "change": f"比基期提高{_fmt(tg['value'])}{tg['unit'] or ''}",
+    }
+    parts = [
+        f"{r['indicator']}：{asked.get(tg['kind'], '目标')}（{tg['year']}年应达 {_fmt(r['goal'])}{unit}）",
+        f"按进度{actual['year']}年应为 {_fmt(r['expected'])}{unit}" if r["expected"] is not None else None,
+        f"实际 {_fmt(actual['value'])}{unit}（{actual['year']}年）"
+        if actual["value"] is not None
+        else "无数据",
+        f"进度比 {_fmt(r['ratio'])}" if r["ratio"] is not None else None,
+        r["reason"],
+    ]
+    return "；".join(p for p in parts if p)
 
 
 def raise_item(
