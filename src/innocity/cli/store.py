@@ -31,6 +31,14 @@ def _print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list | tuple):
+        return "、".join(str(x) for x in v)
+    return str(v)
+
+
 def _print_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -39,7 +47,7 @@ def _print_table(rows: list[dict[str, Any]], columns: list[str], title: str | No
     for c in columns:
         table.add_column(c)
     for r in rows:
-        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        table.add_row(*[_cell(r.get(c)) for c in columns])
     Console().print(table)
 
 
