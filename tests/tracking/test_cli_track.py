@@ -86,3 +86,15 @@ def test_errors_are_one_line(env: Settings, argv: list[str], code: int, message:
     assert main(argv) == code
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("innocity: ") and message in err[0]
+
+
+def test_tables_show_status_and_reason(env: Settings, observe: Any, capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    observe([("T_TECH", 2015, 15.0)])
+    assert main(["progress", "--year", "2018"]) == 0
+    out = capsys.readouterr().out
+    assert "overdue" in out and "needs_input" in out and "deadline 2015 passed" in out
+    assert main(["scorecard", "--year", "2018", "--today", "2018-03-01"]) == 0
+    out = capsys.readouterr().out
+    assert "市科技局" in out and "株洲市" in out

@@ -287,7 +287,9 @@ def assess(
     if is_met(spec, av, tolerance=tolerance):
         return out("achieved", full=False)
     if not spec.has_baseline:
-        return out("overdue" if year > spec.year else "needs_input", "no baseline", full=False)
+        if year > spec.year:
+            return out("overdue", f"deadline {spec.year} passed, goal not met (no baseline)", full=False)
+        return out("needs_input", "no baseline: set one to measure progress", full=False)
     t0, b = spec.baseline_year, spec.baseline_value
     assert t0 is not None and b is not None
     since = [(t0, b)] + [(y, v) for y, v in series if y > t0]
