@@ -52,3 +52,22 @@ def test_user_errors_are_one_line_with_status_2(run_cli: Run, tmp_path: Path) ->
     assert code == 2 and "no such file" in err
     code, _, err = run_cli("data", "export", "--format", "xml")
     assert code == 2 and "unknown format" in err
+
+
+def test_review_through_the_cli_with_a_stale_version_is_exit_3(run_cli: Run, tmp_path: Path) -> None:
+    p = tmp_path / "v.csv"
+    p.write_text("region,indicator,period,value,unit\n苏州市,TEC06,2015,2870,家\n", encoding="utf-8")
+    assert run_cli("data", "import", p)[0] == 0
+    code, out, _ = run_cli("data", "export", "--format", "json")
+    (row,) = json.loads(out)
+    assert (row["status"], row["version"]) == ("draft", 1)
+    code, out, err = run_cli("data", "review", str(row["id"]), "--to", "submitted", "--version", "1")
+    assert code == 0 and "submitted (version 2)" in out, err
+    code, _, err = run_cli("data", "review", str(row["id"]), "--to", "approved", "--version", "1")
+    assert code == 3 and "changed since you read it" in err
+    code, _, err = run_cli("data", "review", str(row["id"]), "--to", "rejected")
+    assert code == 2 and "needs a comment" in err
+    code, out, _ = run_cli(
+        "data", "review", str(row["id"]), "--to", "rejected", "--comment", "口径不一致(模拟)"
+    )
+    assert code == 0 and "rejected (version 3)" in out

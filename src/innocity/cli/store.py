@@ -182,6 +182,30 @@ def data_export(
         typer.echo(text, nl=False)
 
 
+@data_app.command("review")
+def data_review(
+    obs_id: int = typer.Argument(..., help="observation id (see innocity data export --format json)"),
+    to: str = typer.Option(..., "--to", help="submitted, approved, rejected or draft"),
+    version: int = typer.Option(
+        None, "--version", help="the version you saw; a newer one is a conflict (exit 3)"
+    ),
+    comment: str = typer.Option(None, "--comment", help="why (required to reject)"),
+) -> None:
+    """Move one value through draft → submitted → approved / rejected.
+
+    Example: innocity data review 42 --to rejected --version 2 --comment "口径不一致"
+    """
+    from innocity.services import observations
+    from innocity.services.store import open_store
+
+    store = open_store(_settings())
+    try:
+        o = observations.set_status(store, obs_id, to, expected_version=version, comment=comment)
+    finally:
+        store.dispose()
+    typer.echo(f"observation {o.id}: {o.status.value} (version {o.version})")
+
+
 def backup_cmd(path: Path = typer.Argument(..., help="backup file to write (.json: portable dump)")) -> None:
     """Back up the whole database (SQLite backup API, pg_dump, or a portable JSON dump).
 

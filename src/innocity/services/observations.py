@@ -37,6 +37,8 @@ EXPORT_COLUMNS = [
     "known_on",
     "note",
     "status",
+    "id",
+    "version",
 ]
 
 
@@ -224,6 +226,8 @@ def export(settings: Settings, out: Path | None, *, fmt: str = "csv") -> str | N
             "known_on": o.known_on.isoformat() if o.known_on else "",
             "note": o.note or "",
             "status": o.status.value,
+            "id": o.id,
+            "version": o.version,
         }
         for o in obs
     ]
