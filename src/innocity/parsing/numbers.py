@@ -2,7 +2,7 @@
 
 Works on *folded* text (``textfold.fold``), so full-width digits and punctuation are already half-width;
 offsets are the same as in the original. One compiled pattern finds every candidate in a single pass;
-Chinese numerals are converted with ``cn2an`` (cached), never by rewriting sentences, so plan names like
+Chinese numerals are converted by ``cn_value`` (cached), never by rewriting sentences, so plan names like
 十二五, 一区多园 or 三百计划 stay untouched: a Chinese numeral only counts when a unit follows it.
 
 Scale words stay with the unit as written (4万人 → 4 万人; 总人口729.41万 → 729.41 万); only a scale that is
@@ -12,12 +12,9 @@ part of a Chinese numeral inside a larger number is multiplied in (五千亿元 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-
-import cn2an
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*"
@@ -83,23 +80,62 @@ class Quantity:
     num_start: int = 0
 
 
+# Our own converter instead of cn2an: ``import cn2an`` loads its normalisation tables (~0.7 s per process,
+# more than parsing a whole plan), and plans only write the plain forms below.
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def _cn_int(token: str) -> int | None:
+    """三十六 → 36, 十二 → 12, 两千零五 → 2005, 一万二千 → 12000, 二〇二五 → 2025; None when not a numeral."""
+    if not token:
+        return None
+    if all(c in _CN_DIGIT for c in token):  # digit by digit, as years are written (二〇二五)
+        return int("".join(str(_CN_DIGIT[c]) for c in token))
+    total = section = 0
+    digit: int | None = None
+    for c in token:
+        if c in _CN_DIGIT:
+            digit = _CN_DIGIT[c]
+        elif c in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[c]
+            digit = None
+        elif c in _CN_BIG:
+            section += digit or 0
+            total = (total + section) * _CN_BIG[c] if _CN_BIG[c] > 10_000 else total + section * _CN_BIG[c]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
 @lru_cache(maxsize=4096)
 def cn_value(token: str) -> Decimal | None:
-    """A Chinese numeral (三十六, 两, 五千) or an arabic one as a Decimal; None when it is not a number."""
+    """A Chinese numeral (三十六, 两, 五千, 三点五), a mixed one (3千, 1.5万) or an arabic one as a Decimal;
+    None when it is not a number. Mixed forms multiply out the scale: 1.5万 → 15000."""
+    if not token:
+        return None
     try:
         return Decimal(token)
     except InvalidOperation:
         pass
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            v = cn2an.cn2an(token, "smart")
-        except Exception:
-            return None
-    try:
-        return Decimal(str(v))
-    except InvalidOperation:
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", token)
+    if m:  # 3千, 1.5万
+        mult = Decimal(1)
+        for c in m.group(2):
+            mult *= _CN_SMALL.get(c) or _CN_BIG[c]
+        return Decimal(m.group(1)) * mult
+    whole, dot, frac = token.partition("点")
+    w = _cn_int(whole) if whole else 0
+    if w is None:
         return None
+    if not dot:
+        return Decimal(w)
+    if not frac or not all(c in _CN_DIGIT for c in frac):
+        return None
+    return Decimal(f"{w}.{''.join(str(_CN_DIGIT[c]) for c in frac)}")
 
 
 def _num(token: str) -> tuple[Decimal | None, bool]:

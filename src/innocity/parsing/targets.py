@@ -36,6 +36,7 @@ from innocity.parsing.targets_rules import (
     indicator_of,
     is_hard_negative,
     kind_of,
+    respective,
     split_subjects,
 )
 from innocity.parsing.textfold import fold
@@ -68,9 +69,12 @@ _BLANK = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
 _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
+_TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
+_STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
+_CLAUSE_BEFORE = re.compile(r"[^,;。:\n]{2,40}$")
 _TARGET_TENSES = ("future", "point", "relative")
 # "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
-_FROM = re.compile(r"由|从")
+_FROM = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")  # not 从事, 由于: a figure must follow
 _TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
@@ -123,6 +127,7 @@ class _Run:
         self.horizon = max(future) if future else None
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
+        self._resp: dict[int, tuple[str, str]] = {}  # 分别 pairs in the current paragraph
         self._p_lo = self._p_hi = 0  # the current paragraph's time phrases: self.phrases[_p_lo:_p_hi]
 
     # -- walking -----------------------------------------------------------------------------------
@@ -178,6 +183,7 @@ class _Run:
             self._ratio(m, ps, pe, bounds, phrases)
         for m in _BLANK.finditer(f, ps, pe) if (" " in par or "_" in par or "X" in par or "×" in par) else ():
             self._blank(m, ps, pe, bounds, phrases)
+        self._resp = respective(f, qs, ps) if "分别" in par else {}
         prev_end = ps
         q_open = [a for a, _ in quoted]
         for i, q in enumerate(qs):
@@ -243,6 +249,11 @@ class _Run:
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
+        if (fact and not self.ctx.baseline and gov is not None and gov.tense == "now" and _FROM.search(pre)
+                and _TO_END.search(pre) and not _PAST.search(pre)):
+            fact = False  # 由目前的1.2%提高到2.5%: 目前 dates the first figure; the one after 到 is the aim
+        if fact and not self.ctx.baseline and _STATED_GOAL.match(post):
+            fact = False  # 提出了2020年…总数达450家的主要目标: a goal reported in the past tense is still a goal
         if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not self.ctx.baseline):
             return
         # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
@@ -284,10 +295,13 @@ class _Run:
     def _emit_target(self, q: Quantity, seg_start: int, seg_end: int, pre: str, post: str,
                      gov: YearRef | None, ind_pre: str) -> None:
         kind, base_text, down = kind_of(q, pre)
-        indicator = indicator_of(ind_pre, post, q)
+        paired = self._resp.get(q.start)
+        indicator = paired[0] if paired else indicator_of(ind_pre, post, q)
         if not indicator and seg_start > 0 and self.f[seg_start - 1] == ":":
             head = _LABEL_BEFORE_COLON.search(self.f, max(0, seg_start - 40), seg_start - 1)
             indicator = head.group(1).strip() if head else ""  # "——研发投入强度:达到3%"
+        if not indicator:
+            indicator = self._previous_clause_subject(seg_start, q)  # "争取上级资金支持,确保超过6000万元"
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
             last = self.targets[-1]
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
@@ -301,12 +315,12 @@ class _Run:
         value, vmax = q.value, q.value_max
         if down and value is not None:
             value, vmax = -value, (-vmax if vmax is not None else None)
-        comparator = q.comparator
+        comparator = paired[1] if paired else q.comparator
         baseline = None
         if kind == "change":
             refs = find_time_phrases(base_text) if base_text else []
             baseline = Baseline(year=refs[0].year if refs else None, text=base_text)
-        for name in split_subjects(indicator, q, kind, pre):
+        for name in [indicator] if paired else split_subjects(indicator, q, kind, pre):
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=name, kind=kind,  # type: ignore[arg-type]
                 comparator=comparator,  # type: ignore[arg-type]
@@ -314,6 +328,20 @@ class _Run:
                 approximate=q.approx, section=section_path(self.outline, a), unit_text=q.unit_text,
                 baseline=baseline,
             ))
+
+    def _previous_clause_subject(self, seg_start: int, q: Quantity) -> str:
+        """The subject a figure without one takes from the clause right before it, when that clause holds
+        no figure of its own (else the previous target's indicator is the better guess)."""
+        f = self.f
+        if seg_start < 2 or f[seg_start - 1] not in ",;":
+            return ""
+        m = _CLAUSE_BEFORE.search(f, max(0, seg_start - 41), seg_start - 1)
+        if m is None or not m.group().strip():
+            return ""
+        lo, hi = bisect_left(self.q_starts, m.start()), bisect_left(self.q_starts, seg_start)
+        if lo < hi:
+            return ""
+        return indicator_of(m.group(), "", q)
 
     def _add_target(self, t: Target) -> None:
         key = (t.span[0], t.span[1], t.indicator, t.value)
@@ -326,7 +354,8 @@ class _Run:
                    gov: YearRef | None) -> None:
         if q.value is None:
             return
-        indicator = indicator_of(pre, post, q)
+        paired = self._resp.get(q.start)
+        indicator = paired[0] if paired else indicator_of(pre, post, q)
         a, b, quote = self._quote(seg_start, q.end)
         gov = gov or self.ctx.heading_period()
         year, year_text = (gov.year, gov.text) if gov is not None and gov.tense != "now" else (None, None)

@@ -40,6 +40,8 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
             return True  # 奖励30万元, 安排1亿元; 总投资20亿元的项目 describes a project
         if unit == "%" and _SUBSIDY.search(segment):
             return True  # 按研发投入的10%给予补助
+    if unit in _MEASURE_COUNT_UNITS and _MEASURES_AFTER.match(post) and _PROPOSED_BEFORE.search(pre):
+        return True  # 研究提出了18项培育措施: the size of a policy document, not a goal or a baseline
     if unit == "个" and post.startswith(("月", "工作日")):
         return True  # 3个月内: a duration
     if (("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人")
@@ -57,12 +59,17 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
     return False
 
 
+_YEAR_IN = re.compile(r"(?<![比较与同在])(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?(?:前)?(?!的|基础|水平|基数|相比|比)")
+_MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
+_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单)")
+_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
 _COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
 COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场 场次 人次 家次 户次 台套".split())
 # A noun right after a value ("8个…基地"), not a verb or a particle ("5家提升至", "3%以上").
 NOUN_START = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
-_FROM_WORD = re.compile(r"由|从")
+# 从/由 opens a baseline only when a figure follows (从2020年的10.2件, 由目前的60%), not in 从事, 由于.
+_FROM_WORD = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")
 _SCOPE_PRE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
 _NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
 _NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
@@ -112,6 +119,8 @@ def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
 # --- indicator phrase ----------------------------------------------------------------------------------
 _LEAD = re.compile(
     r"^(?:(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.]|[①-⑳]|——|-|—|"
+    r"[一二三四五六七八九十]{1,2}是|其[一二三四五六七八九十](?![^,;。\s]{0,3}(?:产业|类))|首先|其次|再次|最后|"
+    r"今年|明年|全年|要(?!素|求|点|件|闻)|"
     r"其中|同时|并且|并|且|以及|及|和|另外|此外|力争|争取|确保|努力|预计|计划|基本|初步|使得|使|"
     r"全市|全省|全区|全县|我市|我省|本市|全社会(?=研发|R&D)|到|至|达到|实现|累计|新增|"
     r"(?:到|至|截至)?\s*(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?|“?十[一二三四五]五”?(?:末|期末|期间)?)[,\s]*)+"
@@ -154,6 +163,13 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     fm = _FROM_WORD.search(subj)
     if fm is not None and fm.start() > 1:
         subj = subj[: fm.start()]  # 专利拥有量从2020年的10.2件提升至… → 专利拥有量
+    yms = list(_YEAR_IN.finditer(subj)) if "年" in subj else []
+    ym = yms[-1] if yms else None
+    if ym is not None and 0 < ym.start() and ym.end() < len(subj):
+        # 会议提出了2025年全县科技型企业总数: the words before a year clause inside the subject are framing
+        subj = subj[ym.end():]
+        lead = _LEAD.match(subj)
+        subj = subj[lead.end():] if lead else subj
     if q.unit in ("%", "百分点"):
         cmp_at = _COMPARED.search(subj)
         if cmp_at is not None and cmp_at.start() > 1:
@@ -207,3 +223,62 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
         return [subject]
     suffix = (sep + tail) if sep and not shared else ""
     return [p + suffix for p in parts]
+
+
+# --- 分别: subjects paired with values ----------------------------------------------------------------
+_RESP_VERB = re.compile(r"[^\d,;。:、和]{0,6}$")
+_RESP_JOIN = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*$")
+_SUBJ_CUT = re.compile(r"在|比|较|相比|实现|达到|均|要|将|分别")
+_CONJUNCTS = re.compile(r"、|和|及|与")
+_CLAUSE_BACK = re.compile(r"[^,;。:]{0,60}$")
+
+
+def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str]]:
+    """Values paired with subjects by 分别 ("总产值、增加值分别为190亿元和67亿元", "A和B…,分别超过90家和870家"):
+    quantity start → (its own indicator, comparator). The comparator written before the first value
+    (超过, 不低于) governs every value of the list. Empty when the counts of subjects and values differ."""
+    out: dict[int, tuple[str, str]] = {}
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        k = f.rfind("分别", max(ps, q.start - 8), q.start)
+        if k < 0 or not _RESP_VERB.search(f, k + 2, q.start):
+            i += 1
+            continue
+        group = [q]
+        while i + len(group) < len(qs):
+            nxt = qs[i + len(group)]
+            if nxt.start - group[-1].end > 4 or not _RESP_JOIN.match(f, group[-1].end, nxt.start):
+                break
+            group.append(nxt)
+        i += len(group)
+        if len(group) < 2:
+            continue
+        names = _respective_subjects(f, ps, k)
+        if len(names) != len(group):
+            continue
+        comp = next((g.comparator for g in group if g.comparator != "="), "=")
+        for g, name in zip(group, names, strict=True):
+            out[g.start] = (name, g.comparator if g.comparator != "=" or g.value_max is not None else comp)
+    return out
+
+
+def _respective_subjects(f: str, ps: int, k: int) -> list[str]:
+    """The conjuncts named before 分别 at ``k``: in its own clause, or else in the clause before it."""
+    m = _CLAUSE_BACK.search(f, max(ps, k - 60), k)
+    own = m.group() if m else ""
+    names = _conjuncts(own)
+    if len(names) < 2 and m is not None and m.start() > ps:
+        prev = _CLAUSE_BACK.search(f, max(ps, m.start() - 61), m.start() - 1)
+        names = _conjuncts(prev.group()) if prev else names
+    return names
+
+
+def _conjuncts(clause: str) -> list[str]:
+    lead = _LEAD.match(clause.strip())
+    subj = clause.strip()[lead.end():] if lead else clause.strip()
+    cut = _SUBJ_CUT.search(subj, 2)
+    subj = _strip_tail(subj[: cut.start()] if cut else subj).strip(" ,、的")
+    if "“" in subj or "(" in subj:
+        return [subj] if subj else []
+    return [p.strip() for p in _CONJUNCTS.split(subj) if p.strip()]

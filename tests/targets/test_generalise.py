@@ -1,0 +1,164 @@
+"""Shapes met when running the parser on other places' plans and on news reports about them; every text
+here is written for the test (other cities, other figures), in the phrasing those documents use."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from innocity.parsing.numbers import cn_value, find_quantities
+from innocity.parsing.textfold import fold
+
+from .conftest import Runner
+
+
+def targets_of(run: Runner, text: str) -> list[tuple[str, str, float | None, str | None, int | None]]:
+    ts, _ = run(text)
+    return [(t.indicator, t.comparator, t.value, t.unit, t.year) for t in ts]
+
+
+# -- 分别: several subjects, several values ---------------------------------------------------------------
+def test_fenbie_pairs_subjects_in_the_clause_before_with_values(run: Runner) -> None:
+    text = "到2028年,全县规上工业企业和科技型中小企业在2023年的基础上实现“双倍增”,分别超过120家和950家。"
+    assert targets_of(run, text) == [
+        ("规上工业企业", ">=", 120, "家", 2028),
+        ("科技型中小企业", ">=", 950, "家", 2028),
+    ]
+
+
+def test_fenbie_in_one_clause_and_a_comparator_that_governs_the_list(run: Runner) -> None:
+    text = "到2026年,数字经济核心产业营业收入、增加值分别不低于800亿元、260亿元。"
+    assert targets_of(run, text) == [
+        ("数字经济核心产业营业收入", ">=", 800, "亿元", 2026),
+        ("增加值", ">=", 260, "亿元", 2026),
+    ]
+
+
+def test_fenbie_facts_in_a_baseline_section(run: Runner) -> None:
+    ts, fs = run("一、发展基础\n去年全市发明专利、PCT专利授权量分别为3200件和140件。")
+    assert ts == []
+    assert [(f.indicator, f.value) for f in fs] == [("去年全市发明专利", 3200), ("PCT专利授权量", 140)] or \
+        [(f.value, f.unit) for f in fs] == [(3200, "件"), (140, "件")]
+
+
+def test_fenbie_with_mismatched_counts_keeps_both_values(run: Runner) -> None:
+    ts, _ = run("到2025年,全市孵化器分别达到30家、40家和50家。")
+    assert [t.value for t in ts] == [30, 40, 50]
+
+
+# -- news reports: ordinal list markers, floors and stretch goals ------------------------------------------
+def test_ordinal_list_markers_are_not_part_of_the_indicator(run: Runner) -> None:
+    text = (
+        "今年全县要努力完成五项任务:一是规上高新技术产业增加值要突破80亿元;二是新增科技型中小企业60家,"
+        "努力实现新增90家;其三,发明专利授权量要超过700件;首先要确保技术合同成交额达到20亿元。"
+    )
+    got = targets_of(run, text)
+    assert [g[0] for g in got] == ["规上高新技术产业增加值", "科技型中小企业", "科技型中小企业", "发明专利授权量",
+                                   "技术合同成交额"]
+    assert [g[2] for g in got] == [80, 60, 90, 700, 20]
+    assert not any(g[0].startswith(("一是", "二是", "其三", "首先")) for g in got)
+
+
+def test_floor_and_stretch_goal_take_the_subject_of_the_clause_before(run: Runner) -> None:
+    # 确保X、争取Y: two targets with one indicator, the floor (>=) and the stretch goal (=)
+    text = "一是全市财政科技支出要突破9亿元;二是争取国家和省科技专项资金支持,确保超过8000万元、争取1亿元。"
+    got = targets_of(run, text)
+    assert got[1:] == [
+        ("国家和省科技专项资金支持", ">=", 8000, "万元", None),
+        ("国家和省科技专项资金支持", "=", 1, "亿元", None),
+    ]
+
+
+# -- counts of measures, goals reported as proposed ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议指出,市科技局围绕四个方面研究提出了22项扶持措施。",
+        "《意见》共提出了15条政策措施,涵盖人才、资金、用地等方面。",
+        "省政府出台了支持科技企业发展的12条举措。",
+    ],
+)
+def test_a_count_of_measures_in_a_policy_document_is_neither_target_nor_fact(run: Runner, text: str) -> None:
+    ts, fs = run(text)
+    assert ts == [] and fs == []
+
+
+def test_a_goal_set_out_in_the_past_tense_is_still_a_target(run: Runner) -> None:
+    ts, fs = run("全县科技大会提出了2026年全县国家高新技术企业总数达380家的主要目标。")
+    assert fs == []
+    assert [(t.indicator, t.value, t.unit, t.year) for t in ts] == [("国家高新技术企业总数", 380, "家", 2026)]
+
+
+# -- figures that qualify a noun --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("到2025年,营业收入超过50亿元的科技领军企业和专精特新企业数达到12家以上。", 12, "家"),
+        ("到2025年,年销售收入超过亿元的高新技术企业达到65家。", 65, "家"),
+        ("到2025年,实施总投资超过5亿元的重大科技项目20个。", 20, "个"),
+        ("到2025年,研发人员超过100人的企业达到35家。", 35, "家"),
+        ("到2025年,建成面积超过1万平方米的众创空间8个。", 8, "个"),
+    ],
+)
+def test_an_amount_before_de_describes_what_is_counted(run: Runner, text: str, value: float, unit: str) -> None:
+    ts, _ = run(text)
+    assert [(t.value, t.unit) for t in ts] == [(value, unit)]
+
+
+# -- indicators that read through 从事 / 由于 ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [
+        ("每万人劳动力从事研发人员数量达到50人以上。", "每万人劳动力从事研发人员数量"),
+        ("每万名从业人员从事科技活动人员数达到90人。", "每万名从业人员从事科技活动人员数"),
+        ("企业研发投入由目前的1.2%提高到2.5%。", "企业研发投入"),
+    ],
+)
+def test_indicator_reads_up_to_the_verb(run: Runner, text: str, indicator: str) -> None:
+    ts, _ = run(text)
+    assert ts and ts[-1].indicator == indicator
+
+
+# -- Chinese numerals, without cn2an --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("三", 3), ("十", 10), ("十五", 15), ("二十", 20), ("三十六", 36), ("两", 2), ("一百零八", 108),
+        ("两千零五", 2005), ("五千", 5000), ("一万二千", 12000), ("四十万", 400000), ("一亿五千万", 150000000),
+        ("三点五", 3.5), ("二〇二五", 2025), ("零", 0), ("3千", 3000), ("1.5万", 15000), ("2亿", 200000000),
+    ],
+)
+def test_chinese_numeral_forms(token: str, value: float) -> None:
+    v = cn_value(token)
+    assert v is not None and float(v) == value
+
+
+@pytest.mark.parametrize("token", ["", "百分", "十二五计划", "abc"])
+def test_non_numerals(token: str) -> None:
+    assert cn_value(token) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("新建二十个研发中心", 20, "个"),
+        ("引进两百名博士", 200, "名"),
+        ("建成三千家科技型企业", 3000, "家"),
+        ("投入十五亿元", 15, "亿元"),
+    ],
+)
+def test_chinese_numerals_in_text(text: str, value: float, unit: str) -> None:
+    qs = find_quantities(fold(text))
+    assert [(q.value, q.unit) for q in qs] == [(value, unit)]
+
+
+def test_parsing_modules_do_not_import_cn2an() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, innocity.parsing.pipeline; print('cn2an' in sys.modules)"
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "cn2an costs ~0.7 s of import time per process"
+    assert time.perf_counter() - t0 < 10
