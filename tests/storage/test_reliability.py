@@ -108,7 +108,7 @@ def _writing(settings: Settings) -> bool:
             n = conn.scalar(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-                    "AND query LIKE 'INSERT INTO observations%'"
+                    "AND (query LIKE 'INSERT INTO observations%' OR query LIKE 'COPY observations%')"
                 )
             )
         return bool(n)
@@ -120,8 +120,7 @@ def test_an_import_killed_half_way_leaves_nothing_and_can_be_run_again(
     settings: Settings, store: Store, tmp_path: Path
 ) -> None:
     big = tmp_path / "big.csv"
-    # PostgreSQL loads through SQLAlchemy Core, slower per row: a smaller file keeps the suite lean
-    n = write_simulated_csv(big, rows=60_000 if store.is_sqlite else 15_000)
+    n = write_simulated_csv(big, rows=60_000)
     env = dict(os.environ, INNOCITY_DATABASE_URL=settings.database_url, INNOCITY_DATA_DIR=str(tmp_path))
     proc = subprocess.Popen(
         [sys.executable, "-c", "from innocity.cli import run; run()", "data", "import", str(big)],

@@ -158,10 +158,19 @@ def _sqlite_executemany(
 def _core_insert(
     conn: Any, rows: Sequence[tuple[Any, ...]], *, import_id: int, status: str, by: str, now: datetime
 ) -> None:
-    const = {"status": status, "entered_by": by, "entered_at": now, "import_id": import_id, "version": 1}
+    const = (status, by, now, import_id, 1)
+    cols = (*BULK_COLUMNS, "status", "entered_by", "entered_at", "import_id", "version")
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql" and hasattr(dbapi, "cursor"):
+        cur = dbapi.cursor()
+        if hasattr(cur, "copy"):  # psycopg 3: COPY is the bulk path of PostgreSQL
+            with cur.copy(f"COPY observations ({', '.join(cols)}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row((*r, *const))
+            return
     chunk = 20_000
     for i in range(0, len(rows), chunk):
-        params = [dict(zip(BULK_COLUMNS, r, strict=True)) | const for r in rows[i : i + chunk]]
+        params = [dict(zip(cols, (*r, *const), strict=True)) for r in rows[i : i + chunk]]
         for p in params:
             p["known_on"] = date.fromisoformat(p["known_on"])
         conn.execute(insert(ObservationRow), params)
