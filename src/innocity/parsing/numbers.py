@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*"
+# 万/亿 inside a numeral (一万五千, 一亿五千) belong to it; a trailing one is the unit's scale (五千亿元).
+_CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*(?:[万亿][{_CN_DIGITS}]+)?"
 # Thousands separators (1,000) only in groups of exactly three, so "5,10家" stays two numbers.
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?![\d.])(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_AR_NUM}|{_CN_NUM})"
@@ -219,6 +220,10 @@ def _from_match(f: str, m: re.Match[str]) -> Quantity | None:
     v1, cn1 = _num(n1)
     if v1 is None:
         return None
+    if cn1 and scale in ("万", "亿") and ("万" in n1 or "亿" in n1):
+        # 一亿五千万元 is 15000 万元, not 100005000 万元: convert the whole numeral, then divide out the scale
+        whole = cn_value(n1 + scale)
+        v1 = whole / (10_000 if scale == "万" else 100_000_000) if whole is not None else v1
     chinese = cn1
     if cn1:
         # A Chinese numeral is a quantity only with a unit right after it (not 十二五, not 三百计划).

@@ -28,7 +28,7 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
     if q.chinese:
         if _CN_NAME_AFTER.match(post):
             return True
-        if target_context and (q.value or 0) < 10:
+        if target_context and (q.value or 0) < 10 and not unit.startswith(("万", "亿", "千")):
             return True  # 五个平台, 八个基地, 三个阶段: labels of lists the text spells out
     if target_context:
         tail = pre.rstrip()[-3:]
@@ -129,7 +129,7 @@ _LEAD = re.compile(
 _TAIL_WORDS = frozenset(
     """力争 争取 稳定 保持 控制 分别 均 都 要 将 已经 已 能 总计 合计 累计 共 达到 达至 达 突破 超过 超 不低于 不少于
     不超过 不高于 低于 高于 控制在 保持在 稳定在 提高到 提升到 提升至 提高至 增加到 增至 增长到 降至 降低到 下降到 下降至
-    调整为 调整到 实现 为 占 在 ≥ ≤ > < 约 近 大约""".split()
+    调整为 调整到 实现 为 占 在 ≥ ≤ > < 约 近 大约 达道 达倒 打到 到达""".split()  # typos as typed: 达道/达倒
 )
 
 

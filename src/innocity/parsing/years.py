@@ -31,6 +31,9 @@ _TIME = re.compile(
 )
 _PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“”\"「『‘]?$")
 _NOW = re.compile(r"目前|当前|近年来|近几年|近年")
+# 今年/明年 in a news report: a year we cannot know from the text alone. It replaces any earlier clause (so
+# "2023年…。今年要突破60亿元" is not dated 2023) and gives year None; 今年以来 reports the past.
+_THIS_YEAR = re.compile(r"(?:今年|明年|本年度)(?P<since>以来)?")
 # A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
 # nothing after it.
 _ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
@@ -80,9 +83,16 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
             if _ATTRIBUTIVE_AFTER.match(f, ref.end) or _ATTRIBUTIVE_BEFORE.search(f, max(0, ref.start - 3), ref.start):
                 ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True, ref.dated)
             out.append(ref)
+    extra = False
     if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
         for m in _NOW.finditer(f, start, end):
             out.append(YearRef(m.start(), m.end(), None, None, "now"))
+        extra = True
+    if "今年" in f[start:end] or "明年" in f[start:end] or "本年度" in f[start:end]:
+        for m in _THIS_YEAR.finditer(f, start, end):
+            out.append(YearRef(m.start(), m.end(), None, m.group(), "past" if m.group("since") else "relative"))
+        extra = True
+    if extra:
         out.sort(key=lambda r: r.start)
     return out
 

@@ -1,0 +1,64 @@
+"""Whole documents written for these tests (tests/fixtures/plans/gen_*.txt): a county news report about its
+yearly goals and a provincial three-year action plan, read end to end by the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from innocity.domain.plan import Plan
+from innocity.parsing.pipeline import parse_text
+
+PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+
+
+def plan_of(name: str) -> tuple[str, Plan]:
+    text = (PLANS / name).read_text(encoding="utf-8")
+    plans, _ = parse_text(text)
+    assert len(plans) == 1
+    p = plans[0]
+    for item in [*p.targets, *p.facts, *p.duties]:
+        assert text[item.span[0] : item.span[1]] == item.text
+    return text, p
+
+
+def test_news_report_of_a_county_meeting() -> None:
+    _, p = plan_of("gen_news_county.txt")
+    assert (p.region.name, p.region.province) == ("德清县", "浙江省")
+    got = [(t.indicator, t.comparator, t.value, t.unit) for t in p.targets]
+    assert got == [
+        ("规上工业企业研发费用", ">=", 60, "亿元"),
+        ("国家高新技术企业", "=", 70, "家"),
+        ("国家高新技术企业", "=", 90, "家"),
+        ("技术合同成交额", ">=", 25, "亿元"),
+        ("上级科技项目资金支持", ">=", 4000, "万元"),
+        ("上级科技项目资金支持", "=", 5000, "万元"),
+        ("每万人口高价值发明专利拥有量", ">=", 15, "件"),
+    ]
+    # 今年 replaces the 2023 of the previous paragraph: the report never says which year it is
+    assert {t.year for t in p.targets} == {None}
+    # last year's results are facts, dated 2023; the 20 measures of the policy are neither
+    assert {(f.value, f.year) for f in p.facts} >= {(3.8, 2023), (68, 2023)}
+    assert not any(x.value == 20 for x in [*p.targets, *p.facts])
+
+
+def test_provincial_action_plan() -> None:
+    _, p = plan_of("gen_province_plan.txt")
+    assert (p.region.name, p.region.level) == ("安徽省", "province")
+    got = {(t.indicator, t.comparator, t.value, t.value_max, t.unit, t.approximate) for t in p.targets}
+    assert got >= {
+        ("研发经费投入强度", ">=", 2.8, None, "%", False),
+        ("高新技术企业", ">=", 2.2, None, "万家", False),
+        ("科技型中小企业", ">=", 3.5, None, "万家", False),
+        ("每万人口高价值发明专利拥有量", "=", 14, None, "件", True),
+        ("技术合同成交额", ">=", 4000, None, "亿元", False),
+        ("科技领军企业", ">=", 15, None, "家", False),
+        ("新建全国重点实验室", "range", 3, 5, "家", False),
+    }
+    assert not any(t.value == 100 and t.unit == "亿元" for t in p.targets)  # 超过100亿元的 qualifies
+    assert {t.year for t in p.targets} == {2026}
+    duties = [(d.lead, d.support) for d in p.duties]
+    assert duties == [
+        (["省科技厅", "省经济和信息化厅"], []),
+        (["省科技厅"], ["省发展改革委", "省教育厅"]),
+        (["各市人民政府"], []),
+    ]
