@@ -201,3 +201,23 @@ def test_a_rejected_restore_and_a_conflict_leave_the_database_as_it_was(
     with pytest.raises(ConflictError):
         obs_service.update_value(store, oid, value=1.0, expected_version=99)
     assert _fingerprint(store) == before
+
+
+def test_the_natural_key_stops_a_racing_second_load_and_keeps_the_first(store: Store) -> None:
+    """Two imports validated at the same moment both think the values are new; the unique key lets
+    only the first in, and the second leaves nothing behind (not even its imports row)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from innocity.storage.regions import get_by_adcode
+
+    with store.session() as s:
+        reg = get_by_adcode(s, "320500")
+        assert reg is not None
+        rid = reg.id
+    columns = [[rid], ["TEC06"], ["2015"], ["year"], [2015], [0], [2870.0], ["家"], [2870.0], ["家"], ["final"],
+               ["2016-03-01"], [None]]  # fmt: skip
+    kw = {"name": "a.csv", "sha256": "0" * 64, "total": 1, "rejected": 0, "status": "draft", "by": "甲"}
+    obs_repo.load_import(store.engine, columns, **kw)  # type: ignore[arg-type]
+    with pytest.raises(IntegrityError):
+        obs_repo.load_import(store.engine, columns, **kw)  # type: ignore[arg-type]
+    assert _counts(store) == (1, 1)

@@ -16,9 +16,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from innocity.domain.observation import Observation, Status
-from innocity.errors import ConflictError, DataValidationError, NotFoundError, RowProblem, UserInputError
+from innocity.errors import (
+    ConflictError,
+    DataValidationError,
+    NotFoundError,
+    RowProblem,
+    StorageError,
+    UserInputError,
+)
 from innocity.settings import Settings
 from innocity.storage import observations as obs_repo
 from innocity.storage import regions as region_repo
@@ -177,16 +185,23 @@ def import_file(
         if len(new):
             # built before the write transaction opens, so the database is locked only while inserting
             columns = _columns_for_insert(new)
-            import_id = obs_repo.load_import(
-                st.engine,
-                columns,
-                name=path.name,
-                sha256=sha,
-                total=int(raw["row"].nunique()),
-                rejected=n_bad,
-                status=status,
-                by=st.user,
-            )
+            try:
+                import_id = obs_repo.load_import(
+                    st.engine,
+                    columns,
+                    name=path.name,
+                    sha256=sha,
+                    total=int(raw["row"].nunique()),
+                    rejected=n_bad,
+                    status=status,
+                    by=st.user,
+                )
+            except IntegrityError as exc:
+                raise ConflictError(
+                    "another import stored some of these values at the same moment; run this import again"
+                ) from exc
+            except OperationalError as exc:
+                raise StorageError(f"database unavailable: {str(exc).splitlines()[0]}") from exc
         return ImportReport(
             str(path),
             int(raw["row"].nunique()),

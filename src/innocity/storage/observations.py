@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from innocity.domain.observation import Observation, Period, Status, Vintage, can_transition
@@ -81,6 +82,7 @@ def load_import(
         sqlite = conn.dialect.name == "sqlite"
         dbapi = conn.connection.dbapi_connection
         assert dbapi is not None
+        dbapi_errors = conn.dialect.loaded_dbapi.IntegrityError
         if sqlite:
             # only outside a transaction does this pragma take effect; restored below
             dbapi.execute("PRAGMA foreign_keys=OFF")
@@ -102,20 +104,28 @@ def load_import(
                 known = conn.scalar(select(func.count()).select_from(Region).where(Region.id.in_(region_ids)))
                 if known != len(region_ids):
                     raise ValueError("an import refers to a region that does not exist")
-                if sqlite:
-                    # tuples are made while SQLite consumes them: no million-tuple list in memory
-                    _sqlite_executemany(
-                        dbapi, zip(*columns, strict=True), import_id=import_id, status=status, by=by, now=now
-                    )
-                else:
-                    _core_insert(
-                        conn,
-                        list(zip(*columns, strict=True)),
-                        import_id=import_id,
-                        status=status,
-                        by=by,
-                        now=now,
-                    )
+                try:
+                    if sqlite:
+                        # tuples are made while SQLite consumes them: no million-tuple list in memory
+                        _sqlite_executemany(
+                            dbapi,
+                            zip(*columns, strict=True),
+                            import_id=import_id,
+                            status=status,
+                            by=by,
+                            now=now,
+                        )
+                    else:
+                        _core_insert(
+                            conn,
+                            list(zip(*columns, strict=True)),
+                            import_id=import_id,
+                            status=status,
+                            by=by,
+                            now=now,
+                        )
+                except dbapi_errors as exc:  # raw cursors raise the driver's own class
+                    raise IntegrityError("bulk load", None, exc) from exc
                 conn.execute(
                     insert(AuditEntry).values(
                         at=now,
