@@ -162,3 +162,46 @@ def test_parsing_modules_do_not_import_cn2an() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", "cn2an costs ~0.7 s of import time per process"
     assert time.perf_counter() - t0 < 10
+
+
+# -- news reports: 今年 -------------------------------------------------------------------------------------
+def test_this_year_replaces_an_earlier_year_and_reports_results_when_it_says_so(run: Runner) -> None:
+    text = ("2023年,全区新增省级研发平台12个,同比增长20%。\n今年,全区要新增省级研发平台15个。"
+            "今年上半年,全区技术合同成交额达到18亿元。今年以来,全区新增科技型企业300家。")
+    ts, fs = run(text)
+    assert [(t.value, t.year) for t in ts] == [(15, None)]
+    assert {f.value for f in fs} >= {12, 18, 300}
+
+
+# -- tables flattened to text ---------------------------------------------------------------------------------
+def test_table_with_year_columns_and_a_growth_column(run: Runner) -> None:
+    text = ("主要指标\n指标\t单位\t2022年\t2026年\t年均增长(%)\n"
+            "高新技术产业增加值\t亿元\t420\t680\t12.8\n"
+            "技术合同成交额\t亿元\t55\t≥100\t—\n")
+    ts, fs = run(text)
+    got = sorted((t.indicator, t.value, t.unit, t.year, t.kind) for t in ts)
+    assert got == [
+        ("技术合同成交额", 100, "亿元", 2026, "level"),
+        ("高新技术产业增加值", 12.8, "%", 2026, "growth"),
+        ("高新技术产业增加值", 680, "亿元", 2026, "level"),
+    ]
+    assert sorted((f.value, f.year) for f in fs) == [(55, 2022), (420, 2022)]
+
+
+# -- numerals, scales, typos, masked years ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "year", "year_text"),
+    [
+        ("到二〇二六年,全市科技型中小企业达到一万五千家。", 15000, "家", 2026, "二〇二六"),
+        ("到2025年,研发投入达到一亿五千万元。", 15000, "万元", 2025, "2025"),
+        ("到2025年,新增就业三万人。", 3, "万人", 2025, "2025"),
+        ("到2025年,新增3千家科技型企业。", 3000, "家", 2025, "2025"),
+        ("至201*年,全市高新技术产业产值达道800亿元。", 800, "亿元", None, "201*"),
+        ("到20XX年,发明专利授权量达倒2500件左右。", 2500, "件", None, "20XX"),
+    ],
+)
+def test_numerals_typos_and_masked_years(run: Runner, text: str, value: float, unit: str, year: int | None,
+                                         year_text: str) -> None:
+    ts, _ = run(text)
+    assert [(t.value, t.unit, t.year, t.year_text) for t in ts] == [(value, unit, year, year_text)]
+    assert not any(w in ts[0].indicator for w in ("达道", "达倒"))

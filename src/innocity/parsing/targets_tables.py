@@ -19,6 +19,8 @@ _NUMCELL = re.compile(
 _LABEL_UNIT = re.compile(r"[((](?:单位:)?(?P<u>[^()()]{1,10})[))]\s*$")
 _YEAR_HEAD = re.compile(r"(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?P<w>目标值?|基期值?|预期值?|现状值?)?")
 _TARGET_WORD = re.compile(r"目标|预期|规划")
+# A column of planned growth rates ("年均增长", "年均增速(%)") beside the year columns: each cell is a target.
+_GROWTH_HEAD = re.compile(r"年均增长|年均增速|年均增幅|年均|增速|增长率")
 _BASE_WORD = re.compile(r"基期|现状|基数|基准")
 _CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
 _UNITS = re.compile(r"^(?:%|‰|个百分点|百分点|[万亿]?(?:元|人|件|家|个|项|名|吨|亩|平方米|平方公里|辆|台|所)|[^\d]{1,3}/[^\d]{1,4})$")
@@ -74,7 +76,8 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
             if c[2].strip() == "单位":
                 state.unit_col = i
             ym = _YEAR_HEAD.search(c[2])
-            role = "target" if _TARGET_WORD.search(c[2]) else "base" if _BASE_WORD.search(c[2]) else ""
+            role = ("growth" if _GROWTH_HEAD.search(c[2]) and not ym else "target" if _TARGET_WORD.search(c[2])
+                    else "base" if _BASE_WORD.search(c[2]) else "")
             if ym or role:
                 y = ym.group("y") if ym else None
                 heads[i] = (int(y) if y and y.isdigit() else None, y, role)
@@ -93,18 +96,29 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
     if unit is None:
         ucell = next((c for c in cells[label_i + 1:] if _UNITS.match(c[2])), None)
         unit = ucell[2] if ucell else None
-    target_i = _target_column(state, [i for i, _ in nums])
+    target_i = _target_column(state, [i for i, _ in nums if state.columns.get(i, (None, None, ""))[2] != "growth"]
+                              or [i for i, _ in nums])
+    ty, tyt, _ = state.columns.get(target_i, (None, None, ""))
     out = []
     for i, m in nums:
-        y, yt, _ = state.columns.get(i, (None, None, ""))
+        y, yt, role = state.columns.get(i, (None, None, ""))
+        if role == "growth":
+            u = m.group("u") if m.group("u") and _UNITS.match(m.group("u")) else "%"
+            out.append(Cell(cells[i][0], cells[i][1], label, float(m.group("n")), u, ty, tyt, True, "growth",
+                            _comparator(m.group("pre"), m.group("post"))))
+            continue
         cu = m.group("u") if m.group("u") and _UNITS.match(m.group("u")) else None
-        pre, post = m.group("pre"), m.group("post")
-        comp = ">=" if pre in ("≥", ">", "不低于", "不少于", "超过") or post == "以上" else (
-            "<=" if pre in ("≤", "<", "不超过") or post in ("以下", "以内") else "=")
+        comp = _comparator(m.group("pre"), m.group("post"))
         u = cu or unit
         kind = "growth" if re.search(r"增长|增速|年均", label) and u == "%" else "level"
         out.append(Cell(cells[i][0], cells[i][1], label, float(m.group("n")), u, y, yt, i == target_i, kind, comp))
     return out
+
+
+def _comparator(pre: str | None, post: str | None) -> str:
+    if pre in ("≥", ">", "不低于", "不少于", "超过") or post == "以上":
+        return ">="
+    return "<=" if pre in ("≤", "<", "不超过") or post in ("以下", "以内") else "="
 
 
 def _numeric(cell: str) -> re.Match[str] | None:

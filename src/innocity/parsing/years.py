@@ -33,7 +33,9 @@ _PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划�
 _NOW = re.compile(r"目前|当前|近年来|近几年|近年")
 # 今年/明年 in a news report: a year we cannot know from the text alone. It replaces any earlier clause (so
 # "2023年…。今年要突破60亿元" is not dated 2023) and gives year None; 今年以来 reports the past.
-_THIS_YEAR = re.compile(r"(?:今年|明年|本年度)(?P<since>以来)?")
+_THIS_YEAR = re.compile(
+    r"(?:今年|明年|本年度)(?P<since>以来|上半年|前三季度|一季度|第一季度|前\d{1,2}个月|1[-—~至到]\d{1,2}月)?"
+)
 # A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
 # nothing after it.
 _ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
