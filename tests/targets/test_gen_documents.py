@@ -62,3 +62,25 @@ def test_provincial_action_plan() -> None:
         (["省科技厅"], ["省发展改革委", "省教育厅"]),
         (["各市人民政府"], []),
     ]
+
+
+def test_full_city_plan_with_goal_dashes_incentives_and_task_lines() -> None:
+    _, p = plan_of("gen_city_full.txt")
+    assert (p.region.name, p.region.level) == ("芜湖市", "city")
+    assert {t.year for t in p.targets} == {2027}
+    got = {(t.value, t.value_max, t.unit, t.kind) for t in p.targets}
+    assert got >= {
+        (3.8, None, "%", "level"), (3500, None, "家", "level"), (6000, None, "家", "level"),
+        (28, None, "件", "level"), (15, None, "%", "growth"), (5, None, "百分点", "change"),
+        (80, None, "个", "level"), (300, None, "名", "level"), (15, 20, "家", "level"),
+    }
+    assert not any(t.value == 30 and t.unit == "万元" for t in p.targets)  # an award, not a goal
+    assert not any(t.value == 5 and t.unit == "亿元" for t in p.targets)  # 超过5亿元的 qualifies the firms
+    assert {(f.value, f.year) for f in p.facts} >= {(3.2, 2023), (2100, 2023), (18.5, 2023), (200, 2023)}
+    assert not any(t.value in (3.2, 2100) for t in p.targets)
+    assert [(d.lead, d.support) for d in p.duties] == [
+        (["市科技局"], ["市财政局", "市税务局", "各县市区人民政府"]),
+        (["市经信局"], ["市科技局", "市统计局"]),
+        (["市科技局"], ["市发展改革委", "市教育局"]),
+        (["市科技局", "芜湖高新区管委会"], []),
+    ]

@@ -29,13 +29,14 @@ from innocity.domain.plan import Baseline, Fact, Section, Span, Target
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
-from innocity.parsing.targets_context import Context, starts_heading
+from innocity.parsing.targets_context import Context, blank_out, starts_heading
 from innocity.parsing.targets_rules import (
     COUNT_UNITS,
     NOUN_START,
     indicator_of,
     is_hard_negative,
     kind_of,
+    previous_clause_subject,
     respective,
     split_subjects,
 )
@@ -71,7 +72,6 @@ _BLANK = re.compile(
 _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
 _TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
 _STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
-_CLAUSE_BEFORE = re.compile(r"[^,;。:\n]{2,40}$")
 _TARGET_TENSES = ("future", "point", "relative")
 # "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
 _FROM = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")  # not 从事, 由于: a figure must follow
@@ -89,26 +89,10 @@ def extract(
     s0, e0 = max(0, span[0]), min(len(text), span[1])
     if e0 <= s0:
         return [], []
-    f = _blank_out(fold(text[s0:e0]), skip, s0)
+    f = blank_out(fold(text[s0:e0]), skip, s0)
     run = _Run(text, f, s0, outline)
     run.walk()
     return run.targets, run.facts
-
-
-def _blank_out(f: str, skip: Iterable[Span], s0: int) -> str:
-    parts: list[str] = []
-    last = 0
-    for a, b in sorted(skip):
-        a, b = max(a - s0, last), min(b - s0, len(f))
-        if b <= a:
-            continue
-        parts.append(f[last:a])
-        parts.append(" " * (b - a))
-        last = b
-    if not parts:
-        return f
-    parts.append(f[last:])
-    return "".join(parts)
 
 
 class _Run:
@@ -301,7 +285,8 @@ class _Run:
             head = _LABEL_BEFORE_COLON.search(self.f, max(0, seg_start - 40), seg_start - 1)
             indicator = head.group(1).strip() if head else ""  # "——研发投入强度:达到3%"
         if not indicator:
-            indicator = self._previous_clause_subject(seg_start, q)  # "争取上级资金支持,确保超过6000万元"
+            # "争取上级资金支持,确保超过6000万元": the subject is the clause before
+            indicator = previous_clause_subject(self.f, seg_start, q, self.q_starts)
         if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
             last = self.targets[-1]
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
@@ -328,20 +313,6 @@ class _Run:
                 approximate=q.approx, section=section_path(self.outline, a), unit_text=q.unit_text,
                 baseline=baseline,
             ))
-
-    def _previous_clause_subject(self, seg_start: int, q: Quantity) -> str:
-        """The subject a figure without one takes from the clause right before it, when that clause holds
-        no figure of its own (else the previous target's indicator is the better guess)."""
-        f = self.f
-        if seg_start < 2 or f[seg_start - 1] not in ",;":
-            return ""
-        m = _CLAUSE_BEFORE.search(f, max(0, seg_start - 41), seg_start - 1)
-        if m is None or not m.group().strip():
-            return ""
-        lo, hi = bisect_left(self.q_starts, m.start()), bisect_left(self.q_starts, seg_start)
-        if lo < hi:
-            return ""
-        return indicator_of(m.group(), "", q)
 
     def _add_target(self, t: Target) -> None:
         key = (t.span[0], t.span[1], t.indicator, t.value)

@@ -9,8 +9,10 @@ outline worth the name (news reports, flattened tables).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from innocity.domain.plan import Span
 from innocity.parsing.years import YearRef
 
 _HEAD = re.compile(
@@ -105,3 +107,20 @@ def is_baseline_title(title: str) -> bool:
     """True for headings of sections that describe the present or past (试点基础, 创新发展现状, 优势特色)."""
     t = title.strip()[:24]
     return bool(_BASE.search(t)) and not _NOT_BASE.search(t)
+
+
+def blank_out(f: str, skip: Iterable[Span], s0: int) -> str:
+    """``f`` (a folded slice starting at ``s0``) with the spans in ``skip`` replaced by spaces (same length)."""
+    parts: list[str] = []
+    last = 0
+    for a, b in sorted(skip):
+        a, b = max(a - s0, last), min(b - s0, len(f))
+        if b <= a:
+            continue
+        parts.append(f[last:a])
+        parts.append(" " * (b - a))
+        last = b
+    if not parts:
+        return f
+    parts.append(f[last:])
+    return "".join(parts)

@@ -7,6 +7,7 @@ Everything works on small windows of folded text around one quantity, so each ru
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from innocity.parsing.numbers import Quantity
 
@@ -223,6 +224,22 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
         return [subject]
     suffix = (sep + tail) if sep and not shared else ""
     return [p + suffix for p in parts]
+
+
+_CLAUSE_BEFORE = re.compile(r"[^,;。:\n]{2,40}$")
+
+
+def previous_clause_subject(f: str, seg_start: int, q: Quantity, q_starts: list[int]) -> str:
+    """The subject a figure without one takes from the clause right before it ("争取上级资金支持,确保超过6000万元"),
+    when that clause holds no figure of its own (else the previous target's indicator is the better guess)."""
+    if seg_start < 2 or f[seg_start - 1] not in ",;":
+        return ""
+    m = _CLAUSE_BEFORE.search(f, max(0, seg_start - 41), seg_start - 1)
+    if m is None or not m.group().strip():
+        return ""
+    if bisect_left(q_starts, m.start()) < bisect_left(q_starts, seg_start):
+        return ""
+    return indicator_of(m.group(), "", q)
 
 
 # --- 分别: subjects paired with values ----------------------------------------------------------------
