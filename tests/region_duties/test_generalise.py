@@ -90,3 +90,10 @@ def test_a_short_county_plan_with_few_self_references_is_not_a_provincial_one() 
     text = "安吉县数字经济创新提质行动方案\n到2025年,全县数字经济核心产业增加值达到50亿元,省级研发平台新增10个。县委人才办牵头。"
     r = detect_region(text, (0, len(text)))
     assert (r.name, r.level) == ("安吉县", "county")
+
+
+def test_a_city_plan_citing_the_province_more_often_than_itself_stays_a_city_plan() -> None:
+    text = ("合肥市科技创新若干措施\n为落实全省科技创新大会精神,对标全省部署,推动全市科技创新。"
+            "合肥要在全省率先突破。")
+    r = detect_region(text, (0, len(text)))
+    assert (r.name, r.level) == ("合肥市", "city")

@@ -205,3 +205,10 @@ def test_numerals_typos_and_masked_years(run: Runner, text: str, value: float, u
     ts, _ = run(text)
     assert [(t.value, t.unit, t.year, t.year_text) for t in ts] == [(value, unit, year, year_text)]
     assert not any(w in ts[0].indicator for w in ("达道", "达倒"))
+
+
+def test_fenbie_growth_rates_are_all_growth(run: Runner) -> None:
+    ts, _ = run("到2026年,全县工业增加值、服务业增加值、财政收入分别年均增长6%、7.5%和9%以上。")
+    assert [(t.indicator, t.value, t.kind) for t in ts] == [
+        ("工业增加值", 6, "growth"), ("服务业增加值", 7.5, "growth"), ("财政收入", 9, "growth"),
+    ]

@@ -188,10 +188,10 @@ def _scope(counts: dict[str, int]) -> str | None:
         return "district"
     if not (city or prov or county or district):
         return None
-    # Few self-references: the most frequent kind wins (a short county plan says 全县 twice and 县委 once);
-    # ties go to the wider kind, which is also the safer guess for the prefix of bureaus.
-    ranked = sorted((("city", city), ("province", prov), ("county", county), ("district", district)),
-                    key=lambda kv: -kv[1])
+    if city and city >= max(county, district):
+        return "city"  # a city plan also cites 全省 now and then
+    # Few self-references and no more 全市 than 全县: a short county plan says 全县 twice and 县委 once
+    ranked = sorted((("county", county), ("district", district), ("province", prov)), key=lambda kv: -kv[1])
     return ranked[0][0]
 
 

@@ -111,7 +111,7 @@ class _Run:
         self.horizon = max(future) if future else None
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
-        self._resp: dict[int, tuple[str, str]] = {}  # 分别 pairs in the current paragraph
+        self._resp: dict[int, tuple[str, str, str]] = {}  # 分别 pairs in the current paragraph
         self._p_lo = self._p_hi = 0  # the current paragraph's time phrases: self.phrases[_p_lo:_p_hi]
 
     # -- walking -----------------------------------------------------------------------------------
@@ -278,8 +278,8 @@ class _Run:
 
     def _emit_target(self, q: Quantity, seg_start: int, seg_end: int, pre: str, post: str,
                      gov: YearRef | None, ind_pre: str) -> None:
-        kind, base_text, down = kind_of(q, pre)
         paired = self._resp.get(q.start)
+        kind, base_text, down = kind_of(q, paired[2] if paired else pre)  # 分别年均增长7%、8%: all growth
         indicator = paired[0] if paired else indicator_of(ind_pre, post, q)
         if not indicator and seg_start > 0 and self.f[seg_start - 1] == ":":
             head = _LABEL_BEFORE_COLON.search(self.f, max(0, seg_start - 40), seg_start - 1)

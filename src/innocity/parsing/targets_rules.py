@@ -250,11 +250,12 @@ _CONJUNCTS = re.compile(r"、|和|及|与")
 _CLAUSE_BACK = re.compile(r"[^,;。:]{0,60}$")
 
 
-def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str]]:
+def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str, str]]:
     """Values paired with subjects by 分别 ("总产值、增加值分别为190亿元和67亿元", "A和B…,分别超过90家和870家"):
-    quantity start → (its own indicator, comparator). The comparator written before the first value
-    (超过, 不低于) governs every value of the list. Empty when the counts of subjects and values differ."""
-    out: dict[int, tuple[str, str]] = {}
+    quantity start → (its own indicator, comparator, the words before the list's first value). The
+    comparator (超过, 不低于) and the verb (年均增长) written before the first value govern every value of the
+    list. Empty when the counts of subjects and values differ."""
+    out: dict[int, tuple[str, str, str]] = {}
     i = 0
     while i < len(qs):
         q = qs[i]
@@ -275,8 +276,9 @@ def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str]
         if len(names) != len(group):
             continue
         comp = next((g.comparator for g in group if g.comparator != "="), "=")
+        lead_pre = f[k: q.start]
         for g, name in zip(group, names, strict=True):
-            out[g.start] = (name, g.comparator if g.comparator != "=" or g.value_max is not None else comp)
+            out[g.start] = (name, g.comparator if g.comparator != "=" or g.value_max is not None else comp, lead_pre)
     return out
 
 
