@@ -281,6 +281,10 @@ def detect_region(text: str, span: Span) -> Region:
         return Region(titled.name, p.name if p else titled.province, round(conf, 3),
                       evidence_for({titled.adcode}), titled.adcode, "county")  # fmt: skip
 
+    first = _title_division(plan, start, hits, divs)
+    if scope == "province" and first is not None and first.level == "city":
+        scope = "city"  # "合肥市科技创新若干措施" that cites 全省 often is still the city's own plan
+
     best_prov = _best(prov_total)
     if best_prov is not None and scope != "province":
         # 全区/区直 in an autonomous region's plan, or a short provincial text that never says 全省:
@@ -384,15 +388,34 @@ _TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办
 _SELF_KIND = {"县": "county", "旗": "county", "区": "district", "市": "city"}
 
 
+def _title_end(plan: str) -> int | None:
+    """End of the plan's title line when the first line reads like a title (方案, 规划 …), else None."""
+    lead = len(plan) - len(plan.lstrip())
+    nl = plan.find("\n", lead)
+    title_end = min(nl if nl >= 0 else len(plan), lead + 80)
+    return title_end if _TITLE_WORDS.search(plan, lead, title_end) else None
+
+
+def _title_division(plan: str, offset: int, hits: list[_Hit], divs: Divisions) -> Division | None:
+    """The first division named by its full name in the title line, if any."""
+    title_end = _title_end(plan)
+    if title_end is None:
+        return None
+    for h in hits:
+        if h.span[0] - offset >= title_end:
+            break
+        if h.kind == "full" and len(h.targets) == 1:
+            return divs.by_adcode(h.targets[0][0])
+    return None
+
+
 def _title_county(plan: str, offset: int, hits: list[_Hit], scope: str | None, divs: Divisions) -> Division | None:
     """A county, district or county-level city that names itself in the plan's title line
     ("长兴县科技创新三年行动计划", "滨江区科技创新行动方案") and speaks of itself the same way in the body
     (全县/县委 for a 县, 全区 for a 区, 全市 for a county-level 市): that unit is the plan's own place,
     however often its province or prefecture is mentioned."""
-    lead = len(plan) - len(plan.lstrip())
-    nl = plan.find("\n", lead)
-    title_end = min(nl if nl >= 0 else len(plan), lead + 80)
-    if not _TITLE_WORDS.search(plan, lead, title_end):
+    title_end = _title_end(plan)
+    if title_end is None:
         return None
     for h in hits:
         if h.span[0] - offset >= title_end:
