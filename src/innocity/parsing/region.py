@@ -281,8 +281,8 @@ def detect_region(text: str, span: Span) -> Region:
         return Region(titled.name, p.name if p else titled.province, round(conf, 3),
                       evidence_for({titled.adcode}), titled.adcode, "county")  # fmt: skip
 
-    first = _title_division(plan, start, hits, divs)
-    if scope == "province" and first is not None and first.level == "city":
+    title_div = _title_division(plan, start, hits, divs)
+    if scope == "province" and title_div is not None and title_div.level == "city":
         scope = "city"  # "合肥市科技创新若干措施" that cites 全省 often is still the city's own plan
 
     best_prov = _best(prov_total)
