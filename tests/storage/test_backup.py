@@ -102,3 +102,19 @@ def test_cli_backup_and_restore(run_cli, tmp_path: Path) -> None:  # type: ignor
     assert code == 0 and "restored" in out, err
     code, out, err = run_cli("restore", tmp_path / "missing.bak")
     assert code == 2 and "no such file" in err
+
+
+def test_without_pg_dump_postgresql_falls_back_to_the_portable_dump(
+    settings: Settings, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store.is_sqlite:
+        pytest.skip("SQLite always has its backup API")
+    seed(settings, store)
+    before = content(settings)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))  # a machine without the client tools
+    target = tmp_path / "team.backup"
+    assert backup(settings, target).method == "json"
+    import_file(settings, _extra(tmp_path), store=store)
+    store.dispose()
+    assert restore(settings, target) == "json"
+    assert content(settings) == before
