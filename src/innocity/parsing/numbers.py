@@ -176,7 +176,8 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
         q = _from_match(f, m)
         if q is not None:
             out.append(q)
-    for m in _PERCENT_CN.finditer(f, start, end) if "百分之" in f[start:end] else ():
+    # f.find with bounds, not `in f[start:end]`: a slice would copy the whole plan for each test
+    for m in _PERCENT_CN.finditer(f, start, end) if f.find("百分之", start, end) >= 0 else ():
         v, _ = _num(m.group("n1").replace("点", "."))
         if v is None:
             v = cn_value(m.group("n1"))
@@ -184,13 +185,13 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
             out.append(
                 _finish(f, m.start(), m.end(), _to_float(v), None, "%", None, False, None, m.group("post"))
             )
-    for m in _ROUND.finditer(f, start, end) if ("千" in f[start:end] or "百" in f[start:end]) else ():
+    for m in _ROUND.finditer(f, start, end) if (f.find("千", start, end) >= 0 or f.find("百", start, end) >= 0) else ():
         r, sc, u = m.group("r"), m.group("s") or "", m.group("u")
         value, unit = (1.0, f"万{sc}{u}") if r == "万" else (100.0 if r == "百" else 1000.0, f"{sc}{u}")
         post = f[m.end() : m.end() + 2]
         out.append(_finish(f, m.start(), m.end(), value, None, unit, None, True, None,
                            post if post in ("以上", "左右") else None))
-    for m in _DOUBLE.finditer(f, start, end) if "番" in f[start:end] else ():
+    for m in _DOUBLE.finditer(f, start, end) if f.find("番", start, end) >= 0 else ():
         times = {"一": 1, None: 1, "两": 2, "二": 2, "三": 3}[m.group("n")]
         above = f.startswith("以上", m.end())
         out.append(

@@ -86,11 +86,11 @@ def find_time_phrases(f: str, start: int = 0, end: int | None = None) -> list[Ye
                 ref = YearRef(ref.start, ref.end, ref.year, ref.text, ref.tense, ref.heading_period, True, ref.dated)
             out.append(ref)
     extra = False
-    if "目前" in f[start:end] or "近" in f[start:end] or "当前" in f[start:end]:
+    if any(f.find(w, start, end) >= 0 for w in ("目前", "近", "当前")):
         for m in _NOW.finditer(f, start, end):
             out.append(YearRef(m.start(), m.end(), None, None, "now"))
         extra = True
-    if "今年" in f[start:end] or "明年" in f[start:end] or "本年度" in f[start:end]:
+    if any(f.find(w, start, end) >= 0 for w in ("今年", "明年", "本年度")):
         for m in _THIS_YEAR.finditer(f, start, end):
             out.append(YearRef(m.start(), m.end(), None, m.group(), "past" if m.group("since") else "relative"))
         extra = True
