@@ -9,12 +9,20 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated, Any
 
 import typer
 
-from innocity.services import catalog as service
 from innocity.settings import Settings
+
+
+def _service() -> ModuleType:
+    """The catalogue service, imported on first use: loading it (pydantic, the YAML catalogue) costs a
+    third of a second that other commands should not pay."""
+    from innocity.services import catalog
+
+    return catalog
 
 
 class Format(StrEnum):
@@ -59,7 +67,7 @@ def list_cmd(
 
     Examples: innocity catalog list · innocity catalog list --dimension TEC · innocity catalog list -f json
     """
-    items = service.list_indicators(settings=Settings.from_env(), dimension=dimension)
+    items = _service().list_indicators(settings=Settings.from_env(), dimension=dimension)
     if fmt is Format.json:
         _print_json([i.to_dict() for i in items])
         return
@@ -83,7 +91,7 @@ def show_cmd(
 
     Example: innocity catalog show TEC01
     """
-    ind = service.show_indicator(settings=Settings.from_env(), code=code)
+    ind = _service().show_indicator(settings=Settings.from_env(), code=code)
     if fmt is Format.json:
         _print_json(ind.to_dict())
         return
@@ -124,7 +132,7 @@ def match_cmd(
     Examples: innocity catalog match "万人专利申请量" --unit 件 ·
     innocity catalog match "高新技术产业增加值" --unit % · innocity catalog match "高新技术产业增加值年均增长率" -k growth
     """
-    report = service.match_phrase(
+    report = _service().match_phrase(
         settings=Settings.from_env(), phrase=phrase, unit=unit, kind=kind.value if kind else None
     )
     if fmt is Format.json:
@@ -172,7 +180,7 @@ def add_cmd(
     Examples: innocity catalog add my-indicators.yaml · innocity catalog add 本市指标.csv
     A bad file is rejected whole, naming the entry and field: my.yaml: indicator X01 field 'direction': must be 1 or -1
     """
-    result = service.add_indicators(settings=Settings.from_env(), path=file)
+    result = _service().add_indicators(settings=Settings.from_env(), path=file)
     verb = "replaced" if result.replaced else "added"
     typer.echo(f"{verb} {len(result.codes)} indicators ({', '.join(result.codes)}) → {result.stored_at}")
 
