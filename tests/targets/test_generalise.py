@@ -212,3 +212,11 @@ def test_fenbie_growth_rates_are_all_growth(run: Runner) -> None:
     assert [(t.indicator, t.value, t.kind) for t in ts] == [
         ("工业增加值", 6, "growth"), ("服务业增加值", 7.5, "growth"), ("财政收入", 9, "growth"),
     ]
+
+
+def test_deadline_of_the_overall_goal_governs_the_specific_goals_after_it(run: Runner) -> None:
+    text = ("二、发展目标\n(一)总体目标\n到2030年,基本建成区域科技创新中心。\n(二)主要指标\n"
+            "1.创新投入。全社会研发经费投入强度达到3.6%。\n2.创新主体。高新技术企业达到2600家。\n"
+            "三、重点任务\n(一)平台。到2027年,建成省级实验室3家。\n")
+    ts, _ = run(text)
+    assert [(t.value, t.year) for t in ts][:3] == [(3.6, 2030), (2600, 2030), (3, 2027)]

@@ -20,6 +20,7 @@ _HEAD = re.compile(
     r"|(?P<l1>[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+节)|(?P<l2>\([一二三四五六七八九十]+\))"
     r"|(?P<l3>\d{1,2}(?:、|\.(?!\d)))|(?P<l4>\(\d{1,2}\)|\d{1,2}\)(?!\d))|(?P<l5>[①-⑳]))"
 )
+_GOAL_TITLE = re.compile(r"目标|指标")
 _TITLE_END = re.compile(r"[。:;!?]")
 _BASE = re.compile(r"现状|成效|成绩|成就|进展|回顾|概况|基本情况|优势|基础|发展环境|形势|背景")
 _FUTURE = re.compile(r"目标|任务|措施|思路|举措|保障|重点工作|主要工作|安排|行动|工程")
@@ -59,13 +60,20 @@ class Context:
         title = f[m.end(): tend].strip()
         if level == 3 and len(title) > 60 and t is None:
             return None  # "1.5亿元…" style lines or long numbered sentences are not headings
+        carried: YearRef | None = None
         while self.frames and self.frames[-1].level >= level:
-            self.frames.pop()
+            done = self.frames.pop()
+            if done.level == level and _GOAL_TITLE.search(done.title[:24]):
+                carried = done.clause
         parent_base = bool(self.frames) and self.frames[-1].baseline
         parent_future = bool(self.frames) and self.frames[-1].future
         future = parent_future or bool(_FUTURE.search(title[:24]))
         base = parent_base or (is_baseline_title(title) and not parent_future)
         self.frames.append(Frame(level, title, base, future))
+        if carried is not None and parent_future and _GOAL_TITLE.search(title[:24]):
+            # "(一)总体目标 到2030年…" then "(二)具体目标": inside a goals section, the deadline of one goals
+            # subsection governs the next until another replaces it
+            self.frames[-1].clause = carried
         return (m.start(), tend)
 
     @property
