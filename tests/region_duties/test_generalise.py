@@ -97,3 +97,19 @@ def test_a_city_plan_citing_the_province_more_often_than_itself_stays_a_city_pla
             "合肥要在全省率先突破。")
     r = detect_region(text, (0, len(text)))
     assert (r.name, r.level) == ("合肥市", "city")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "level"),
+    [
+        ("宁夏回族自治区科技创新三年行动方案\n到2026年,全区研发投入强度达到1.8%。自治区人民政府加强领导,"
+         "支持银川、石嘴山建设创新型城市,全区各市县要抓好落实。", "宁夏回族自治区", "province"),
+        ("江苏省常熟市人民政府关于加快科技创新的实施意见\n为推进我市创新发展,全市上下形成合力。苏州市给予支持。"
+         "到2025年,全市高新技术企业达到1500家。", "常熟市", "county"),
+        ("株洲市贯彻落实《湖南省科技创新行动方案》的实施方案\n到2025年,全市研发投入强度达到3%。落实全省部署,"
+         "对标全省先进,争当全省示范。", "株洲市", "city"),
+    ],
+)
+def test_the_last_place_named_in_the_title_outside_book_marks_decides(text: str, name: str, level: str) -> None:
+    r = detect_region(text, (0, len(text)))
+    assert (r.name, r.level) == (name, level)

@@ -284,6 +284,8 @@ def detect_region(text: str, span: Span) -> Region:
     title_div = _title_division(plan, start, hits, divs)
     if scope == "province" and title_div is not None and title_div.level == "city":
         scope = "city"  # "合肥市科技创新若干措施" that cites 全省 often is still the city's own plan
+    elif scope != "city" and title_div is not None and title_div.level == "province":
+        scope = "province"  # "内蒙古自治区…方案" speaking of 全区: the region's plan, not a district's
 
     best_prov = _best(prov_total)
     if best_prov is not None and scope != "province":
@@ -397,16 +399,17 @@ def _title_end(plan: str) -> int | None:
 
 
 def _title_division(plan: str, offset: int, hits: list[_Hit], divs: Divisions) -> Division | None:
-    """The first division named by its full name in the title line, if any."""
+    """The last division named by its full name in the title line ("江苏省昆山市…" → 昆山市), if any."""
     title_end = _title_end(plan)
     if title_end is None:
         return None
+    found = None
     for h in hits:
         if h.span[0] - offset >= title_end:
             break
-        if h.kind == "full" and len(h.targets) == 1:
-            return divs.by_adcode(h.targets[0][0])
-    return None
+        if h.kind == "full" and len(h.targets) == 1 and plan.rfind("《", 0, h.span[0] - offset) < 0:
+            found = divs.by_adcode(h.targets[0][0])
+    return found
 
 
 def _title_county(plan: str, offset: int, hits: list[_Hit], scope: str | None, divs: Divisions) -> Division | None:
