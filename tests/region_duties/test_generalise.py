@@ -113,3 +113,15 @@ def test_a_city_plan_citing_the_province_more_often_than_itself_stays_a_city_pla
 def test_the_last_place_named_in_the_title_outside_book_marks_decides(text: str, name: str, level: str) -> None:
     r = detect_region(text, (0, len(text)))
     assert (r.name, r.level) == (name, level)
+
+
+def test_task_table_with_lead_and_plain_responsibility_columns() -> None:
+    text = ("台州市科技创新行动方案\n到2025年,全市研发投入强度达到3%。\n附件:重点任务分工表\n"
+            "序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t实施科技企业培育工程\t市科技局\t市财政局、市税务局\t2025年底\n"
+            "2\t建设湾区科创走廊\t市发展改革委\t各县(市、区)政府,台州湾新区管委会\t2024年\n")
+    ds = duties_of(text, CITY)
+    assert [(d.task, d.lead, d.support) for d in ds] == [
+        ("实施科技企业培育工程", ["市科技局"], ["市财政局", "市税务局"]),
+        ("建设湾区科创走廊", ["市发展改革委"], ["各县(市、区)政府", "台州湾新区管委会"]),
+    ]

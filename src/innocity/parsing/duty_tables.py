@@ -102,12 +102,26 @@ def extract_table_duties(text: str, span: Span, outline: list[Section], region: 
         sep = _separator(header)
         if sep is None:
             continue
-        kinds = [_column_kind(header[a:b]) for a, b in _cells(header, sep)]
+        heads = [header[a:b].replace(" ", "") for a, b in _cells(header, sep)]
+        kinds = _demote_plain_lead(heads, [_column_kind(h) for h in heads])
         if "lead" not in kinds or len(kinds) < 2 or not ({"task", "support", "deadline"} & set(kinds)):
             continue
         rows, next_free = _table_rows(text, le + 1, end, sep, kinds, outline, region)
         out += rows
     return out
+
+
+_LEAD_ONLY_HEAD = re.compile(r"^(?:牵头|主要责任|主责|牵头责任)")
+
+
+def _demote_plain_lead(heads: list[str], kinds: list[str]) -> list[str]:
+    """牵头单位 | 责任单位 columns side by side: the 责任单位 column names the units that take part under the
+    lead, as in a labelled line "牵头单位:X;责任单位:Y" (see ``duties``)."""
+    leads = [i for i, k in enumerate(kinds) if k == "lead"]
+    if len(leads) < 2 or not any(_LEAD_ONLY_HEAD.match(heads[i]) for i in leads):
+        return kinds
+    return ["support" if k == "lead" and not _LEAD_ONLY_HEAD.match(h) and "support" not in kinds else k
+            for h, k in zip(heads, kinds, strict=True)]
 
 
 def _table_rows(
