@@ -14,6 +14,8 @@ How a figure is read (docs/gold-conventions.md):
   follows in that section and its subsections); else the period in the plan's title line; else null.
   Years that qualify a comparison (较2015年, 2020年的) and dates of events (2012年6月) govern nothing.
 - Hard negatives and shared subjects: see ``targets_rules``; tables flattened to text: ``targets_tables``.
+- 确保X、争取Y (a floor and a stretch goal) are two targets with one indicator, each with its own comparator:
+  both are stated goals a monitor can track. 分别 pairs subjects with values one to one.
 
 Cost is linear: one regex pass for quantities and one for time phrases per plan, then constant work per
 quantity on windows of at most one clause.
