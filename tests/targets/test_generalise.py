@@ -220,3 +220,12 @@ def test_deadline_of_the_overall_goal_governs_the_specific_goals_after_it(run: R
             "三、重点任务\n(一)平台。到2027年,建成省级实验室3家。\n")
     ts, _ = run(text)
     assert [(t.value, t.year) for t in ts][:3] == [(3.6, 2030), (2600, 2030), (3, 2027)]
+
+
+def test_hard_line_breaks_inside_a_sentence(run: Runner) -> None:
+    # text copied from a PDF keeps its line breaks: the subject sits at the end of the previous line
+    text = "二、目标\n到2026年,全市技术合同成交额达到150亿元,国家科技型中小企业达\n到2800家,省级新型研发机构达到\n40家。\n"
+    ts, _ = run(text)
+    assert [(t.indicator, t.value, t.year) for t in ts] == [
+        ("技术合同成交额", 150, 2026), ("国家科技型中小企业", 2800, 2026), ("省级新型研发机构", 40, 2026),
+    ]

@@ -232,7 +232,14 @@ _CLAUSE_BEFORE = re.compile(r"[^,;。:\n]{2,40}$")
 def previous_clause_subject(f: str, seg_start: int, q: Quantity, q_starts: list[int]) -> str:
     """The subject a figure without one takes from the clause right before it ("争取上级资金支持,确保超过6000万元"),
     when that clause holds no figure of its own (else the previous target's indicator is the better guess)."""
-    if seg_start < 2 or f[seg_start - 1] not in ",;":
+    if seg_start < 2:
+        return ""
+    if f[seg_start - 1] == "\n":
+        # a hard line break inside a sentence ("高新技术企业达\n到1000家"), as pages copied from PDFs have
+        ls = f.rfind("\n", 0, seg_start - 1) + 1
+        if f[seg_start - 2] in "。;:!?" or seg_start - 1 - ls < 10:
+            return ""
+    elif f[seg_start - 1] not in ",;":
         return ""
     m = _CLAUSE_BEFORE.search(f, max(0, seg_start - 41), seg_start - 1)
     if m is None or not m.group().strip():
