@@ -229,3 +229,10 @@ def test_hard_line_breaks_inside_a_sentence(run: Runner) -> None:
     assert [(t.indicator, t.value, t.year) for t in ts] == [
         ("技术合同成交额", 150, 2026), ("国家科技型中小企业", 2800, 2026), ("省级新型研发机构", 40, 2026),
     ]
+
+
+def test_floor_and_stretch_goal_in_one_clause(run: Runner) -> None:
+    ts, _ = run("今年,全县技术合同成交额确保完成12亿元、力争达到15亿元;科技型中小企业确保新增150家,力争新增200家。")
+    assert [(t.indicator, t.value) for t in ts] == [
+        ("技术合同成交额", 12), ("技术合同成交额", 15), ("科技型中小企业", 150), ("科技型中小企业", 200),
+    ]
