@@ -236,3 +236,9 @@ def test_floor_and_stretch_goal_in_one_clause(run: Runner) -> None:
     assert [(t.indicator, t.value) for t in ts] == [
         ("技术合同成交额", 12), ("技术合同成交额", 15), ("科技型中小企业", 150), ("科技型中小企业", 200),
     ]
+
+
+def test_a_deadline_written_as_year_qian_is_a_target_year(run: Runner) -> None:
+    ts, fs = run("到2035年,全市研发投入强度达到4.5%;2030年前,高新技术企业达到6000家,2028年底前建成省实验室2家。")
+    assert fs == []
+    assert [(t.value, t.year) for t in ts] == [(4.5, 2035), (6000, 2030), (2, 2028)]

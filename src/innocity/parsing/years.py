@@ -114,8 +114,8 @@ def _year_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
     if suf == "以来" or pre.startswith("截"):
         tense = "past"
         text = f[m.start("y"): m.end()] if suf == "以来" else token
-    elif pre:
-        tense, text = "future", token
+    elif pre or suf in ("前", "之前") or (suf in ("底", "年底", "末", "年末") and f.startswith("前", m.end())):
+        tense, text = "future", token  # 2030年前, 2025年底前: a deadline, as 到2030年 is
     else:
         tense, text = "point", token
     if suf in ("年底", "底", "年末", "末") and tense == "past":
