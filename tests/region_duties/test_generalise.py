@@ -125,3 +125,16 @@ def test_task_table_with_lead_and_plain_responsibility_columns() -> None:
         ("实施科技企业培育工程", ["市科技局"], ["市财政局", "市税务局"]),
         ("建设湾区科创走廊", ["市发展改革委"], ["各县(市、区)政府", "台州湾新区管委会"]),
     ]
+
+
+def test_a_district_plan_that_also_cites_its_citys_goals() -> None:
+    text = ("宁波市鄞州区科技创新三年行动方案\n为加快建设创新强区,全区上下形成合力。对标全市目标,争当全市示范,"
+            "到2025年,全区研发投入强度达到4%。")
+    r = detect_region(text, (0, len(text)))
+    assert (r.name, r.province, r.level) == ("鄞州区", "浙江省", "county")
+
+
+def test_a_city_document_about_one_of_its_county_level_cities_stays_the_citys() -> None:
+    text = "金华市关于支持义乌市建设创新高地的实施意见\n全市上下支持,市委、市政府加强领导,全市研发投入持续增长。"
+    r = detect_region(text, (0, len(text)))
+    assert (r.name, r.level) == ("金华市", "city")

@@ -156,7 +156,9 @@ def _scan(plan: str, offset: int, g: _Gazetteer) -> list[_Hit]:
     return hits
 
 
-def _aux(plan: str, offset: int, g: _Gazetteer) -> tuple[list[tuple[str, Span]], str | None]:
+def _aux(
+    plan: str, offset: int, g: _Gazetteer
+) -> tuple[list[tuple[str, Span]], str | None, dict[str, int]]:
     """Province abbreviations where they are one (在湘院士, 湘商) as (province, span), and the plan's scope."""
     out: list[tuple[str, Span]] = []
     n = len(plan)
@@ -175,7 +177,7 @@ def _aux(plan: str, offset: int, g: _Gazetteer) -> tuple[list[tuple[str, Span]],
         else:
             pos = s
         out.append((PROVINCE_ABBREVIATIONS[plan[pos]], (pos + offset, pos + offset + 1)))
-    return out, _scope(counts)
+    return out, _scope(counts), counts
 
 
 def _scope(counts: dict[str, int]) -> str | None:
@@ -213,7 +215,7 @@ def detect_region(text: str, span: Span) -> Region:
     plan = text[start:end]
     hits = _scan(plan, start, g)
     divs = g.divisions
-    abbrs, scope = _aux(plan, start, g)
+    abbrs, scope, self_counts = _aux(plan, start, g)
 
     named: dict[str, float] = defaultdict(float)  # adcode → weight of hits that name it
     land: dict[str, float] = defaultdict(float)  # city adcode → weight of its landmarks
@@ -274,7 +276,7 @@ def detect_region(text: str, span: Span) -> Region:
         spans = chosen + rest + (extra or [])
         return sorted(spans[:20])
 
-    titled = _title_county(plan, start, hits, scope, divs)
+    titled = _title_county(plan, start, hits, scope, self_counts, divs)
     if titled is not None:
         p = divs.province_of(titled)
         conf = _saturate(2.0 + county_named.get(titled.adcode, 0.0))
@@ -412,7 +414,9 @@ def _title_division(plan: str, offset: int, hits: list[_Hit], divs: Divisions) -
     return found
 
 
-def _title_county(plan: str, offset: int, hits: list[_Hit], scope: str | None, divs: Divisions) -> Division | None:
+def _title_county(
+    plan: str, offset: int, hits: list[_Hit], scope: str | None, counts: dict[str, int], divs: Divisions
+) -> Division | None:
     """A county, district or county-level city that names itself in the plan's title line
     ("长兴县科技创新三年行动计划", "滨江区科技创新行动方案") and speaks of itself the same way in the body
     (全县/县委 for a 县, 全区 for a 区, 全市 for a county-level 市): that unit is the plan's own place,
@@ -420,15 +424,20 @@ def _title_county(plan: str, offset: int, hits: list[_Hit], scope: str | None, d
     title_end = _title_end(plan)
     if title_end is None:
         return None
+    place_end = len(plan) - len(plan.lstrip())  # where the title's run of place names has reached
     for h in hits:
-        if h.span[0] - offset >= title_end:
-            break
+        s, e = h.span[0] - offset, h.span[1] - offset
+        if s >= title_end or s != place_end:
+            break  # only the names the title opens with ("苏州市吴中区…"), not "金华市关于支持义乌市…"
+        place_end = e
         if h.kind != "full" or len(h.targets) != 1:
             continue
         d = divs.by_adcode(h.targets[0][0])
         if d is None or d.level != "county":
             continue
-        if scope is not None and scope == _SELF_KIND.get(d.name[-1]):
+        kind = _SELF_KIND.get(d.name[-1])
+        # its own words need not outnumber 全市 (a district plan cites its city's goals), only be there
+        if kind is not None and scope != "province" and (scope == kind or counts.get(kind, 0) >= 1):
             return d
     return None
 
