@@ -427,7 +427,7 @@ def _title_county(
     place_end = len(plan) - len(plan.lstrip())  # where the title's run of place names has reached
     for h in hits:
         s, e = h.span[0] - offset, h.span[1] - offset
-        if s >= title_end or s != place_end:
+        if s >= title_end or plan[place_end:s].strip() not in ("", "中共"):
             break  # only the names the title opens with ("苏州市吴中区…"), not "金华市关于支持义乌市…"
         place_end = e
         if h.kind != "full" or len(h.targets) != 1:
