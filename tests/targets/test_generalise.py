@@ -242,3 +242,12 @@ def test_a_deadline_written_as_year_qian_is_a_target_year(run: Runner) -> None:
     ts, fs = run("到2035年,全市研发投入强度达到4.5%;2030年前,高新技术企业达到6000家,2028年底前建成省实验室2家。")
     assert fs == []
     assert [(t.value, t.year) for t in ts] == [(4.5, 2035), (6000, 2030), (2, 2028)]
+
+
+def test_a_dated_report_reads_earlier_years_as_results(run: Runner) -> None:
+    text = ("海宁市召开全市科技创新大会\n发布日期:2024年3月2日\n"
+            "2023年,全市研发经费投入强度达到3.9%,技术合同成交额达到31亿元。\n"
+            "今年,全市要新增国家高新技术企业90家,2025年全市高新技术企业达到1200家。\n")
+    ts, fs = run(text)
+    assert sorted((f.value, f.year) for f in fs) == [(3.9, 2023), (31, 2023)]
+    assert [(t.value, t.year) for t in ts] == [(90, None), (1200, 2025)]
