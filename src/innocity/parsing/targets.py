@@ -31,7 +31,7 @@ from innocity.domain.plan import Baseline, Fact, Section, Span, Target
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
-from innocity.parsing.targets_context import Context, blank_out, starts_heading
+from innocity.parsing.targets_context import Context, blank_out, page_year, starts_heading
 from innocity.parsing.targets_rules import (
     COUNT_UNITS,
     NOUN_START,
@@ -73,8 +73,6 @@ _BLANK = re.compile(
 )
 _BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
 _TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
-_DATE = re.compile(r"((?:19|20)\d\d)(?:-|/|\.|年)(?:0?[1-9]|1[0-2])(?:-|/|\.|月)(?:0?[1-9]|[12]\d|3[01])(?!\d)")
-_DATE_HEAD = 300  # a page's date stands in its first lines
 _STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
 _TARGET_TENSES = ("future", "point", "relative")
 # "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
@@ -113,9 +111,7 @@ class _Run:
         self.p_starts = [p.start for p in self.phrases]
         future = [p.year for p in self.phrases if p.tense == "future" and p.year]
         self.horizon = max(future) if future else None
-        # A dated page (a news report's 发布时间 2024-02-20): a figure for an earlier year reports a result.
-        dates = [int(m.group(1)) for m in _DATE.finditer(f, 0, min(len(f), _DATE_HEAD))]
-        self.dated = max(dates) if dates else None
+        self.dated = page_year(f)  # a news report's 发布时间: figures for earlier years report results
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
         self._resp: dict[int, tuple[str, str, str]] = {}  # 分别 pairs in the current paragraph

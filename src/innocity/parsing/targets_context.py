@@ -132,3 +132,13 @@ def blank_out(f: str, skip: Iterable[Span], s0: int) -> str:
         return f
     parts.append(f[last:])
     return "".join(parts)
+
+
+_DATE = re.compile(r"((?:19|20)\d\d)(?:-|/|\.|年)(?:0?[1-9]|1[0-2])(?:-|/|\.|月)(?:0?[1-9]|[12]\d|3[01])(?!\d)")
+_DATE_HEAD = 300  # a page's date stands in its first lines
+
+
+def page_year(f: str) -> int | None:
+    """The year of the latest full date (2024-02-20, 2024年2月20日) in the first lines of a page, if any."""
+    years = [int(m.group(1)) for m in _DATE.finditer(f, 0, min(len(f), _DATE_HEAD))]
+    return max(years) if years else None
