@@ -138,3 +138,13 @@ def test_a_city_document_about_one_of_its_county_level_cities_stays_the_citys() 
     text = "金华市关于支持义乌市建设创新高地的实施意见\n全市上下支持,市委、市政府加强领导,全市研发投入持续增长。"
     r = detect_region(text, (0, len(text)))
     assert (r.name, r.level) == ("金华市", "city")
+
+
+def test_lead_line_followed_by_a_plain_responsibility_line() -> None:
+    text = ("二、重点任务\n(一)培育科技企业。实施科技企业梯度培育工程。\n牵头单位:市科技局\n责任单位:市财政局、市税务局\n"
+            "(二)引育人才。\n责任单位:市委人才办、市人力社保局\n")
+    ds = duties_of(text, CITY)
+    assert [(d.lead, d.support) for d in ds] == [
+        (["市科技局"], ["市财政局", "市税务局"]),
+        (["市委人才办", "市人力社保局"], []),
+    ]

@@ -188,6 +188,11 @@ def _label_lines(
         if lead_w or support_w:
             qs, qe = offset + m.start(), offset + q_end
             prev = out[-1] if out else None
+            if (prev is not None and lead_w and not support_w and len(segments) == 1
+                    and segments[0][0] in _PLAIN_LABELS and not prev.support
+                    and fold(prev.text).startswith(tuple(_LEAD_ONLY_LABELS)) and _adjacent_line(text, prev.span[1], qs)):
+                # "牵头单位:X" on one line and "责任单位:Y" on the next: Y takes part under X's lead
+                lead_w, support_w = [], lead_w
             if prev is not None and not lead_w and _adjacent_line(text, prev.span[1], qs):
                 # 牵头单位:… on one line and 配合单位:… on the next are one duty
                 merged = (prev.lead_as_written, prev.support_as_written + support_w)
