@@ -251,3 +251,14 @@ def test_a_dated_report_reads_earlier_years_as_results(run: Runner) -> None:
     ts, fs = run(text)
     assert sorted((f.value, f.year) for f in fs) == [(3.9, 2023), (31, 2023)]
     assert [(t.value, t.year) for t in ts] == [(90, None), (1200, 2025)]
+
+
+def test_table_with_a_category_column_before_the_indicator(run: Runner) -> None:
+    text = ("类别\t指标名称\t2022年基数\t2026年目标\n"
+            "创新投入\t全社会研发经费支出(亿元)\t120\t200\n"
+            "创新产出\t技术合同成交额(亿元)\t60\t110\n")
+    ts, fs = run(text)
+    assert [(t.indicator, t.value, t.unit, t.year) for t in ts] == [
+        ("全社会研发经费支出", 200, "亿元", 2026), ("技术合同成交额", 110, "亿元", 2026),
+    ]
+    assert [(f.value, f.unit, f.year) for f in fs] == [(120, "亿元", 2022), (60, "亿元", 2022)]

@@ -64,7 +64,7 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
     if len(cells) < 2:
         return None
     numeric = [(i, _numeric(c[2])) for i, c in enumerate(cells)]
-    label_i = next((i for i, c in enumerate(cells) if _CJK.search(c[2]) and not numeric[i][1]), None)
+    label_i = _label_cell(cells, numeric)
     if label_i is None:
         return None
     nums = [(i, m) for i, m in numeric if m is not None and i > label_i]
@@ -119,6 +119,18 @@ def _comparator(pre: str | None, post: str | None) -> str:
     if pre in ("≥", ">", "不低于", "不少于", "超过") or post == "以上":
         return ">="
     return "<=" if pre in ("≤", "<", "不超过") or post in ("以下", "以内") else "="
+
+
+def _label_cell(cells: list[tuple[int, int, str]], numeric: list[tuple[int, re.Match[str] | None]]) -> int | None:
+    """The indicator's cell: of the text cells before the first number, the one with a unit in brackets
+    ("R&D经费支出占GDP比重(%)"), else the last one that is not a unit ("创新投入 | 技术合同成交额 | 80")."""
+    first_num = next((i for i, m in numeric if m is not None), len(cells))
+    texts = [i for i, c in enumerate(cells) if _CJK.search(c[2]) and not numeric[i][1]]
+    before = [i for i in texts if i < first_num and not _UNITS.match(cells[i][2])]
+    if not before:
+        return texts[0] if texts else None
+    with_unit = [i for i in before if _LABEL_UNIT.search(cells[i][2])]
+    return with_unit[0] if with_unit else before[-1]
 
 
 def _numeric(cell: str) -> re.Match[str] | None:
