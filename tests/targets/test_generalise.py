@@ -262,3 +262,13 @@ def test_table_with_a_category_column_before_the_indicator(run: Runner) -> None:
         ("全社会研发经费支出", 200, "亿元", 2026), ("技术合同成交额", 110, "亿元", 2026),
     ]
     assert [(f.value, f.unit, f.year) for f in fs] == [(120, "亿元", 2022), (60, "亿元", 2022)]
+
+
+def test_space_separated_table_row_that_lost_an_empty_cell(run: Runner) -> None:
+    text = ("类别  指标名称  2022年基数  2026年目标\n"
+            "创新投入  财政科技支出(亿元)  30  45\n"
+            "  科技型中小企业数(家)  900  1500\n"
+            "研发投入强度(%)  2.4  3.1\n")
+    ts, fs = run(text)
+    assert [(t.value, t.unit, t.year) for t in ts] == [(45, "亿元", 2026), (1500, "家", 2026), (3.1, "%", 2026)]
+    assert [(f.value, f.year) for f in fs] == [(30, 2022), (900, 2022), (2.4, 2022)]

@@ -96,12 +96,16 @@ def read_row(f: str, ps: int, pe: int, state: TableState) -> list[Cell] | None:
     if unit is None:
         ucell = next((c for c in cells[label_i + 1:] if _UNITS.match(c[2])), None)
         unit = ucell[2] if ucell else None
-    target_i = _target_column(state, [i for i, _ in nums if state.columns.get(i, (None, None, ""))[2] != "growth"]
-                              or [i for i, _ in nums])
-    ty, tyt, _ = state.columns.get(target_i, (None, None, ""))
+    # A row whose empty category cell was lost in the spaces ("  每万人口…(件)  10  20") starts its numbers
+    # one column early: shift it so its first number sits under the first dated column.
+    shift = max(0, min(state.columns) - nums[0][0]) if state.columns else 0
+    cols = {i: state.columns.get(i + shift, (None, None, "")) for i, _ in nums}
+    target_i = _target_column(state, [i + shift for i, _ in nums if cols[i][2] != "growth"]
+                              or [i + shift for i, _ in nums]) - shift
+    ty, tyt, _ = cols.get(target_i, (None, None, ""))
     out = []
     for i, m in nums:
-        y, yt, role = state.columns.get(i, (None, None, ""))
+        y, yt, role = cols[i]
         if role == "growth":
             u = m.group("u") if m.group("u") and _UNITS.match(m.group("u")) else "%"
             out.append(Cell(cells[i][0], cells[i][1], label, float(m.group("n")), u, ty, tyt, True, "growth",
