@@ -79,7 +79,7 @@ def _write(doc: ParsedDocument, fmt: Format, out: TextIO) -> None:
 
 
 def _single(path: Path, fmt: Format, output: Path | None) -> None:
-    # Imported here: the parser's tables and cn2an cost half a second that other commands need not pay.
+    # Imported here: the parser's tables cost a few tenths of a second that other commands need not pay.
     from innocity.services import parsing
 
     doc = parsing.parse_path(path)  # errors go to innocity.cli.main: one line, exit 2
