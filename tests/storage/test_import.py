@@ -293,3 +293,15 @@ def test_indicator_names_as_departments_write_them_are_matched(
     )
     import_file(settings, write(tmp_path, "names.csv", body), store=store)
     assert sorted(o.indicator_code for o in observations(store)) == ["TEC01", "TEC06"]
+
+
+def test_an_intensity_that_cannot_exceed_its_whole_is_rejected(tmp_path: Path) -> None:
+    # R&D spending is a part of GDP: 150 % is a typing error, though the indicator's kind is "intensity"
+    csv = tmp_path / "rd.csv"
+    csv.write_text("region,indicator,period,value,unit\n西宁市,TEC01,2015,1.5,%\n西宁市,TEC01,2016,150,%\n",
+                   encoding="utf-8")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", data_dir=tmp_path)
+    with pytest.raises(DataValidationError) as err:
+        import_file(settings, csv)
+    assert {(p.row, p.field) for p in err.value.problems} == {(3, "value")}
+    assert any("above what the indicator can be" in p.reason for p in err.value.problems)

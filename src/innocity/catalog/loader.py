@@ -60,6 +60,7 @@ class IndicatorSpec(BaseModel):
     data_source: str = Field(min_length=1)
     source: Literal["confirmed", "common", "proposed"]
     in_index: bool = True
+    max_value: float | None = None
     evidence: str = ""
     match: MatchSpec = Field(default_factory=MatchSpec)
 
@@ -145,6 +146,7 @@ class IndicatorSpec(BaseModel):
             data_source=self.data_source,
             source=self.source,
             in_index=self.in_index,
+            max_value=self.max_value,
             evidence=self.evidence,
             match=MatchRules(tuple(tuple(g) for g in self.match.require), tuple(self.match.exclude)),
             origin=origin,

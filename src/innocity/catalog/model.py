@@ -72,6 +72,9 @@ class Indicator:
     aliases: tuple[str, ...] = ()
     formula: Formula | None = None
     in_index: bool = True  # part of the default five-dimension framework (False for bases such as GDP)
+    # Largest valid value in the indicator's unit where the kind alone does not bound it (an R&D intensity
+    # is a part of GDP, so at most 100 %; an investment-to-GDP ratio of the same kind may exceed 100 %).
+    max_value: float | None = None
     evidence: str = ""
     match: MatchRules = field(default_factory=MatchRules)
     origin: str = "built-in"  # the file it came from
@@ -107,6 +110,7 @@ class Indicator:
             "data_source": self.data_source,
             "source": self.source,
             "in_index": self.in_index,
+            "max_value": self.max_value,
             "evidence": self.evidence,
             "origin": self.origin,
         }

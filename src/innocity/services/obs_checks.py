@@ -110,6 +110,7 @@ class Indicators:
     kinds: dict[str, str]
     names: dict[str, str]
     matcher: Callable[[str], str | None] | None = None
+    maxima: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Indicators:
@@ -137,7 +138,8 @@ class Indicators:
                 hit = built[0].match(phrase)
                 return getattr(hit, "code", None) if hit is not None else None
 
-        return cls(units, kinds, names, matcher)
+        maxima = {i.code: i.max_value for i in cat.indicators if getattr(i, "max_value", None) is not None}
+        return cls(units, kinds, names, matcher, maxima)
 
     def resolve(self, text: str) -> str | None:
         if text in self.units:
@@ -276,10 +278,17 @@ def check_rows(
     with np.errstate(invalid="ignore"):
         negative = (canonical_value < 0) & np.isin(kind, list(NOT_NEGATIVE_KINDS))
         over = (kind == "share") & (canon == "%") & ((canonical_value > 100) | (canonical_value < 0))
+        ceiling = _take([indicators.maxima.get(c, np.inf) if c else np.inf for c in ires], ic, float)
+        too_big = (canonical_value > ceiling) & ~over
     p.add_mask(
         df, negative, "value", lambda s: [f"negative value {x} for a count or amount" for x in s["value"]]
     )
     p.add_mask(df, over, "value", lambda s: [f"share {x} is outside 0–100%" for x in s["value"]])
+    p.add_mask(
+        df, too_big, "value",
+        lambda s: [f"value {x} is above what the indicator can be ({m:g} {u})" for x, m, u in
+                   zip(s["value"], ceiling[too_big], canon[too_big], strict=True)],
+    )
 
     # vintage and known_on
     def _vintage(v: str) -> str:
