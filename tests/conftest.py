@@ -1,10 +1,23 @@
-"""Shared test fixtures. Factories with keyword overrides live in ``tests/factories.py``."""
+"""Shared test fixtures.
+
+Database: every test that takes ``settings`` or ``store`` runs on a fresh SQLite file, and again on
+PostgreSQL when ``INNOCITY_TEST_DATABASE_URL`` is set. The schema is migrated (and regions seeded) once per
+session per backend; each test then starts from that state: SQLite copies a template file, PostgreSQL
+truncates every table except regions.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from innocity.services.store import Store, open_store
+from innocity.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -20,3 +33,67 @@ def sample_page_path() -> Path:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE_PAGE.read_text(encoding="utf-8")
+
+
+PG_URL = os.environ.get("INNOCITY_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
+KEEP = {"regions", "alembic_version"}
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    store = open_store(Settings(database_url=f"sqlite:///{path}", data_dir=path.parent, user="tester"))
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_ready() -> Iterator[str]:
+    assert PG_URL
+    from innocity.storage.db import make_engine
+
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    store = open_store(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester"))
+    store.dispose()
+    yield PG_URL
+
+
+def reset_postgres(url: str) -> None:
+    """Empty every table but the seeded regions (and reset ids) so each test starts alike."""
+    from innocity.storage.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        names = [
+            r[0]
+            for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+            if r[0] not in KEEP
+        ]
+        if names:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "sqlite":
+        db = tmp_path / "innocity.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db)
+        return Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path, user="tester")
+    url = request.getfixturevalue("pg_ready")
+    reset_postgres(url)
+    return Settings(database_url=url, data_dir=tmp_path, user="tester")
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    st = open_store(settings)
+    yield st
+    st.dispose()

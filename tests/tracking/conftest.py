@@ -1,13 +1,9 @@
-"""Fixtures of the tracking suite: a fresh migrated SQLite file per test (copied from a session template),
-and a small stored plan built from a hand-written plan text of a city that is not in the sample page."""
+"""Fixtures of the tracking suite (the database fixtures are shared, in ``tests/conftest.py``) and a small
+stored plan built from a hand-written plan text of a city that is not in the sample page."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +18,7 @@ from innocity.domain.plan import (
     Target,
 )
 from innocity.services.ingest import ingest_document
-from innocity.services.store import Store, open_store
-from innocity.settings import Settings
+from innocity.services.store import Store
 from innocity.storage.tables import ObservationRow
 
 # A plan as a 株洲 implementation plan might phrase it (written for these tests, not a real document).
@@ -99,67 +94,6 @@ def make_plan_document() -> tuple[bytes, ParsedDocument]:
     data = t.encode("utf-8")
     doc = ParsedDocument(SourceInfo("zhuzhou.txt", "x", "text/plain", "utf-8", len(t)), [plan], text=t)
     return data, doc
-
-
-PG_URL = os.environ.get("INNOCITY_TEST_DATABASE_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
-KEEP = {"regions", "alembic_version"}
-
-
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tracking-template") / "template.sqlite3"
-    store = open_store(Settings(database_url=f"sqlite:///{path}", data_dir=path.parent, user="tester"))
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.dispose()
-    return path
-
-
-@pytest.fixture(scope="session")
-def pg_ready() -> str:
-    """The PostgreSQL test database, migrated once per session (regions seeded)."""
-    assert PG_URL
-    store = open_store(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester"))
-    store.dispose()
-    return PG_URL
-
-
-def _reset_postgres(url: str) -> None:
-    """Empty every table but the seeded regions, so each test starts from the same state."""
-    from sqlalchemy import text
-
-    from innocity.storage.db import make_engine
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        names = [
-            r[0]
-            for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
-            if r[0] not in KEEP
-        ]
-        if names:
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """A fresh database per test: a copy of the migrated SQLite template, or a truncated PostgreSQL."""
-    if request.param == "sqlite":
-        db = tmp_path / "innocity.sqlite3"
-        shutil.copyfile(request.getfixturevalue("template"), db)
-        return Settings(database_url=f"sqlite:///{db}", data_dir=tmp_path, user="tester")
-    url = request.getfixturevalue("pg_ready")
-    _reset_postgres(url)
-    return Settings(database_url=url, data_dir=tmp_path, user="tester")
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    st = open_store(settings)
-    yield st
-    st.dispose()
 
 
 @pytest.fixture
