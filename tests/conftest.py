@@ -8,10 +8,12 @@ truncates every table except regions.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import text
@@ -97,3 +99,26 @@ def store(settings: Settings) -> Iterator[Store]:
     st = open_store(settings)
     yield st
     st.dispose()
+
+
+# Real documents (txt in several encodings, html, docx with Word numbering, pdf) generated once per session
+# from tests/fixtures/docs/build.py, for the reader and parse-CLI suites.
+_BUILD = FIXTURES / "docs" / "build.py"
+
+
+def load_build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("innocity_test_docs_build", _BUILD)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def build() -> ModuleType:
+    return load_build()
+
+
+@pytest.fixture(scope="session")
+def docs(build: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build.write_all(tmp_path_factory.mktemp("docs"))
