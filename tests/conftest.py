@@ -16,10 +16,19 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from innocity.services.store import Store, open_store
 from innocity.settings import Settings
+
+# Property tests assert behaviour, not speed: no per-example deadline and no "too slow" health check, so a
+# loaded CI machine cannot fail them (speed is measured by benchmarks/).
+hypothesis_settings.register_profile(
+    "innocity", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+hypothesis_settings.load_profile("innocity")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
