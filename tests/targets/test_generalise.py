@@ -3,8 +3,6 @@ here is written for the test (other cities, other figures), in the phrasing thos
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from innocity.parsing.numbers import cn_value, find_quantities
@@ -158,10 +156,8 @@ def test_parsing_modules_do_not_import_cn2an() -> None:
     import sys
 
     code = "import sys, innocity.parsing.pipeline; print('cn2an' in sys.modules)"
-    t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", "cn2an costs ~0.7 s of import time per process"
-    assert time.perf_counter() - t0 < 10
 
 
 # -- news reports: 今年 -------------------------------------------------------------------------------------
