@@ -284,14 +284,18 @@ def test_without_the_note_every_listed_unit_leads() -> None:
 def test_a_page_without_line_breaks_stays_linear() -> None:
     # PDF extraction can lose every line break; thousands of duties on one line must not go quadratic
     unit = "推进某项工作,由各单位牵头做好(责任单位:市科技局、市财政局)。"
-    t0 = time.process_time()
-    assert len(duties_of(unit * 750, CITY, [])) == 750
-    small = time.process_time() - t0
+    def best_of_three(text: str) -> float:  # CPU time, best of three: one run can be hit by GC or load
+        times = []
+        for _ in range(3):
+            t0 = time.process_time()
+            duties_of(text, CITY, [])
+            times.append(time.process_time() - t0)
+        return min(times)
+
     text = unit * 3000
-    t0 = time.process_time()
+    small, big = best_of_three(unit * 750), best_of_three(text)
+    assert big <= 8 * small + 0.1, (small, big)  # 4x the text: ~4x the work; quadratic would be 16x
     ds = duties_of(text, CITY, [])
-    big = time.process_time() - t0
-    assert big <= 8 * small + 0.05, (small, big)  # 4x the text: ~4x the work; quadratic would be 16x
     assert len(ds) == 3000
     assert ds[-1].lead == ["市科技局", "市财政局"]
 
