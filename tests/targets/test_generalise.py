@@ -268,3 +268,12 @@ def test_space_separated_table_row_that_lost_an_empty_cell(run: Runner) -> None:
     ts, fs = run(text)
     assert [(t.value, t.unit, t.year) for t in ts] == [(45, "亿元", 2026), (1500, "家", 2026), (3.1, "%", 2026)]
     assert [(f.value, f.year) for f in fs] == [(30, 2022), (900, 2022), (2.4, 2022)]
+
+
+def test_a_headline_counting_measures_is_not_a_target() -> None:
+    from innocity.parsing.pipeline import parse_text
+
+    text = "12条举措支持科技型企业发展\n本报讯 市政府近日印发意见,到2025年,全市科技型中小企业达到3000家。"
+    plans, _ = parse_text(text)
+    values = sorted(t.value for p in plans for t in p.targets)
+    assert values == [3000]

@@ -43,6 +43,8 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
             return True  # 按研发投入的10%给予补助
     if unit in _MEASURE_COUNT_UNITS and _MEASURES_AFTER.match(post) and _PROPOSED_BEFORE.search(pre):
         return True  # 研究提出了18项培育措施: the size of a policy document, not a goal or a baseline
+    if unit in _MEASURE_COUNT_UNITS and not pre.strip() and _MEASURES_RIGHT_AFTER.match(post):
+        return True  # a headline "18项措施助力…": the size of a policy package, with no verb to aim at it
     if unit == "个" and post.startswith(("月", "工作日")):
         return True  # 3个月内: a duration
     if (("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人")
@@ -63,6 +65,7 @@ def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_c
 _YEAR_IN = re.compile(r"(?<![比较与同在])(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?(?:前)?(?!的|基础|水平|基数|相比|比)")
 _MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
 _MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单)")
+_MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
 _PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
 _COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
