@@ -20,6 +20,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
+from innocity.app import AppContext
 from innocity.services.store import Store, open_store
 from innocity.settings import Settings
 
@@ -108,6 +109,15 @@ def store(settings: Settings) -> Iterator[Store]:
     st = open_store(settings)
     yield st
     st.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[AppContext]:
+    """The process context on this test's database (SQLite file, or PostgreSQL when configured):
+    ``with app.uow() as uow: service(uow, ...)``."""
+    ctx = AppContext(settings)
+    yield ctx
+    ctx.dispose()
 
 
 # Real documents (txt in several encodings, html, docx with Word numbering, pdf) generated once per session

@@ -10,9 +10,16 @@
     │   └── NotFoundError              an id, code, region or file that does not exist
     ├── NoPlanFoundError               a document was read but holds no plan: exit status 1
     ├── ConflictError                  optimistic-locking conflict (someone else changed it first): exit 3
-    └── StorageError                   the database is unreachable or inconsistent: exit 4
+    ├── StorageError                   the database is unreachable or inconsistent: exit 4
+    ├── AuthenticationError            wrong or missing credentials (HTTP 401)
+    │   └── LockedOutError             too many failed sign-ins: the account is refused for a while (429)
+    └── ForbiddenError                 signed in, but this role or scope may not do that (HTTP 403)
 
-The CLI maps these to exit codes in one place (``innocity.cli.main``); services never print or exit.
+An error names where the problem is in one of two ways: ``source`` (a file, or a file and row) or ``field``
+(a parameter or field of the request: ``region``, ``rows[12].value``). Services speak in fields, never in
+command-line flags; the CLI maps fields to its flags and the API reports them as JSON fields. The CLI maps
+errors to exit codes in one place (``innocity.cli.main``), the web application to HTTP statuses in one place
+(``innocity.web.errors``); services never print or exit.
 """
 
 from __future__ import annotations
@@ -24,24 +31,31 @@ class InnocityError(Exception):
     """Base of every error innocity raises on purpose."""
 
     exit_code = 70
+    code = "error"  # snake_case name used in API error bodies
 
-    def __init__(self, message: str, *, source: str | None = None) -> None:
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
+        self.field = field
 
-    def one_line(self) -> str:
-        """The single line shown to the user: 'source: message'."""
+    def one_line(self, field_label: str | None = None) -> str:
+        """The single line shown to the user: 'where: message' (``field_label`` spells the field the
+        caller's way, e.g. a command-line flag)."""
         text = " ".join(self.message.split())
-        return f"{self.source}: {text}" if self.source else text
+        where = self.source or field_label or self.field
+        return f"{where}: {text}" if where else text
 
 
 class UserInputError(InnocityError):
     exit_code = 2
+    code = "invalid"
 
 
 class DocumentError(UserInputError):
     """A document that cannot be read (empty, binary, truncated DOCX/PDF, PDF without a text layer)."""
+
+    code = "unreadable_document"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +72,12 @@ class RowProblem:
 
 
 class DataValidationError(UserInputError):
-    def __init__(self, message: str, problems: list[RowProblem], *, source: str | None = None) -> None:
-        super().__init__(message, source=source)
+    code = "validation_failed"
+
+    def __init__(
+        self, message: str, problems: list[RowProblem], *, source: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message, source=source, field=field)
         self.problems = problems
 
 
@@ -76,16 +94,33 @@ class FrameworkError(UserInputError):
 
 
 class NotFoundError(UserInputError):
-    pass
+    code = "not_found"
 
 
 class NoPlanFoundError(InnocityError):
     exit_code = 1
+    code = "no_plan"
 
 
 class ConflictError(InnocityError):
     exit_code = 3
+    code = "conflict"
 
 
 class StorageError(InnocityError):
     exit_code = 4
+    code = "storage_unavailable"
+
+
+class AuthenticationError(InnocityError):
+    exit_code = 2
+    code = "not_authenticated"
+
+
+class LockedOutError(AuthenticationError):
+    code = "locked_out"
+
+
+class ForbiddenError(InnocityError):
+    exit_code = 2
+    code = "forbidden"

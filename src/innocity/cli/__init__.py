@@ -14,6 +14,7 @@ import typer
 from innocity.errors import InnocityError
 
 from . import catalog, demo, evaluate, parse, scoring, store, track
+from .common import flag_for, reset_app_context
 
 app = typer.Typer(
     name="innocity",
@@ -58,11 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except InnocityError as exc:
-        print(f"innocity: {exc.one_line()}", file=sys.stderr)
+        print(f"innocity: {exc.one_line(flag_for(exc.field))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("innocity: interrupted", file=sys.stderr)
         return 130
+    finally:
+        reset_app_context()
     return 0
 
 

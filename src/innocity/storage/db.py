@@ -52,3 +52,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """An open database: the engine and its session factory. Built once per process by
+    ``innocity.app.AppContext``; services receive sessions from it, never their own engine."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.sessions = make_session_factory(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> str | None:
+        """The SQLite file, or None for another database or an in-memory one."""
+        db = self.engine.url.database
+        return db if self.is_sqlite and db and db != ":memory:" else None
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before copying or replacing the database file)."""
+        self.engine.dispose()

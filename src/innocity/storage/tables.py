@@ -74,7 +74,8 @@ class Department(Base):
 
 
 class Document(Base):
-    """The original bytes of an ingested file; the source is never lost."""
+    """The original bytes of an ingested file (a plan, or a statistical bulletin values were read from);
+    the source is never lost."""
 
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -87,6 +88,7 @@ class Document(Base):
     parsed: Mapped[dict[str, Any]] = mapped_column(JSON)  # the whole ParsedDocument.to_dict()
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")  # plan | bulletin
 
 
 class PlanRow(Base):
@@ -140,6 +142,9 @@ class _Item:
     review_comment: Mapped[str | None] = mapped_column(Text)
     edited_by: Mapped[str | None] = mapped_column(String(100))
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optimistic locking (SQLAlchemy's version_id_col on each item class): a write from a stale copy
+    # matches no row and becomes a ConflictError; the API sends the version it read.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
 
 def _item_args() -> tuple[Any, ...]:
@@ -151,6 +156,7 @@ class TargetRow(_Item, Base):
 
     __tablename__ = "targets"
     __table_args__ = _item_args()
+    __mapper_args__ = {"version_id_col": _Item.version}  # noqa: RUF012
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     indicator: Mapped[str] = mapped_column(Text)
     indicator_code: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -182,6 +188,7 @@ class FactRow(_Item, Base):
 
     __tablename__ = "facts"
     __table_args__ = _item_args()
+    __mapper_args__ = {"version_id_col": _Item.version}  # noqa: RUF012
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     indicator: Mapped[str] = mapped_column(Text)
     indicator_code: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -198,6 +205,7 @@ class DutyRow(_Item, Base):
 
     __tablename__ = "duties"
     __table_args__ = _item_args()
+    __mapper_args__ = {"version_id_col": _Item.version}  # noqa: RUF012
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     task: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[str | None] = mapped_column(String(50))
@@ -227,6 +235,7 @@ class PhaseRow(_Item, Base):
 
     __tablename__ = "phases"
     __table_args__ = _item_args()
+    __mapper_args__ = {"version_id_col": _Item.version}  # noqa: RUF012
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     name: Mapped[str] = mapped_column(Text)
     start: Mapped[str | None] = mapped_column(String(10))
@@ -242,6 +251,7 @@ class ProgramRow(_Item, Base):
 
     __tablename__ = "programs"
     __table_args__ = _item_args()
+    __mapper_args__ = {"version_id_col": _Item.version}  # noqa: RUF012
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     name: Mapped[str] = mapped_column(Text)
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
@@ -302,6 +312,12 @@ class ObservationRow(Base):
     # no index: it would cost a third of a bulk load's time, and "rows of import N" is a rare question
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # where the value comes from: a link or a document's name as the person wrote it, and, when it was read
+    # from a stored document (a statistical bulletin), that document and the span quoting the value
+    source: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
 
     region: Mapped[Region] = relationship()
 

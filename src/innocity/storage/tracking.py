@@ -38,6 +38,12 @@ class TaskState(Base):
     note: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    # progress a department reports in its own words (the web page's 进展情况) and how far along, 0–100
+    progress_note: Mapped[str | None] = mapped_column(Text)
+    percent: Mapped[int | None] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class TargetDepartment(Base):
@@ -92,8 +98,11 @@ class SupervisionItem(Base):
     raised_by: Mapped[str] = mapped_column(String(100))
     raised_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     events: Mapped[list[SupervisionEvent]] = relationship(order_by="SupervisionEvent.id")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class SupervisionEvent(Base):
