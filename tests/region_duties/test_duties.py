@@ -13,9 +13,9 @@ from innocity.parsing.outline import build_outline
 from innocity.parsing.region import detect_region
 
 PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
-CITY = Region("唐山市", "河北省", 0.9, [], "130200", "city")
-PROVINCE = Region("湖南省", "湖南省", 0.9, [], "430000", "province")
-COUNTY = Region("长兴县", "浙江省", 0.9, [], "330522", "county")
+CITY = Region("唐山市", "河北省", 0.9, [], adcode="130200", level="city")
+PROVINCE = Region("湖南省", "湖南省", 0.9, [], adcode="430000", level="province")
+COUNTY = Region("长兴县", "浙江省", 0.9, [], adcode="330522", level="county")
 UNKNOWN = Region(None, None, 0.0, [])
 
 

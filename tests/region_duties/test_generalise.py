@@ -9,8 +9,8 @@ from innocity.parsing.duties import extract_duties
 from innocity.parsing.outline import build_outline
 from innocity.parsing.region import detect_region
 
-PROVINCE = Region("江西省", "江西省", 0.9, [], "360000", "province")
-CITY = Region("芜湖市", "安徽省", 0.9, [], "340200", "city")
+PROVINCE = Region("江西省", "江西省", 0.9, [], adcode="360000", level="province")
+CITY = Region("芜湖市", "安徽省", 0.9, [], adcode="340200", level="city")
 
 
 def duties_of(text: str, region: Region) -> list[Duty]:

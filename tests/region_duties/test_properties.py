@@ -18,9 +18,9 @@ PIECES = [
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join)
 REGIONS = [
     Region(None, None, 0.0),
-    Region("唐山市", "河北省", 0.9, [], "130200", "city"),
-    Region("湖南省", "湖南省", 0.9, [], "430000", "province"),
-    Region("长兴县", "浙江省", 0.9, [], "330522", "county"),
+    Region("唐山市", "河北省", 0.9, [], adcode="130200", level="city"),
+    Region("湖南省", "湖南省", 0.9, [], adcode="430000", level="province"),
+    Region("长兴县", "浙江省", 0.9, [], adcode="330522", level="county"),
 ]
 
 

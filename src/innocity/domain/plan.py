@@ -1,8 +1,14 @@
 """The structured plan: what the parser extracts from one document, every item with its exact source span.
 
 These are plain dataclasses. ``ParsedDocument.to_dict()`` produces exactly the contract in
-``shared/contracts/plan.schema.json`` (schema ``innocity.plan/1``), plus optional fields the contract
+``data/contracts/plan.schema.json`` (schema ``innocity.plan/1``), plus optional fields the contract
 allows; ``ParsedDocument.from_dict()`` reads it back (storage keeps the parsed result as JSON).
+
+Serialisation is derived from the fields, so each field is declared once: JSON keys follow the declaration
+order, and a field's ``metadata`` (set with ``meta``) says what is special about it — omitted when
+None, rounded, whole numbers printed as integers, a default for a missing key, or not serialised at all.
+Fields that are not in the positional order of the constructor are keyword-only (``kw_only``), so the JSON
+order and the historical positional signatures can both stay as they were.
 
 Spans are ``(start, end)`` offsets in code points into the *decoded* text of the input, so that
 ``text[start:end] == item.text`` for every item.
@@ -10,50 +16,159 @@ Spans are ``(start, end)`` offsets in code points into the *decoded* text of the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+import dataclasses
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field
+from typing import Any, ClassVar, Literal, Self, TypeVar
 
 SCHEMA_ID = "innocity.plan/1"
 
 Span = tuple[int, int]
 Kind = Literal["level", "growth", "change"]
 Comparator = Literal[">=", "<=", "=", "range"]
+Verdict = Literal["target", "fact", "dropped"]
+_T = TypeVar("_T")
 
 
+# --- serialisation, derived from the fields ---------------------------------------------------------------
+def meta(
+    *, omit_none: bool = False, digits: int | None = None, whole: bool = False, missing: Any = MISSING,
+    skip: bool = False,
+) -> dict[str, Any]:
+    """A field's JSON rules, for ``field(metadata=meta(...))``: ``omit_none`` leaves the key out while the
+    value is None, ``digits`` rounds, ``whole`` prints 50.0 as 50, ``missing`` is the value read when the key
+    is absent, ``skip`` keeps the field out of the JSON altogether."""
+    return {"omit_none": omit_none, "digits": digits, "whole": whole, "missing": missing, "skip": skip}
+
+
+_OMIT = meta(omit_none=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    name: str
+    omit_none: bool
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+    missing: Any  # value for an absent key; MISSING = the dataclass default, or required
+    has_default: bool
+
+
+def _ident(v: Any) -> Any:
+    return v
+
+
+def _whole(v: float) -> float | int:
+    """Whole numbers print as integers (50, not 50.0); others as they are."""
+    if float(v).is_integer() and abs(v) < 1e15:
+        return int(v)
+    return v
+
+
+def _codec(hint: Any, meta: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """(encode, decode) of a non-None value of type ``hint``."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _codec(inner[0], meta) if len(inner) == 1 else (_ident, _ident)
+    if origin is tuple:  # a span
+        return list, lambda v: (int(v[0]), int(v[1]))
+    if origin is list:
+        enc, dec = _codec(typing.get_args(hint)[0], meta)
+        if enc is _ident and dec is _ident:
+            return list, list
+        return (lambda xs: [None if x is None else enc(x) for x in xs],
+                lambda xs: [None if x is None else dec(x) for x in xs])
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        cls: Any = hint
+        return to_json, lambda d: from_json(cls, d)
+    if meta.get("digits") is not None:
+        n = meta["digits"]
+        return (lambda v: round(v, n)), _ident
+    if meta.get("whole"):
+        return _whole, _ident
+    return _ident, _ident
+
+
+_SLOTS: dict[type, list[_Slot]] = {}
+
+
+def _slots(cls: type) -> list[_Slot]:
+    got = _SLOTS.get(cls)
+    if got is None:
+        hints = typing.get_type_hints(cls)
+        got = []
+        for f in dataclasses.fields(cls):
+            meta = f.metadata
+            if meta.get("skip"):
+                continue
+            enc, dec = _codec(hints[f.name], meta)
+            has_default = f.default is not MISSING or f.default_factory is not MISSING
+            missing = meta.get("missing", MISSING)
+            if missing is MISSING and not has_default and _admits_none(hints[f.name]):
+                missing = None  # an optional value that is required in the constructor (year, unit …)
+            got.append(_Slot(f.name, bool(meta.get("omit_none")), enc, dec, missing, has_default))
+        _SLOTS[cls] = got
+    return got
+
+
+def _admits_none(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in typing.get_args(hint)
+
+
+def to_json(obj: Any) -> dict[str, Any]:
+    """The JSON object of a dataclass instance, key by key in field order (see ``meta``)."""
+    out: dict[str, Any] = {}
+    for s in _slots(type(obj)):
+        v = getattr(obj, s.name)
+        if v is None:
+            if not s.omit_none:
+                out[s.name] = None
+        else:
+            out[s.name] = s.encode(v)
+    return out
+
+
+def from_json(cls: type[_T], d: dict[str, Any]) -> _T:
+    """The instance of dataclass ``cls`` that ``to_json`` wrote as ``d``; raises KeyError for a required key."""
+    kw: dict[str, Any] = {}
+    for s in _slots(cls):
+        if s.name in d:
+            v = d[s.name]
+            kw[s.name] = None if v is None else s.decode(v)
+        elif s.missing is not MISSING:
+            kw[s.name] = s.missing
+        elif not s.has_default:
+            raise KeyError(s.name)
+    return cls(**kw)
+
+
+class JsonMixin:
+    """``to_dict`` / ``from_dict`` for the dataclasses below, derived from their fields."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_json(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        return from_json(cls, d)
+
+
+# --- the plan --------------------------------------------------------------------------------------------
 @dataclass(slots=True)
-class Section:
+class Section(JsonMixin):
     """A heading of the outline and everything under it until the next sibling."""
 
     marker: str  # the numbering as written: 一、 (一) 1. (1) 1、 ① 第一章 …
     level: int
     title: str
     span: Span  # the whole section
-    heading_span: Span | None = None  # the heading line (or run-in heading) alone
     children: list[Section] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "marker": self.marker,
-            "level": self.level,
-            "title": self.title,
-            "span": list(self.span),
-            "children": [c.to_dict() for c in self.children],
-        }
-        if self.heading_span is not None:
-            out["heading_span"] = list(self.heading_span)
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Section:
-        hs = d.get("heading_span")
-        return cls(
-            marker=d["marker"],
-            level=d["level"],
-            title=d["title"],
-            span=_span(d["span"]),
-            heading_span=_span(hs) if hs else None,
-            children=[cls.from_dict(c) for c in d.get("children", [])],
-        )
+    heading_span: Span | None = field(default=None, kw_only=True, metadata=_OMIT)  # the heading line (or run-in heading) alone
 
     def walk(self) -> list[Section]:
         """This section and all its descendants, in document order."""
@@ -64,179 +179,81 @@ class Section:
 
 
 @dataclass(slots=True)
-class Baseline:
+class Baseline(JsonMixin):
     """The reference a change target is measured against ("比“十一五”末提高30%")."""
 
     year: int | None = None
     text: str | None = None
     value: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "text": self.text, "value": self.value}
-
 
 @dataclass(slots=True)
-class Target:
-    """A quantitative goal the plan sets for the future."""
+class Target(JsonMixin):
+    """A quantitative goal the plan sets for the future.
+
+    A multiple of a baseline (翻一番, 倍增, 增长1倍, 翻两番) is a ``change`` in % relative to the baseline:
+    ×2 → +100 %, ×4 → +300 %, so progress tracking computes the goal as baseline × (1 + value/100).
+    """
 
     text: str
     span: Span
+    section: str | None = field(default=None, kw_only=True)
     indicator: str
+    indicator_code: str | None = field(default=None, kw_only=True)
     kind: Kind
     comparator: Comparator
-    value: float | None
+    value: float | None = field(metadata=meta(whole=True))
+    value_max: float | None = field(default=None, kw_only=True, metadata=meta(whole=True))
     unit: str | None
+    approximate: bool = field(default=False, kw_only=True)
     year: int | None
     year_text: str | None
-    value_max: float | None = None
-    approximate: bool = False
-    section: str | None = None
-    unit_text: str | None = None
-    baseline: Baseline | None = None
-    indicator_code: str | None = None
-    match_score: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "text": self.text,
-            "span": list(self.span),
-            "section": self.section,
-            "indicator": self.indicator,
-            "indicator_code": self.indicator_code,
-            "kind": self.kind,
-            "comparator": self.comparator,
-            "value": _num(self.value),
-            "value_max": _num(self.value_max),
-            "unit": self.unit,
-            "approximate": self.approximate,
-            "year": self.year,
-            "year_text": self.year_text,
-            "baseline": self.baseline.to_dict() if self.baseline else None,
-        }
-        if self.unit_text is not None:
-            out["unit_text"] = self.unit_text
-        if self.match_score is not None:
-            out["match_score"] = round(self.match_score, 4)
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Target:
-        b = d.get("baseline")
-        return cls(
-            text=d["text"],
-            span=_span(d["span"]),
-            indicator=d["indicator"],
-            kind=d["kind"],
-            comparator=d["comparator"],
-            value=d.get("value"),
-            unit=d.get("unit"),
-            year=d.get("year"),
-            year_text=d.get("year_text"),
-            value_max=d.get("value_max"),
-            approximate=bool(d.get("approximate", False)),
-            section=d.get("section"),
-            unit_text=d.get("unit_text"),
-            baseline=Baseline(year=b.get("year"), text=b.get("text"), value=b.get("value")) if b else None,
-            indicator_code=d.get("indicator_code"),
-            match_score=d.get("match_score"),
-        )
+    baseline: Baseline | None = field(default=None, kw_only=True)
+    unit_text: str | None = field(default=None, kw_only=True, metadata=_OMIT)
+    match_score: float | None = field(default=None, kw_only=True, metadata=meta(omit_none=True, digits=4))
 
 
 @dataclass(slots=True)
-class Fact:
+class Fact(JsonMixin):
     """A figure the plan states about the present or the past (a baseline, an achievement)."""
 
     text: str
     span: Span
+    section: str | None = field(default=None, kw_only=True)
     indicator: str
-    value: float
+    indicator_code: str | None = field(default=None, kw_only=True)
+    value: float = field(metadata=meta(whole=True))
     unit: str | None
     year: int | None
     year_text: str | None
-    section: str | None = None
-    qualifier: str | None = None  # 余 / 多 / 以上 as written
-    indicator_code: str | None = None
-    match_score: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "text": self.text,
-            "span": list(self.span),
-            "section": self.section,
-            "indicator": self.indicator,
-            "indicator_code": self.indicator_code,
-            "value": _num(self.value),
-            "unit": self.unit,
-            "year": self.year,
-            "year_text": self.year_text,
-        }
-        if self.qualifier is not None:
-            out["qualifier"] = self.qualifier
-        if self.match_score is not None:
-            out["match_score"] = round(self.match_score, 4)
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Fact:
-        return cls(
-            text=d["text"],
-            span=_span(d["span"]),
-            indicator=d["indicator"],
-            value=d["value"],
-            unit=d.get("unit"),
-            year=d.get("year"),
-            year_text=d.get("year_text"),
-            section=d.get("section"),
-            qualifier=d.get("qualifier"),
-            indicator_code=d.get("indicator_code"),
-            match_score=d.get("match_score"),
-        )
+    qualifier: str | None = field(default=None, kw_only=True, metadata=_OMIT)  # 余 / 多 / 以上 as written
+    match_score: float | None = field(default=None, kw_only=True, metadata=meta(omit_none=True, digits=4))
 
 
 @dataclass(slots=True)
-class Duty:
-    """A 责任单位 line (or task-table row): one task, its lead (牵头) and supporting (配合) units."""
+class Duty(JsonMixin):
+    """A 责任单位 line, a task-table row or a sentence naming who leads and who supports a task.
+
+    ``confidence`` (0–1) and ``rule`` (the name of the reading rule that produced it, see
+    docs/parsing-rules.md) are set by the extractor; labelled lines and table rows are near certain, duties
+    read from running prose less so.
+    """
 
     text: str
     span: Span
     task: str | None
+    section: str | None = field(default=None, kw_only=True)
     lead: list[str]
     support: list[str]
-    section: str | None = None
-    lead_as_written: list[str] = field(default_factory=list)
-    support_as_written: list[str] = field(default_factory=list)
-    deadline: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "span": list(self.span),
-            "task": self.task,
-            "section": self.section,
-            "lead": list(self.lead),
-            "support": list(self.support),
-            "lead_as_written": list(self.lead_as_written),
-            "support_as_written": list(self.support_as_written),
-            "deadline": self.deadline,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Duty:
-        return cls(
-            text=d["text"],
-            span=_span(d["span"]),
-            task=d.get("task"),
-            lead=list(d.get("lead", [])),
-            support=list(d.get("support", [])),
-            section=d.get("section"),
-            lead_as_written=list(d.get("lead_as_written", [])),
-            support_as_written=list(d.get("support_as_written", [])),
-            deadline=d.get("deadline"),
-        )
+    lead_as_written: list[str] = field(default_factory=list, kw_only=True)
+    support_as_written: list[str] = field(default_factory=list, kw_only=True)
+    deadline: str | None = field(default=None, kw_only=True)
+    confidence: float | None = field(default=None, kw_only=True, metadata=meta(omit_none=True, digits=3))
+    rule: str | None = field(default=None, kw_only=True, metadata=_OMIT)
 
 
 @dataclass(slots=True)
-class Phase:
+class Phase(JsonMixin):
     """A stage of the plan's schedule (全面推进阶段 20XX年7月—201*年6月)."""
 
     text: str
@@ -249,46 +266,16 @@ class Phase:
     start_month: int | None = None
     end_month: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "span": list(self.span),
-            "name": self.name,
-            "start": self.start,
-            "end": self.end,
-            "start_text": self.start_text,
-            "end_text": self.end_text,
-            "start_month": self.start_month,
-            "end_month": self.end_month,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Phase:
-        return cls(
-            text=d["text"],
-            span=_span(d["span"]),
-            name=d["name"],
-            start=d.get("start"),
-            end=d.get("end"),
-            start_text=d.get("start_text"),
-            end_text=d.get("end_text"),
-            start_month=d.get("start_month"),
-            end_month=d.get("end_month"),
-        )
-
 
 @dataclass(slots=True)
-class ProgramPart:
+class ProgramPart(JsonMixin):
     label: str
     declared: int
     found: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "declared": self.declared, "found": list(self.found)}
-
 
 @dataclass(slots=True)
-class Program:
+class Program(JsonMixin):
     """A named programme that declares its parts ("5568"创新工程 = 5个行动、5个平台、6个专项、8个基地)."""
 
     text: str
@@ -298,66 +285,35 @@ class Program:
     consistent: bool  # every part with enumerated items has as many as declared
     checkable: bool = True  # False when the text enumerates nothing, so consistency cannot be checked
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "span": list(self.span),
-            "name": self.name,
-            "parts": [p.to_dict() for p in self.parts],
-            "consistent": self.consistent,
-            "checkable": self.checkable,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Program:
-        return cls(
-            text=d["text"],
-            span=_span(d["span"]),
-            name=d["name"],
-            parts=[ProgramPart(p["label"], p["declared"], list(p.get("found", []))) for p in d["parts"]],
-            consistent=d["consistent"],
-            checkable=d.get("checkable", True),
-        )
-
 
 @dataclass(slots=True)
-class Region:
+class Region(JsonMixin):
     """The place a plan is for. ``name`` is null unless the evidence is strong."""
 
     name: str | None
     province: str | None
-    confidence: float
+    adcode: str | None = field(default=None, kw_only=True)
+    level: str | None = field(default=None, kw_only=True)  # province | city | county
+    # True when the text never names the place and it was inferred
+    inferred: bool = field(default=False, kw_only=True)
+    confidence: float = field(metadata=meta(digits=3, missing=0.0))
     evidence: list[Span] = field(default_factory=list)
-    adcode: str | None = None
-    level: str | None = None  # province | city | county
-    inferred: bool = False  # True when the text never names the place and it was inferred
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "province": self.province,
-            "adcode": self.adcode,
-            "level": self.level,
-            "inferred": self.inferred,
-            "confidence": round(self.confidence, 3),
-            "evidence": [list(s) for s in self.evidence],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Region:
-        return cls(
-            name=d.get("name"),
-            province=d.get("province"),
-            confidence=d.get("confidence", 0.0),
-            evidence=[_span(s) for s in d.get("evidence", [])],
-            adcode=d.get("adcode"),
-            level=d.get("level"),
-            inferred=d.get("inferred", False),
-        )
 
 
 @dataclass(slots=True)
-class Plan:
+class Decision(JsonMixin):
+    """What the parser did with one number it considered, and the rule that decided (``parse --explain``)."""
+
+    text: str  # the number as written
+    span: Span
+    verdict: Verdict
+    rule: str  # a rule name from docs/parsing-rules.md
+    value: float | None = field(default=None, metadata=meta(whole=True))
+    unit: str | None = None
+
+
+@dataclass(slots=True)
+class Plan(JsonMixin):
     title: str | None
     span: Span
     region: Region
@@ -367,38 +323,8 @@ class Plan:
     phases: list[Phase] = field(default_factory=list)
     programs: list[Program] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
-    label: str | None = None  # 篇一 … when the page numbers its plans
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "title": self.title,
-            "span": list(self.span),
-            "region": self.region.to_dict(),
-            "outline": [s.to_dict() for s in self.outline],
-            "targets": [t.to_dict() for t in self.targets],
-            "duties": [d.to_dict() for d in self.duties],
-            "phases": [p.to_dict() for p in self.phases],
-            "programs": [p.to_dict() for p in self.programs],
-            "facts": [f.to_dict() for f in self.facts],
-        }
-        if self.label is not None:
-            out["label"] = self.label
-        return out
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Plan:
-        return cls(
-            title=d.get("title"),
-            span=_span(d["span"]),
-            region=Region.from_dict(d["region"]),
-            outline=[Section.from_dict(s) for s in d.get("outline", [])],
-            targets=[Target.from_dict(t) for t in d.get("targets", [])],
-            duties=[Duty.from_dict(x) for x in d.get("duties", [])],
-            phases=[Phase.from_dict(x) for x in d.get("phases", [])],
-            programs=[Program.from_dict(x) for x in d.get("programs", [])],
-            facts=[Fact.from_dict(x) for x in d.get("facts", [])],
-            label=d.get("label"),
-        )
+    label: str | None = field(default=None, kw_only=True, metadata=_OMIT)  # 篇一 … when the page numbers its plans
+    explain: list[Decision] | None = field(default=None, kw_only=True, metadata=_OMIT)  # only when asked for (parse --explain)
 
     def items(self) -> list[Target | Fact | Duty | Phase | Program]:
         """Every extracted item that quotes its source (for span checks)."""
@@ -406,59 +332,30 @@ class Plan:
 
 
 @dataclass(slots=True)
-class SourceInfo:
+class SourceInfo(JsonMixin):
     name: str
     sha256: str
     media_type: str
     encoding: str
     chars: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "sha256": self.sha256,
-            "media_type": self.media_type,
-            "encoding": self.encoding,
-            "chars": self.chars,
-        }
-
 
 @dataclass(slots=True)
-class ParsedDocument:
+class ParsedDocument(JsonMixin):
     """One input document: its source description, the decoded text and the plans found in it."""
+
+    SCHEMA: ClassVar[str] = SCHEMA_ID
 
     source: SourceInfo
     plans: list[Plan]
     warnings: list[str] = field(default_factory=list)
-    text: str = ""  # the decoded text that spans point into; not part of the JSON contract
+    text: str = field(default="", metadata=meta(skip=True))  # the decoded text that spans point into
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA_ID,
-            "source": self.source.to_dict(),
-            "plans": [p.to_dict() for p in self.plans],
-            "warnings": list(self.warnings),
-        }
+        return {"schema": SCHEMA_ID, **to_json(self)}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], text: str = "") -> ParsedDocument:
-        s = d["source"]
-        return cls(
-            source=SourceInfo(s["name"], s["sha256"], s["media_type"], s["encoding"], s["chars"]),
-            plans=[Plan.from_dict(p) for p in d["plans"]],
-            warnings=list(d.get("warnings", [])),
-            text=text,
-        )
-
-
-def _span(v: Any) -> Span:
-    return (int(v[0]), int(v[1]))
-
-
-def _num(v: float | None) -> float | int | None:
-    """Whole numbers print as integers (50, not 50.0); others as they are."""
-    if v is None:
-        return None
-    if float(v).is_integer() and abs(v) < 1e15:
-        return int(v)
-    return v
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> Self:
+        doc = from_json(cls, d)
+        doc.text = text
+        return doc

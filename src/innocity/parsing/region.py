@@ -281,7 +281,7 @@ def detect_region(text: str, span: Span) -> Region:
         p = divs.province_of(titled)
         conf = _saturate(2.0 + county_named.get(titled.adcode, 0.0))
         return Region(titled.name, p.name if p else titled.province, round(conf, 3),
-                      evidence_for({titled.adcode}), titled.adcode, "county")  # fmt: skip
+                      evidence_for({titled.adcode}), adcode=titled.adcode, level="county")  # fmt: skip
 
     title_div = _title_division(plan, start, hits, divs)
     if scope == "province" and title_div is not None and title_div.level == "city":
@@ -305,7 +305,7 @@ def detect_region(text: str, span: Span) -> Region:
         conf = share * _saturate(prov_total[code])
         ev = evidence_for({code}, abbr_spans.get(code))
         return Region(
-            p.name, p.name, round(conf, 3), ev, p.adcode, "province", inferred=not prov_votes.get(code)
+            p.name, p.name, round(conf, 3), ev, adcode=p.adcode, level="province", inferred=not prov_votes.get(code)
         )
 
     if scope in ("county", "district") and county_named:
@@ -315,7 +315,7 @@ def detect_region(text: str, span: Span) -> Region:
             p = divs.province_of(d)
             conf = share * _saturate(county_named[code])
             return Region(d.name, p.name if p else d.province, round(conf, 3), evidence_for({code}),
-                          d.adcode, "county")  # fmt: skip
+                          adcode=d.adcode, level="county")  # fmt: skip
 
     level = "county" if scope in ("county", "district") else ("city" if scope else None)
     # a county-level city calls itself 我市; it wins when its own name outweighs every prefecture's
@@ -334,7 +334,7 @@ def detect_region(text: str, span: Span) -> Region:
             p = divs.province_of(cdiv)
             conf = _saturate(county_named[ccode]) * 0.8
             return Region(cdiv.name, p.name if p else cdiv.province, round(conf, 3),
-                          evidence_for({ccode}), cdiv.adcode, "county")  # fmt: skip
+                          evidence_for({ccode}), adcode=cdiv.adcode, level="county")  # fmt: skip
 
     best_city = _best(city_score)
     if best_city is not None:
@@ -352,8 +352,8 @@ def detect_region(text: str, span: Span) -> Region:
             conf = share * _saturate(city_score[code]) * (1.0 if is_named else 0.85)
             extra = abbr_spans.get(p.adcode, []) if p else []
             codes = {code} | ({p.adcode} if p else set())
-            return Region(c.name, pname, round(min(conf, 0.99), 3), evidence_for(codes, extra), c.adcode,
-                          "city" if c.level == "city" or c.name in MUNICIPALITIES else c.level,
+            return Region(c.name, pname, round(min(conf, 0.99), 3), evidence_for(codes, extra), adcode=c.adcode,
+                          level="city" if c.level == "city" or c.name in MUNICIPALITIES else c.level,
                           inferred=not is_named)  # fmt: skip
     if best_prov is not None:
         code, share = best_prov
@@ -363,8 +363,8 @@ def detect_region(text: str, span: Span) -> Region:
             conf = share * _saturate(prov_total[code])
             ev = evidence_for({code}, abbr_spans.get(code))
             # the plan's own place is unknown; only its province and its kind are
-            return Region(None, p.name, round(conf, 3), ev, None, level)
-    return Region(None, None, 0.0, [], None, level if scope else None)
+            return Region(None, p.name, round(conf, 3), ev, level=level)
+    return Region(None, None, 0.0, [], level=level if scope else None)
 
 
 def _county_short_names(
