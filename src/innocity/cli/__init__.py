@@ -13,7 +13,7 @@ import typer
 
 from innocity.errors import InnocityError
 
-from . import catalog, demo, evaluate, parse, scoring, store, track
+from . import catalog, demo, evaluate, parse, plans, scoring, track
 from .common import flag_for, reset_app_context
 
 app = typer.Typer(
@@ -44,7 +44,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, store, track, evaluate, scoring, demo):
+for _module in (parse, catalog, plans, track, evaluate, scoring, demo):
     _module.register(app)
 
 

@@ -5,7 +5,6 @@ Each command parses its arguments, calls one function of ``innocity.services.cat
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from innocity.settings import Settings
+from .common import Format, app_context, format_option, print_json
 
 
 def _service() -> ModuleType:
@@ -23,11 +22,6 @@ def _service() -> ModuleType:
     from innocity.services import catalog
 
     return catalog
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class Kind(StrEnum):
@@ -53,7 +47,7 @@ def _console() -> Any:
 
 
 def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    print_json(data)
 
 
 @catalog_app.command("list")
@@ -61,14 +55,14 @@ def list_cmd(
     dimension: Annotated[
         str | None, typer.Option("--dimension", "-d", help="GOV, ORI, TEC, TRA, DRV or the Chinese name")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
 ) -> None:
     """List the indicators (built-in and your own).
 
     Examples: innocity catalog list · innocity catalog list --dimension TEC · innocity catalog list -f json
     """
-    items = _service().list_indicators(settings=Settings.from_env(), dimension=dimension)
-    if fmt is Format.json:
+    items = _service().list_indicators(app_context().catalog, dimension=dimension)
+    if fmt == Format.json:
         _print_json([i.to_dict() for i in items])
         return
     from rich.table import Table
@@ -85,14 +79,14 @@ def list_cmd(
 @catalog_app.command("show")
 def show_cmd(
     code: Annotated[str, typer.Argument(help="indicator code, e.g. TEC01")],
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
 ) -> None:
     """Show one indicator: names, unit, direction, 口径, formula, aggregation, source.
 
     Example: innocity catalog show TEC01
     """
-    ind = _service().show_indicator(settings=Settings.from_env(), code=code)
-    if fmt is Format.json:
+    ind = _service().show_indicator(app_context().catalog, code=code)
+    if fmt == Format.json:
         _print_json(ind.to_dict())
         return
     from rich.table import Table
@@ -125,7 +119,7 @@ def match_cmd(
     phrase: Annotated[str, typer.Argument(help="an indicator phrase or a whole target sentence")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="unit of the figure, e.g. % or 亿元")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="level, growth or change")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json")] = Format.table,
+    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
 ) -> None:
     """Match a phrase to an indicator and show the candidates behind the decision.
 
@@ -133,9 +127,9 @@ def match_cmd(
     innocity catalog match "高新技术产业增加值" --unit % · innocity catalog match "高新技术产业增加值年均增长率" -k growth
     """
     report = _service().match_phrase(
-        settings=Settings.from_env(), phrase=phrase, unit=unit, kind=kind.value if kind else None
+        app_context().matcher, phrase=phrase, unit=unit, kind=kind.value if kind else None
     )
-    if fmt is Format.json:
+    if fmt == Format.json:
         _print_json(
             {
                 "phrase": report.phrase,
@@ -180,7 +174,7 @@ def add_cmd(
     Examples: innocity catalog add my-indicators.yaml · innocity catalog add 本市指标.csv
     A bad file is rejected whole, naming the entry and field: my.yaml: indicator X01 field 'direction': must be 1 or -1
     """
-    result = _service().add_indicators(settings=Settings.from_env(), path=file)
+    result = _service().add_indicators(catalog_dir=app_context().catalog_dir, path=file)
     verb = "replaced" if result.replaced else "added"
     typer.echo(f"{verb} {len(result.codes)} indicators ({', '.join(result.codes)}) → {result.stored_at}")
 

@@ -20,7 +20,6 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 
 from innocity.errors import UserInputError
@@ -40,20 +39,21 @@ class Format(StrEnum):
     md = "md"
 
 
-def format_option(*allowed: Format, default: Format = Format.table) -> Any:
-    """A ``--format`` option accepting only ``allowed`` (Typer refuses anything else with exit 2)."""
+def format_option(*allowed: Format) -> Any:
+    """A ``--format`` option accepting only ``allowed`` (anything else is a usage error, exit 2); use it as
+    ``fmt: Annotated[str, format_option(Format.table, Format.json)] = "table"``."""
     names = [f.value for f in allowed]
-    return typer.Option(
-        default.value,
-        "--format",
-        help=" | ".join(names),
-        click_type=click.Choice(names),
-        show_default=True,
-    )
+
+    def check(value: str | None) -> Format:
+        if value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        return Format(value)
+
+    return typer.Option("--format", help=" | ".join(names), callback=check, show_default=True)
 
 
 TABLE_OR_JSON = format_option(Format.table, Format.json)
-TODAY = typer.Option(None, "--today", help="pretend today is this date (YYYY-MM-DD), for reports and tests")
+TODAY = typer.Option("--today", help="pretend today is this date (YYYY-MM-DD), for reports and tests")
 
 
 # ---------------------------------------------------------------------- the application context

@@ -4,59 +4,111 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from innocity.services.demo import DemoReport
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
-
-    @app.command("demo")
-    def demo_cmd(
-        db: Path = typer.Option(None, "--db", help="SQLite file to use (default: a new one in a temp dir)"),
-        simulated: bool = typer.Option(True, "--simulated/--real-only",
-                                       help="also run the SIMULATED training scenario (labelled as such)"),
-    ) -> None:
-        """Parse the sample plans, store them, import real published figures, track progress, scorecards, 督办.
-
-        Example: innocity demo            (everything in a temp dir)
-                 innocity demo --db demo.sqlite3 --real-only
-        """
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        from innocity.services import demo
-
-        # wide tables: when piped, Rich would fold them into 80 columns
-        console = Console(width=max(Console().width, 200))
-        workdir = Path(db).resolve().parent if db else Path(tempfile.mkdtemp(prefix="innocity-demo-"))
-        steps = 9 if simulated else 7
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=False) as bar:
-            task = bar.add_task("starting", total=steps)
-
-            def on_step(msg: str) -> None:
-                bar.update(task, description=msg, advance=0 if msg.startswith("parse") else 1)
-
-            report = demo.run(workdir, db=Path(db).resolve() if db else None, simulated=simulated,
-                              on_step=on_step)
-            bar.update(task, completed=steps)
-        _print_report(console, report)
+    app.command("demo")(demo_cmd)
 
 
-def _print_report(console: Any, r: Any) -> None:
+def demo_cmd(
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite file to use (default: a new one in a temp dir)")] = None,
+    simulated: Annotated[bool, typer.Option("--simulated/--real-only",
+                                            help="also run the SIMULATED training scenario (labelled as such)")] = True,
+) -> None:
+    """Parse the sample plans, store them, import real published figures, track progress, scorecards, 督办.
+
+    Example: innocity demo            (everything in a temp dir)
+             innocity demo --db demo.sqlite3 --real-only
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    # wide tables: when piped, Rich would fold them into 80 columns
+    console = Console(width=max(Console().width, 200))
+    workdir = Path(db).resolve().parent if db else Path(tempfile.mkdtemp(prefix="innocity-demo-"))
+    steps = 6 if simulated else 3
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("starting", total=steps)
+
+        def step(msg: str) -> None:
+            bar.update(task, description=msg, advance=1)
+
+        report = run_demo(workdir, db=Path(db).resolve() if db else None, simulated=simulated, on_step=step)
+        bar.update(task, completed=steps)
+    _print_report(console, report)
+
+
+def run_demo(
+    workdir: Path, *, db: Path | None = None, simulated: bool = True, on_step: Any = None
+) -> DemoReport:
+    """The composition of the demo: open the real database, load and assess it, copy it into the SIMULATED
+    one and assess that (see ``innocity.services.demo``)."""
+    from innocity.app import AppContext
+    from innocity.services import demo
+    from innocity.settings import Settings
+    from innocity.storage.db import copy_sqlite
+
+    step = on_step or (lambda _msg: None)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = db or workdir / "demo.sqlite3"
+
+    def context(path: Path) -> AppContext:
+        return AppContext(Settings(database_url=f"sqlite:///{path}", data_dir=path.parent, user=demo.DEMO_USER))
+
+    real_app = context(db)
+    try:
+        step("parse and store the sample page, import the real published figures, resolve the demo assumptions")
+        with real_app.uow() as w:
+            load = demo.load_real(w)
+        step("progress, scorecards and 督办 on real figures")
+        with real_app.uow() as w:
+            real = demo.scenario(w, label="real published figures (sources in data/observations/PROVENANCE.md)",
+                                 db_path=str(db))
+    finally:
+        real_app.dispose()
+    report = demo.DemoReport(plans=load.plans, imported=load.imported, assumptions=demo.ASSUMPTIONS,
+                             resolutions=load.resolutions, real=real, warnings=load.warnings)
+    if simulated:
+        step("SIMULATED: copy the database and generate a labelled training series")
+        sim_db = db.with_name(db.stem + "-SIMULATED.sqlite3")
+        copy_sqlite(str(db), str(sim_db))
+        sim_app = context(sim_db)
+        sim_file = workdir / "SIMULATED-observations.csv"
+        try:
+            with sim_app.uow() as w:
+                demo.load_simulated(w, real_progress=real.progress, out=sim_file)
+            step("SIMULATED: progress, scorecards, 督办 and one item's whole lifecycle")
+            with sim_app.uow() as w:
+                sim = demo.scenario(w, label="training data (SIMULATED)", db_path=str(sim_db))
+                sim.walkthrough = demo.walkthrough(w, sim.items)
+        finally:
+            sim_app.dispose()
+        report.simulated, report.simulated_file = sim, str(sim_file)
+    step("done")
+    return report
+
+
+def _print_report(console: Any, r: DemoReport) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
+    from .common import safe
     from .track import items_table, progress_table, scorecard_table
 
     t = Table(title="样例页面中找到的方案 (plans found in the sample page)")
     for c in ("label", "region", "targets", "matched to catalogue", "masked year", "facts", "duties", "phases"):
         t.add_column(c)
     for p in r.plans:
-        t.add_row(p["label"] or "—", p["region"] or "?", str(p["targets"]), str(p["matched"]), str(p["masked"]),
-                  str(p["facts"]), str(p["duties"]), str(p["phases"]))
+        t.add_row(safe(p.label or "—"), safe(p.region or "?"), str(p.targets), str(p.matched), str(p.masked),
+                  str(p.facts), str(p.duties), str(p.phases))
     console.print(t)
     console.print(f"real published figures imported: {r.imported['stored']} new, {r.imported['unchanged']} "
                   f"already stored (of {r.imported['rows']}; sources in data/observations/PROVENANCE.md)")
@@ -71,11 +123,11 @@ def _print_report(console: Any, r: Any) -> None:
         _scenario(console, r.simulated, progress_table, scorecard_table, items_table, tag="SIMULATED ")
         w = r.simulated.walkthrough
         if w:
-            h = Table(title=f"SIMULATED 督办 item {w['id']}: {w['title']}")
+            h = Table(title=f"SIMULATED 督办 item {w.id}: {safe(w.title)}")
             for c in ("step", "from", "to", "by", "text", "new due"):
                 h.add_column(c, overflow="fold")
-            for e in w["events"]:
-                h.add_row(e["step"], e["from"] or "—", e["to"], e["by"], e["text"] or "", str(e["new_due_on"] or ""))
+            for e in w.events or []:
+                h.add_row(e.step, e.from_ or "—", e.to, safe(e.by), safe(e.text or ""), str(e.new_due_on or ""))
             console.print(h)
     console.print(f"databases: {r.real.db_path}" + (f" and {r.simulated.db_path}" if r.simulated else ""))
     from innocity.services.demo import EVAL_YEAR
@@ -89,10 +141,10 @@ def _print_report(console: Any, r: Any) -> None:
 
 def _scenario(console: Any, sc: Any, progress_table: Any, scorecard_table: Any, items_table: Any,
               tag: str = "") -> None:
-    counts = ", ".join(f"{k} {v}" for k, v in sc.counts.items() if v)
-    with_figures = sum(1 for row in sc.progress if row["actual"]["value"] is not None)
+    counts = ", ".join(f"{k} {v}" for k, v in sc.counts.model_dump().items() if v)
+    with_figures = sum(1 for row in sc.progress if row.actual.value is not None)
     console.rule(f"[bold]{sc.label}[/]")
-    matched = [row for row in sc.progress if row["indicator_code"]]
+    matched = [row for row in sc.progress if row.indicator_code]
     console.print(progress_table(matched, title=f"{tag}目标进度 — the {len(matched)} of {len(sc.progress)} targets "
                                                 f"matched to the catalogue; {with_figures} have a figure "
                                                 "(all targets: innocity progress)"))

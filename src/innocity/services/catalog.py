@@ -1,8 +1,9 @@
 """Use cases of the indicator catalogue: list, show, match a phrase, add a user's indicators.
 
-The user's own indicators live in ``Settings.data_dir / "catalog.d"`` (one file per ``catalog add``), merged
-with the built-in catalogue by ``load_catalog(extra=...)``. Functions take the settings explicitly, never
-print and raise errors from ``innocity.errors``.
+The user's own indicators live in ``AppContext.catalog_dir`` (one file per ``catalog add``), merged with the
+built-in catalogue once per process by ``AppContext.catalog``: every service (import, progress, matching,
+the index) sees the same indicators. Functions take the catalogue explicitly, never print and raise errors
+from ``innocity.errors``.
 """
 
 from __future__ import annotations
@@ -14,46 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from innocity.catalog import Candidate, Catalog, Indicator, Match, Matcher
-from innocity.catalog.loader import (
-    builtin_indicators,
-    catalog_files,
-    check_consistency,
-    load_catalog,
-    parse_file,
-    read_text,
-)
+from innocity.catalog.loader import builtin_indicators, catalog_files, check_consistency, parse_file, read_text
 from innocity.catalog.normalize import normalize
 from innocity.errors import CatalogError, UserInputError
-from innocity.settings import Settings
 
 KINDS = ("level", "growth", "change")
 
 
-def user_catalog_dir(settings: Settings) -> Path:
-    """Where ``catalog add`` stores the user's indicator files."""
-    return settings.data_dir / "catalog.d"
-
-
-def get_catalog(*, settings: Settings) -> Catalog:
-    """The built-in catalogue merged with the user's indicators (if any were added)."""
-    extra = user_catalog_dir(settings)
-    return load_catalog(extra=extra if extra.is_dir() else None)
-
-
-def matcher_for(*, settings: Settings) -> Matcher:
-    """A matcher over the merged catalogue (for parsing with the user's indicators)."""
-    return Matcher(get_catalog(settings=settings))
-
-
-def list_indicators(*, settings: Settings, dimension: str | None = None) -> list[Indicator]:
+def list_indicators(catalog: Catalog, *, dimension: str | None = None) -> list[Indicator]:
     """Every indicator, or those of one dimension (GOV … DRV or its Chinese name), in catalogue order."""
-    cat = get_catalog(settings=settings)
-    return cat.in_dimension(dimension) if dimension else list(cat.indicators)
+    return catalog.in_dimension(dimension) if dimension else list(catalog.indicators)
 
 
-def show_indicator(*, settings: Settings, code: str) -> Indicator:
+def show_indicator(catalog: Catalog, *, code: str) -> Indicator:
     """One indicator by code (case-insensitive); ``NotFoundError`` when unknown."""
-    return get_catalog(settings=settings).get(code.strip().upper())
+    return catalog.get(code.strip().upper())
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +46,13 @@ class MatchReport:
 
 
 def match_phrase(
-    *, settings: Settings, phrase: str, unit: str | None = None, kind: str | None = None, limit: int = 5
+    matcher: Matcher, *, phrase: str, unit: str | None = None, kind: str | None = None, limit: int = 5
 ) -> MatchReport:
     """Match one phrase against the merged catalogue and explain the result."""
     if not phrase.strip():
-        raise UserInputError("the phrase is empty", source="PHRASE")
+        raise UserInputError("the phrase is empty", field="phrase")
     if kind is not None and kind not in KINDS:
-        raise UserInputError(f"must be one of {', '.join(KINDS)}", source="--kind")
-    matcher = matcher_for(settings=settings)
+        raise UserInputError(f"must be one of {', '.join(KINDS)}", field="kind")
     return MatchReport(
         phrase=phrase,
         unit=unit,
@@ -96,7 +71,7 @@ class AddResult:
     replaced: bool  # a file of the same name was there before and has been replaced
 
 
-def add_indicators(*, settings: Settings, path: Path) -> AddResult:
+def add_indicators(*, catalog_dir: Path, path: Path) -> AddResult:
     """Validate a user's YAML or CSV file of indicators and store it (as UTF-8) in the user's catalogue.
 
     Everything is checked before anything is written (schema, units, duplicate codes within the file, against
@@ -107,7 +82,7 @@ def add_indicators(*, settings: Settings, path: Path) -> AddResult:
         raise CatalogError("no such file", source=str(path))
     text = read_text(path)  # stored as UTF-8 whatever the user's encoding was
     new = parse_file(path, text)
-    target_dir = user_catalog_dir(settings)
+    target_dir = catalog_dir
     dest = target_dir / path.name
     others: list[Indicator] = []
     if target_dir.is_dir():

@@ -11,31 +11,32 @@ Two databases, never mixed:
    generated series per target, labelled SIMULATED in the file name, in a column and in every note, made
    only to exercise every status, the scorecards and the 督办 lifecycle. It is not data about any city.
 
-Services never print: ``run`` reports each step through ``on_step`` so the CLI can draw a progress bar.
+The steps are services on a unit of work each (``load_real``, ``scenario``, ``load_simulated``,
+``walkthrough``); the command line, the composition root, opens the two databases, copies the first into the
+second and runs the steps in order. Services never print.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 
 from innocity.domain.progress import TargetSpec, expected_at
-from innocity.settings import Settings
 from innocity.storage import plans as plan_repo
 from innocity.storage import tracking as track_repo
 from innocity.storage.tables import FactRow, TargetRow
 
 from . import scorecard, supervise, targets, tasks, tracking
-from .store import Store, open_store
+from .context import Actor, UnitOfWork
+from .ingest import ingest_bytes, parse_bytes
+from .models import Model, ProgressRow, ScorecardRow, StatusCounts, SupervisionItem
 
 DEMO_USER = "demo"
 EVAL_YEAR = 2014  # mid-way through the 2010–2015 pilot plans, so targets can be ahead or behind
@@ -56,34 +57,52 @@ ASSUMPTIONS = (
     f"Evaluation year {EVAL_YEAR}; 'today' is {TODAY.isoformat()} for task and 督办 deadlines.",
 )
 
-Step = Callable[[str], None]
 
 
-@dataclass(slots=True)
-class Scenario:
+class PlanFound(Model):
+    title: str | None = None
+    label: str | None = None
+    region: str | None = None
+    targets: int = 0
+    matched: int = 0
+    facts: int = 0
+    duties: int = 0
+    phases: int = 0
+    masked: int = 0
+
+
+class Scenario(Model):
     """What one database shows: progress rows, status counts, scorecards, 督办 items raised."""
 
     label: str
     db_path: str
-    progress: list[dict[str, Any]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    scorecard: list[dict[str, Any]] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)
-    walkthrough: dict[str, Any] | None = None
+    progress: list[ProgressRow] = Field(default_factory=list)
+    counts: StatusCounts = Field(default_factory=StatusCounts)
+    scorecard: list[ScorecardRow] = Field(default_factory=list)
+    items: list[SupervisionItem] = Field(default_factory=list)
+    walkthrough: SupervisionItem | None = None
 
 
-@dataclass(slots=True)
-class DemoReport:
+class RealLoad(Model):
+    """What loading the real data did: plans found, figures imported, resolutions made."""
+
+    plans: list[PlanFound] = Field(default_factory=list)
+    imported: dict[str, int] = Field(default_factory=dict)
+    resolutions: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
+class DemoReport(Model):
     """Everything ``innocity demo`` prints: what was parsed and imported, the assumptions, both scenarios."""
 
-    plans: list[dict[str, Any]]
+    plans: list[PlanFound]
     imported: dict[str, int]
     assumptions: tuple[str, ...]
     resolutions: int
     real: Scenario
     simulated: Scenario | None = None
     simulated_file: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
 
 
 def sample_path() -> Path:
@@ -96,142 +115,99 @@ def observations_path() -> Path:
     return Path(str(resources.files("innocity.data").joinpath("observations", "sample-city-statistics.csv")))
 
 
-def _settings(db: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{db}", data_dir=db.parent, user=DEMO_USER)
+def as_user(w: UnitOfWork, username: str) -> UnitOfWork:
+    """The same transaction, acting as another (demo) person: the walkthrough's steps are three people's."""
+    return dataclasses.replace(w, actor=Actor.system(username))
 
 
-def run(
-    workdir: Path,
-    *,
-    db: Path | None = None,
-    simulated: bool = True,
-    on_step: Step | None = None,
-) -> DemoReport:
-    """Run the demo in ``workdir`` (or on ``db``); returns everything the CLI prints."""
-    from .ingest import ingest_document
+def load_real(w: UnitOfWork, *, sample: Path | None = None, observations: Path | None = None) -> RealLoad:
+    """Parse and store the sample plans, import the real published figures (approved, with their sources)
+    and apply the demo assumptions, in one unit of work."""
     from .observations import import_file
-    from .parsing import parse_path
 
-    step = on_step or (lambda _msg: None)
-    workdir.mkdir(parents=True, exist_ok=True)
-    db = db or workdir / "demo.sqlite3"
-    settings = _settings(db)
-
-    step("parse the sample page")
-    src = sample_path()
-    doc = parse_path(src)
+    src = sample or sample_path()
+    data = src.read_bytes()
+    doc = parse_bytes(w, data=data, name=src.name)
     plans = [
-        {
-            "title": p.title,
-            "label": p.label,
-            "region": p.region.name,
-            "targets": len(p.targets),
-            "matched": sum(1 for t in p.targets if t.indicator_code),
-            "facts": len(p.facts),
-            "duties": len(p.duties),
-            "phases": len(p.phases),
-            "masked": sum(1 for t in p.targets if t.year is None),
-        }
+        PlanFound(
+            title=p.title, label=p.label, region=p.region.name, targets=len(p.targets),
+            matched=sum(1 for t in p.targets if t.indicator_code), facts=len(p.facts), duties=len(p.duties),
+            phases=len(p.phases), masked=sum(1 for t in p.targets if t.year is None),
+        )
         for p in doc.plans
     ]
-    step("store the plans")
-    store = open_store(settings)
-    try:
-        ingest_document(store, data=src.read_bytes(), name=src.name, doc=doc)
-        step("import the real published figures")
-        # No fixed "today" here: a figure whose source gives no date is recorded as known on the day it is
-        # loaded, never on the demo's pretend date (which would claim 2016 figures were known in 2015).
-        rep = import_file(settings, observations_path(), status="approved", store=store)
-        step("resolve masked years and baselines (demo assumptions)")
-        n = _resolve(store)
-        step("progress, scorecards and 督办 on real figures")
-        real = _scenario(
-            settings, store, "real published figures (sources in data/observations/PROVENANCE.md)", db
-        )
-    finally:
-        store.dispose()
-    report = DemoReport(
-        plans,
-        {"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
-        ASSUMPTIONS,
-        n,
-        real,
-        warnings=list(doc.warnings),
+    ingest_bytes(w, data=data, name=src.name, doc=doc)
+    # No fixed "today" here: a figure whose source gives no date is recorded as known on the day it is
+    # loaded, never on the demo's pretend date (which would claim 2016 figures were known in 2015).
+    rep = import_file(w, path=observations or observations_path(), status="approved")
+    n = _resolve(w)
+    return RealLoad(
+        plans=plans, imported={"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
+        resolutions=n, warnings=list(doc.warnings),
     )
-    if simulated:
-        step("SIMULATED: copy the database and generate a labelled training series")
-        sim_db = db.with_name(db.stem + "-SIMULATED.sqlite3")
-        _copy_sqlite(db, sim_db)
-        sim_settings = _settings(sim_db)
-        sim_store = open_store(sim_settings)
-        try:
-            sim_file = workdir / "SIMULATED-observations.csv"
-            write_simulated(real.progress, sim_file)
-            step("SIMULATED: import, report task states, progress, scorecards, 督办")
-            import_file(sim_settings, sim_file, status="approved", store=sim_store)
-            _simulate_tasks(sim_settings, sim_store)
-            sim = _scenario(sim_settings, sim_store, "training data (SIMULATED)", sim_db)
-            sim.walkthrough = _walkthrough(sim_settings, sim_store, sim.items)
-        finally:
-            sim_store.dispose()
-        report.simulated, report.simulated_file = sim, str(sim_file)
-    step("done")
-    return report
 
 
-def _copy_sqlite(src: Path, dst: Path) -> None:
-    import sqlite3
-
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(dst) + suffix).unlink(missing_ok=True)
-    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
-        a.backup(b)
-    shutil.copymode(src, dst)
-
-
-def _resolve(store: Store) -> int:
-    """Apply ``ASSUMPTIONS`` to every current target (and fact) that still needs it, in one transaction."""
+def _resolve(w: UnitOfWork) -> int:
+    """Apply ``ASSUMPTIONS`` to every current target (and fact) that still needs it."""
+    s = w.session
     changed = 0
-    with store.session() as s:
-        assigned = {tid for (tid,) in s.execute(select(track_repo.TargetDepartment.target_id))}
-        rows = [
-            (t.id, t.year, t.year_text, t.resolved_year, t.baseline_year, t.indicator_code)
-            for t in s.scalars(select(TargetRow).where(TargetRow.retired_in.is_(None)))
-        ]
-        for tid, year, year_text, resolved, base_year, code in rows:
-            kw: dict[str, Any] = {}
-            masked = (
-                year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
-            )
-            if masked:
-                kw["year"] = MASKED_YEAR
-            if base_year is None:
-                kw["baseline_year"] = BASELINE_YEAR
-            if code and tid not in assigned:
-                kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
-            if kw:
-                targets.resolve_in(s, tid, who=DEMO_USER, comment="demo assumption (innocity demo)", **kw)
-                changed += 1
-        # the plans' own baselines: an undated fact about an indicator the same plan targets
-        wanted = {
-            (t.plan_id, t.indicator_code)
-            for t in s.scalars(
-                select(TargetRow).where(TargetRow.retired_in.is_(None), TargetRow.indicator_code.is_not(None))
-            )
-        }
-        facts = s.scalars(select(FactRow).where(FactRow.retired_in.is_(None), FactRow.year.is_(None)))
-        for f in facts:
-            if (f.plan_id, f.indicator_code) in wanted:
-                plan_repo.edit_item(s, f, {"year": BASELINE_YEAR}, by=DEMO_USER)
-                changed += 1
+    assigned = {tid for (tid,) in s.execute(select(track_repo.TargetDepartment.target_id))}
+    rows = [
+        (t.id, t.year, t.year_text, t.resolved_year, t.baseline_year, t.indicator_code)
+        for t in s.scalars(select(TargetRow).where(TargetRow.retired_in.is_(None)))
+    ]
+    for tid, year, year_text, resolved, base_year, code in rows:
+        kw: dict[str, object] = {}
+        masked = year is None and resolved is None and year_text and ("*" in year_text or "X" in year_text)
+        if masked:
+            kw["year"] = MASKED_YEAR
+        if base_year is None:
+            kw["baseline_year"] = BASELINE_YEAR
+        if code and tid not in assigned:
+            kw["lead"], kw["support"] = ["市科技局"], ["市统计局"]
+        if kw:
+            targets.resolve_in(w, tid, comment="demo assumption (innocity demo)", **kw)  # type: ignore[arg-type]
+            changed += 1
+    # the plans' own baselines: an undated fact about an indicator the same plan targets
+    wanted = {
+        (t.plan_id, t.indicator_code)
+        for t in s.scalars(
+            select(TargetRow).where(TargetRow.retired_in.is_(None), TargetRow.indicator_code.is_not(None))
+        )
+    }
+    for f in s.scalars(select(FactRow).where(FactRow.retired_in.is_(None), FactRow.year.is_(None))):
+        if (f.plan_id, f.indicator_code) in wanted:
+            plan_repo.edit_item(s, f, {"year": BASELINE_YEAR}, by=w.user)
+            changed += 1
     return changed
 
 
-def _scenario(settings: Settings, store: Store, label: str, db: Path) -> Scenario:
-    rows = tracking.progress(settings, year=EVAL_YEAR, store=store)
-    cards = scorecard.scorecard(settings, year=EVAL_YEAR, today=TODAY, store=store)
-    items = supervise.sync(settings, year=EVAL_YEAR, today=TODAY, user=DEMO_USER, store=store)
-    return Scenario(label, str(db), rows, tracking.status_counts(rows), cards, items)
+def scenario(w: UnitOfWork, *, label: str, db_path: str) -> Scenario:
+    """Progress, scorecards and the 督办 items ``sync`` raises, at the demo's evaluation year and date."""
+    rows = tracking.progress(w, year=EVAL_YEAR)
+    cards = scorecard.scorecard(w, year=EVAL_YEAR, today=TODAY)
+    items = supervise.sync(w, year=EVAL_YEAR, today=TODAY)
+    return Scenario(label=label, db_path=db_path, progress=rows, counts=tracking.status_counts(rows),
+                    scorecard=cards, items=items)
+
+
+def load_simulated(w: UnitOfWork, *, real_progress: list[ProgressRow], out: Path) -> int:
+    """Write and import the SIMULATED training series, and SIMULATED task reports; returns the rows written."""
+    from .observations import import_file
+
+    n = write_simulated(real_progress, out)
+    import_file(w, path=out, status="approved")
+    for i, t in enumerate(tasks.list_tasks(w, today=TODAY)):
+        done = i % 2 == 0
+        tasks.set_task(
+            w,
+            task_id=t.task_id,
+            status="已完成" if done else "进行中",
+            deadline=date(2014, 6, 30),
+            completed_on=date(2014, 5, 31) if done else None,
+            note=SIMULATED,
+        )
+    return n
 
 
 # ---------------------------------------------------------------- the SIMULATED training series
@@ -241,7 +217,7 @@ def _scenario(settings: Settings, store: Store, label: str, db: Path) -> Scenari
 _PATHS = (1.6, 1.0, 0.8, 0.35, -0.2, 1.05, 0.7)
 
 
-def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 20100701) -> int:
+def write_simulated(rows: list[ProgressRow], out: Path, *, seed: int = 20100701) -> int:
     """Write a SIMULATED yearly series for each (region, indicator) the plans target; returns the row count.
 
     Every row says SIMULATED (file name, ``simulated`` column, note). Values follow each target's own
@@ -249,33 +225,33 @@ def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 201007
     """
     rng = random.Random(seed)
     seen: set[tuple[str, str]] = set()
-    lines: list[list[Any]] = []
+    lines: list[list[object]] = []
     for i, r in enumerate(rows):
-        code, region, tg = r["indicator_code"], r["region"], r["target"]
-        if not code or not region or tg["value"] is None or tg["year"] is None or (region, code) in seen:
+        code, region, tg = r.indicator_code, r.region, r.target
+        if not code or not region or tg.value is None or tg.year is None or (region, code) in seen:
             continue
         seen.add((region, code))
-        by = r["baseline"]["year"] or BASELINE_YEAR
-        unit = r["unit"]
-        goal = r["goal"] if r["goal"] is not None else tg["value"]
+        by = r.baseline.year or BASELINE_YEAR
+        unit = r.unit
+        goal = r.goal if r.goal is not None else tg.value
         share = unit == "%"
-        lower = r["direction"] < 0
-        if r["baseline"]["value"] is not None:
-            base = float(r["baseline"]["value"])
-        elif tg["kind"] == "level":
+        lower = (r.direction or 1) < 0
+        if r.baseline.value is not None:
+            base = float(r.baseline.value)
+        elif tg.kind == "level":
             base = goal * (rng.uniform(1.2, 1.5) if lower else rng.uniform(0.45, 0.75))
-        elif tg["unit"] in ("百分点", "个百分点"):
+        elif tg.unit in ("百分点", "个百分点"):
             base = rng.uniform(30, 50)
         else:
             base = rng.uniform(50, 500)
         spec = TargetSpec(
-            kind=tg["kind"],
-            comparator=tg["comparator"],
-            value=goal if tg["kind"] == "level" else tg["value"],
-            year=tg["year"],
+            kind=tg.kind,  # type: ignore[arg-type]
+            comparator=tg.comparator,  # type: ignore[arg-type]
+            value=goal if tg.kind == "level" else tg.value,
+            year=tg.year,
             value_max=None,
-            unit=tg["unit"],
-            approximate=tg["approximate"],
+            unit=tg.unit,
+            approximate=tg.approximate,
             baseline_year=by,
             baseline_value=base,
         )
@@ -305,48 +281,17 @@ def write_simulated(rows: list[dict[str, Any]], out: Path, *, seed: int = 201007
     return len(lines)
 
 
-def _simulate_tasks(settings: Settings, store: Store) -> None:
-    """SIMULATED task reports: every other task done on time, the rest still open past a 2014-06-30 deadline."""
-    for i, t in enumerate(tasks.list_tasks(settings, today=TODAY, store=store)):
-        done = i % 2 == 0
-        tasks.set_task(
-            settings,
-            t["task_id"],
-            status="已完成" if done else "进行中",
-            deadline=date(2014, 6, 30),
-            completed_on=date(2014, 5, 31) if done else None,
-            note=SIMULATED,
-            user=DEMO_USER,
-            store=store,
-        )
-
-
-def _walkthrough(settings: Settings, store: Store, items: list[dict[str, Any]]) -> dict[str, Any] | None:
+def walkthrough(w: UnitOfWork, items: list[SupervisionItem]) -> SupervisionItem | None:
     """Take the first raised item through 情况说明 → 延期申请 → 销号, as three different people would."""
     if not items:
         return None
-    iid = items[0]["id"]
-    supervise.act(
-        settings,
-        iid,
-        "respond",
-        text="（SIMULATED）已组织专题调度，正在补齐数据",
-        user="市科技局·经办人",
-        today=TODAY,
-        store=store,
-    )
-    due = items[0]["due_on"]
+    first = items[0]
+    clerk = as_user(w, "市科技局·经办人")
+    supervise.act(clerk, item_id=first.id, action="respond", text="（SIMULATED）已组织专题调度，正在补齐数据",
+                  today=TODAY)
+    due = first.due_on or TODAY
     new_due = date(due.year, 6, 30) if due < date(due.year, 6, 30) else date(due.year, 12, 31)
-    supervise.act(
-        settings,
-        iid,
-        "extend",
-        text="（SIMULATED）等待年度统计数据",
-        new_due=new_due,
-        user="市科技局·经办人",
-        today=TODAY,
-        store=store,
-    )
-    return supervise.act(
-        settings, iid, "close", text="（SIMULATED）复核后予以销号", user="督查室", today=TODAY, store=store
-    )
+    supervise.act(clerk, item_id=first.id, action="extend", text="（SIMULATED）等待年度统计数据",
+                  new_due=new_due, today=TODAY)
+    return supervise.act(as_user(w, "督查室"), item_id=first.id, action="close", text="（SIMULATED）复核后予以销号",
+                         today=TODAY)

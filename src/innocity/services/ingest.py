@@ -1,52 +1,32 @@
-"""Ingesting plan documents and reading stored plans back (``innocity ingest``, ``innocity plans``).
+"""Ingesting plan documents: ``innocity ingest`` and the web application's upload.
 
-Ingest keeps the original bytes (sha256 unique): the same bytes twice change nothing. A document with
-new bytes whose plan has the same region and title as a stored one becomes a new version of that plan.
+Ingest keeps the original bytes (sha256 unique): the same bytes twice change nothing and point to the plans
+already stored. A document with new bytes whose plan has the same region and title as a stored one becomes
+a new version of that plan. Files are independent: in a batch, a file that cannot be read is reported with
+its reason and the others still go in (``IngestResult.status == "failed"``; the CLI then exits 2 and lists
+them, the upload page shows each file's result).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innocity import catalog as catalog_mod
 from innocity.domain.plan import ParsedDocument, Plan
-from innocity.errors import NoPlanFoundError, NotFoundError, UserInputError
-from innocity.settings import Settings
+from innocity.errors import ForbiddenError, NoPlanFoundError, NotFoundError, UserInputError
+from innocity.parsing import pipeline
 from innocity.storage import plans as plan_repo
-from innocity.storage.tables import DutyRow, FactRow, PhaseRow, PlanRow, ProgramRow, Region, TargetRow
+from innocity.storage.tables import PlanRow, Region
 
-from .store import Store, open_store
+from .context import Permission, UnitOfWork
+from .models import IngestResult
+from .plans import summaries
 
-
-@dataclass(slots=True)
-class IngestResult:
-    """What ingesting one file did: ``status`` is stored, unchanged or new-version."""
-
-    path: str
-    sha256: str
-    status: str
-    plan_ids: list[int] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def _parse(path: Path) -> ParsedDocument:
-    # The parsing service is written in parallel: resolved at call time, with the bare pipeline as a
-    # fallback, so the store works before it lands.
-    import importlib
-
-    try:
-        parsing = importlib.import_module("innocity.services.parsing")
-    except ModuleNotFoundError:
-        from innocity.parsing.pipeline import parse_bytes
-
-        return parse_bytes(path.read_bytes(), path.name)
-    doc: ParsedDocument = parsing.parse_path(path)
-    return doc
+MAX_UPLOAD_BYTES = 20 * 10**6  # the web application's default limit (INNOCITY_MAX_UPLOAD_MB changes it)
 
 
 def resolve_region(s: Session, plan: Plan) -> int | None:
@@ -60,9 +40,7 @@ def resolve_region(s: Session, plan: Plan) -> int | None:
         rows = s.execute(select(Region.id, Region.level).where(Region.name == reg.name)).all()
         if reg.province:
             in_prov = s.execute(
-                select(Region.id, Region.level).where(
-                    Region.name == reg.name, Region.province == reg.province
-                )
+                select(Region.id, Region.level).where(Region.name == reg.name, Region.province == reg.province)
             ).all()
             rows = in_prov or rows
         order = {"province": 0, "city": 1, "county": 2}
@@ -72,135 +50,112 @@ def resolve_region(s: Session, plan: Plan) -> int | None:
     return None
 
 
-def ingest_document(store: Store, *, data: bytes, name: str, doc: ParsedDocument) -> IngestResult:
-    """Store ``doc`` (parsed from ``data``) in one transaction; nothing happens for bytes already stored."""
+def _ancestors(s: Session, region_id: int) -> set[int]:
+    out: set[int] = set()
+    cur = s.get(Region, region_id)
+    while cur is not None and cur.parent_id is not None:
+        out.add(cur.parent_id)
+        cur = s.get(Region, cur.parent_id)
+    return out
+
+
+def _region_for(w: UnitOfWork, plan: Plan, warnings: list[str]) -> int | None:
+    """The plan's region, as the actor may store it: a scoped uploader's plan that names no place, or only
+    the province around the uploader's city, is the uploader's; a plan of another place is refused."""
+    rid = resolve_region(w.session, plan)
+    if w.actor.unscoped:
+        return rid
+    own = w.actor.region_id
+    if rid is None or (own is not None and rid in _ancestors(w.session, own)):
+        if rid is not None:
+            warnings.append(f"方案“{plan.title or plan.label or ''}”识别为上级地区，已归入您所在的地区")
+        return own
+    if not w.in_scope(rid):
+        raise ForbiddenError(f"方案“{plan.title or ''}”属于{plan.region.name or '其他地区'}，不在您的权限范围内")
+    return rid
+
+
+def parse_bytes(w: UnitOfWork, *, data: bytes, name: str) -> ParsedDocument:
+    """Read, decode and parse ``data``, then match its targets and facts to the process's catalogue."""
+    doc = pipeline.parse_bytes(data, name)
+    catalog_mod.annotate_document(doc, w.matcher)
+    return doc
+
+
+def ingest_bytes(w: UnitOfWork, *, data: bytes, name: str, doc: ParsedDocument | None = None) -> IngestResult:
+    """Store one document (parsed here unless ``doc`` is given) in the caller's transaction.
+
+    Bytes already stored change nothing (``unchanged``, with the existing plan ids); a document that holds
+    no plan raises ``NoPlanFoundError``.
+    """
+    w.require(Permission.UPLOAD_PLAN)
+    s = w.session
     sha = hashlib.sha256(data).hexdigest()
-    with store.session() as s:
-        existing = plan_repo.document_by_sha(s, sha)
-        if existing is not None:
-            ids = list(s.scalars(select(PlanRow.id).where(PlanRow.document_id == existing.id)))
-            return IngestResult(name, sha, "unchanged", ids)
-        document = plan_repo.add_document(
-            s,
-            content=data,
-            sha256=sha,
-            name=name,
-            media_type=doc.source.media_type,
-            encoding=doc.source.encoding,
-            parsed=doc.to_dict(),
-            by=store.user,
-        )
-        stored_ids: list[int] = []
-        status = "stored"
-        for i, plan in enumerate(doc.plans):
-            region_id = resolve_region(s, plan)
-            row = plan_repo.find_plan(s, region_id=region_id, title=plan.title)
-            if row is None:
-                row = plan_repo.create_plan(
-                    s, document=document, position=i, region_id=region_id, plan=plan, by=store.user
-                )
-            else:
-                row = plan_repo.new_version(
-                    s, row, document=document, plan=plan, reason="re-ingested", by=store.user
-                )
-                status = "new-version"
-            stored_ids.append(row.id)
-    return IngestResult(name, sha, status, stored_ids, list(doc.warnings))
+    existing = plan_repo.document_by_sha(s, sha)
+    if existing is not None:
+        rows = list(s.scalars(select(PlanRow).where(PlanRow.document_id == existing.id)))
+        ids = [r.id for r in rows if w.in_scope(r.region_id)]
+        if rows and not ids:
+            raise ForbiddenError("该文件已由其他地区上传")
+        return IngestResult(path=name, sha256=sha, status="unchanged", plan_ids=ids, plans=summaries(w, ids))
+    doc = doc if doc is not None else parse_bytes(w, data=data, name=name)
+    if not doc.plans:
+        raise NoPlanFoundError("the document was read but holds no plan", source=name)
+    warnings = list(doc.warnings)
+    regions = [_region_for(w, plan, warnings) for plan in doc.plans]
+    document = plan_repo.add_document(
+        s,
+        content=data,
+        sha256=sha,
+        name=name,
+        media_type=doc.source.media_type,
+        encoding=doc.source.encoding,
+        parsed=doc.to_dict(),
+        by=w.user,
+    )
+    stored_ids: list[int] = []
+    status = "stored"
+    for i, (plan, region_id) in enumerate(zip(doc.plans, regions, strict=True)):
+        row = plan_repo.find_plan(s, region_id=region_id, title=plan.title)
+        if row is None:
+            row = plan_repo.create_plan(s, document=document, position=i, region_id=region_id, plan=plan, by=w.user)
+        else:
+            row = plan_repo.new_version(s, row, document=document, plan=plan, reason="re-ingested", by=w.user)
+            status = "new-version"
+        stored_ids.append(row.id)
+    s.flush()
+    return IngestResult(
+        path=name, sha256=sha, status=status, plan_ids=stored_ids, warnings=warnings,
+        plans=summaries(w, stored_ids),
+    )
 
 
-def ingest_paths(settings: Settings, paths: list[Path]) -> list[IngestResult]:
-    """``innocity ingest FILE…``: parse and store each file; a file without any plan is an error."""
-    for p in paths:
-        if not p.is_file():
-            raise NotFoundError("no such file", source=str(p))
-    store = open_store(settings)
-    out: list[IngestResult] = []
+def read_file(path: Path, *, limit: int = 256 * 10**6) -> bytes:
+    """The bytes of a regular file, or a one-line error naming it (missing, a directory, a FIFO, too big)."""
+    from innocity.errors import DocumentError
+
+    name = str(path)
+    if not path.exists():
+        raise NotFoundError("no such file", source=name)
+    if not path.is_file():
+        raise DocumentError("not a regular file", source=name)
+    size = path.stat().st_size
+    if size > limit:
+        raise DocumentError(f"too large ({size / 1e6:.0f} MB; the limit is {limit // 10**6} MB)", source=name)
     try:
-        for p in paths:
-            data = p.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            with store.session() as s:
-                known = plan_repo.document_by_sha(s, sha) is not None
-            if known:
-                out.append(ingest_document(store, data=data, name=p.name, doc=_empty_doc()))
-                continue
-            doc = _parse(p)
-            if not doc.plans:
-                raise NoPlanFoundError("the document was read but holds no plan", source=str(p))
-            out.append(ingest_document(store, data=data, name=p.name, doc=doc))
-    finally:
-        store.dispose()
-    return out
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}", source=name) from None
 
 
-def _empty_doc() -> ParsedDocument:
-    from innocity.domain.plan import SourceInfo
+def ingest_file(w: UnitOfWork, *, path: Path) -> IngestResult:
+    """One file of ``innocity ingest``: stored, unchanged, new-version, or failed / no-plan with its reason.
 
-    return ParsedDocument(SourceInfo("", "", "", "", 0), [])
-
-
-def _plan_summary(row: PlanRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "title": row.title,
-        "label": row.label,
-        "region": row.region.name if row.region else None,
-        "adcode": row.region.adcode if row.region else None,
-        "version": row.version,
-        "document": row.document.name,
-        "sha256": row.document.sha256,
-        "targets": len(row.parsed.get("targets", [])),
-        "duties": len(row.parsed.get("duties", [])),
-    }
-
-
-def list_plans(settings: Settings) -> list[dict[str, Any]]:
-    """``innocity plans list``: one summary dict per stored plan."""
-    store = open_store(settings)
-    with store.session() as s:
-        out = [_plan_summary(r) for r in plan_repo.list_plans(s)]
-    store.dispose()
-    return out
-
-
-def _item_dict(item: Any) -> dict[str, Any]:
-    cols = [c.key for c in item.__table__.columns]
-    d = {c: getattr(item, c) for c in cols if c not in {"plan_id"}}
-    if isinstance(item, DutyRow):
-        d["lead"] = [dd.department.name for dd in item.departments if dd.role == "lead"]
-        d["support"] = [dd.department.name for dd in item.departments if dd.role == "support"]
-    return d
-
-
-def show_plan(settings: Settings, plan_id: int) -> dict[str, Any]:
-    """``innocity plans show ID``: the plan's summary, its versions and its current items with review state."""
-    store = open_store(settings)
+    A failure is reported, not raised, so the other files of a batch (each in its own unit of work) still
+    go in; ``ingest_bytes`` refuses before it writes anything, so a failed file leaves nothing behind.
+    """
     try:
-        with store.session() as s:
-            row = plan_repo.get_plan(s, plan_id)
-            if row is None:
-                raise NotFoundError(f"no plan with id {plan_id}", source="plans show")
-            out = _plan_summary(row)
-            out["versions"] = [
-                {"version": v.version, "reason": v.reason, "by": v.created_by, "at": v.created_at}
-                for v in plan_repo.versions(s, plan_id)
-            ]
-            for key, table in (
-                ("targets", TargetRow),
-                ("facts", FactRow),
-                ("duties", DutyRow),
-                ("phases", PhaseRow),
-                ("programs", ProgramRow),
-            ):
-                out[key] = [_item_dict(i) for i in plan_repo.current_items(s, table, plan_id)]
-    finally:
-        store.dispose()
-    return out
-
-
-def parse_plan_id(text: str) -> int:
-    """A plan id as typed by the user."""
-    try:
-        return int(text)
-    except ValueError:
-        raise UserInputError(f"not a plan id: {text!r}", source="plans show") from None
+        return ingest_bytes(w, data=read_file(path), name=path.name)
+    except (UserInputError, NoPlanFoundError, ForbiddenError) as exc:
+        status = "no-plan" if isinstance(exc, NoPlanFoundError) else "failed"
+        return IngestResult(path=str(path), sha256="", status=status, error=exc.one_line())

@@ -5,78 +5,68 @@ status and its tasks on time / late; departments that only support are listed wi
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from innocity.domain.progress import STATUSES
-from innocity.settings import Settings
-
-from . import tasks as task_service
-from . import tracking
-from .store import Store
-from .tracking import opened
+from .context import Permission, UnitOfWork
+from .models import ProgressRow, ScorecardRow, TaskRow
+from .tasks import list_tasks
+from .tracking import progress
 
 UNASSIGNED = "（未指定牵头单位）"
 
 
 def scorecard(
-    settings: Settings,
+    w: UnitOfWork,
     *,
     region: str | None = None,
     year: int | None = None,
     as_of: date | None = None,
     today: date | None = None,
-    store: Store | None = None,
-) -> list[dict[str, Any]]:
-    """``innocity scorecard``: per lead department, its targets by status and its tasks on time / late.
+) -> list[ScorecardRow]:
+    """Per lead department: its targets by status and its tasks on time / late.
 
     Departments that only support appear too, with what they support. Targets nobody leads are grouped
     under ``UNASSIGNED`` so they are not lost from view.
     """
-    with opened(settings, store) as st:
-        rows = tracking.progress(settings, region=region, year=year, as_of=as_of, store=st)
-        task_rows = task_service.list_tasks(settings, region=region, today=today, store=st)
-    cards: dict[tuple[str, str], dict[str, Any]] = {}
+    w.require(Permission.READ)
+    rows = progress(w, region=region, year=year, as_of=as_of)
+    task_rows = list_tasks(w, region=region, today=today)
+    return build_scorecards(rows, task_rows)
 
-    def card(region: str | None, name: str) -> dict[str, Any]:
+
+def build_scorecards(rows: list[ProgressRow], task_rows: list[TaskRow]) -> list[ScorecardRow]:
+    """Scorecards from progress rows and task rows already read (the dashboard reuses them)."""
+    cards: dict[tuple[str, str], ScorecardRow] = {}
+
+    def card(region: str | None, name: str) -> ScorecardRow:
         # departments belong to a region: 西宁's 市科技局 is not 济南's
         key = (region or "", name)
         if key not in cards:
-            cards[key] = {
-                "region": region,
-                "department": name,
-                "targets": dict.fromkeys(STATUSES, 0),
-                "target_ids": [],
-                "tasks": {"total": 0, "done": 0, "on_time": 0, "late": 0},
-                "supports": {"targets": 0, "tasks": 0},
-            }
+            cards[key] = ScorecardRow(region=region, department=name, role="support")
         return cards[key]
 
     for r in rows:
-        for name in r["lead"] or [UNASSIGNED]:
-            c = card(r["region"], name)
-            c["targets"][r["status"]] += 1
-            c["target_ids"].append(r["target_id"])
-        for name in r["support"]:
-            card(r["region"], name)["supports"]["targets"] += 1
+        for name in r.lead or [UNASSIGNED]:
+            c = card(r.region, name)
+            setattr(c.targets, r.status, getattr(c.targets, r.status) + 1)
+            c.target_ids.append(r.target_id)
+        for name in r.support:
+            card(r.region, name).supports.targets += 1
     for tr in task_rows:
-        for name in tr["lead"] or [UNASSIGNED]:
-            c = card(tr["region"], name)["tasks"]
-            c["total"] += 1
-            c["done"] += tr["status"] == "已完成"
-            c["late" if tr["late"] else "on_time"] += 1
-        for name in tr["support"]:
-            card(tr["region"], name)["supports"]["tasks"] += 1
-    out = sorted(
+        for name in tr.lead or [UNASSIGNED]:
+            c = card(tr.region, name)
+            c.tasks.total += 1
+            c.tasks.done += tr.status == "已完成"
+            if tr.late:
+                c.tasks.late += 1
+                c.late_task_ids.append(tr.task_id)
+            else:
+                c.tasks.on_time += 1
+        for name in tr.support:
+            card(tr.region, name).supports.tasks += 1
+    for c in cards.values():
+        c.led_targets = sum(c.targets.model_dump().values())
+        c.role = "lead" if c.led_targets or c.tasks.total else "support"
+    return sorted(
         cards.values(),
-        key=lambda c: (
-            c["region"] or "",
-            c["department"] == UNASSIGNED,
-            -sum(c["targets"].values()),
-            -c["tasks"]["total"],
-            c["department"],
-        ),
+        key=lambda c: (c.region or "", c.department == UNASSIGNED, -c.led_targets, -c.tasks.total, c.department),
     )
-    for c in out:
-        c["led_targets"] = sum(c["targets"].values())
-        c["role"] = "lead" if c["led_targets"] or c["tasks"]["total"] else "support"
-    return out

@@ -56,3 +56,39 @@ def history(s: Session, entity: str, entity_id: int | str) -> list[AuditEntry]:
         .order_by(AuditEntry.id)
     )
     return list(s.scalars(q))
+
+
+def update_fields(
+    s: Session,
+    row: Any,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str = "update",
+    comment: str | None = None,
+    entity_id: int | str | None = None,
+) -> list[str]:
+    """Assign ``changes`` to ``row`` and append one audit row per field whose value really changes.
+
+    The one "assign, stamp, audit" step every write path uses; returns the names of the changed fields
+    (the caller stamps who/when on its own columns when the list is not empty).
+    """
+    changed: list[str] = []
+    for name, value in changes.items():
+        before = getattr(row, name)
+        if before == value:
+            continue
+        setattr(row, name, value)
+        record(
+            s,
+            actor=actor,
+            action=action,
+            entity=row.__tablename__,
+            entity_id=entity_id if entity_id is not None else row.id,
+            field=name,
+            before=before,
+            after=value,
+            comment=comment,
+        )
+        changed.append(name)
+    return changed

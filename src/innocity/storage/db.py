@@ -76,3 +76,16 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (before copying or replacing the database file)."""
         self.engine.dispose()
+
+
+def copy_sqlite(src: str, dst: str) -> None:
+    """A consistent copy of the SQLite file ``src`` at ``dst`` (the sqlite3 backup API; WAL files cleared)."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(dst + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    shutil.copymode(src, dst)

@@ -312,27 +312,14 @@ def review(
     )
 
 
-def edit_item(s: Session, item: Any, changes: dict[str, Any], *, by: str) -> None:
-    """Change fields of an item by hand: audited per field; the item becomes ``edited``."""
-    now = utcnow()
-    for field, value in changes.items():
-        before = getattr(item, field)
-        if before == value:
-            continue
-        setattr(item, field, value)
-        audit.record(
-            s,
-            actor=by,
-            action="edit",
-            entity=item.__tablename__,
-            entity_id=item.id,
-            field=field,
-            before=before,
-            after=value,
-        )
-    item.review_state = "edited"
-    item.edited_by = by
-    item.edited_at = now
+def edit_item(s: Session, item: Any, changes: dict[str, Any], *, by: str, comment: str | None = None) -> list[str]:
+    """Change fields of an item by hand: audited per field; the item becomes ``edited`` if anything changed."""
+    changed = audit.update_fields(s, item, changes, actor=by, action="edit", comment=comment)
+    if changed:
+        item.review_state = "edited"
+        item.edited_by = by
+        item.edited_at = utcnow()
+    return changed
 
 
 def resolve_year(s: Session, target: TargetRow, year: int, *, by: str) -> None:

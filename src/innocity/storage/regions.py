@@ -5,11 +5,14 @@ normalised department names (市科技局) that duties point to.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, aliased
+
+from innocity.errors import UserInputError
 
 from .tables import Department, Region
 
@@ -101,9 +104,26 @@ def normalise_department(name: str) -> str:
     return n
 
 
-def get_or_create_department(s: Session, region_id: int | None, name: str) -> Department:
+DEPARTMENT_NAME_MAX = 200  # the column's length
+
+
+def check_department_name(name: str, *, field: str = "department") -> str:
+    """The normalised name, or ``UserInputError``: empty, blank, control characters, or too long."""
+    norm = normalise_department(name or "")
+    if not norm:
+        raise UserInputError("a department needs a name", field=field)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in norm):
+        raise UserInputError("a department name may not contain control characters", field=field)
+    if len(norm) > DEPARTMENT_NAME_MAX:
+        raise UserInputError(f"a department name is at most {DEPARTMENT_NAME_MAX} characters", field=field)
+    return norm
+
+
+def get_or_create_department(
+    s: Session, region_id: int | None, name: str, *, field: str = "department"
+) -> Department:
     """The department called ``name`` (normalised) in ``region_id``, created if new."""
-    norm = normalise_department(name)
+    norm = check_department_name(name, field=field)
     q = select(Department).where(Department.name == norm)
     q = q.where(Department.region_id.is_(None) if region_id is None else Department.region_id == region_id)
     dept = s.scalar(q)

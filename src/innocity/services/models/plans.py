@@ -172,3 +172,4 @@ class IngestResult(Model):
     plan_ids: list[int] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     plans: list[PlanSummary] = Field(default_factory=list)
+    error: str | None = None  # why a file failed (status failed or no-plan)

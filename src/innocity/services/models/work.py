@@ -59,14 +59,14 @@ class SupervisionEvent(Model):
 
     action: str
     step: str  # the action in Chinese (情况说明, 延期申请, 销号 …)
-    from_: str | None = Field(default=None, alias="from", serialization_alias="from")
+    from_: str | None = Field(default=None, validation_alias="from_", serialization_alias="from")
     to: str
     text: str | None = None
     new_due_on: date | None = None
     by: str
     at: datetime
 
-    model_config = Model.model_config | {"populate_by_name": True, "serialize_by_alias": True}
+    model_config = Model.model_config | {"serialize_by_alias": True}
 
 
 class SupervisionItem(Model):
