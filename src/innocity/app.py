@@ -138,6 +138,14 @@ class AppContext:
         with self.db.engine.connect() as conn:
             return migrate.current_revisions(conn)
 
+    @cached_property
+    def dataset_label(self) -> str | None:
+        """The database's label (``SIMULATED`` for the demo's training database), shown on every page."""
+        from innocity.storage.tables import DATASET_LABEL, get_meta
+
+        with self.db.sessions() as s:
+            return get_meta(s, DATASET_LABEL)
+
     def system_actor(self) -> Actor:
         """The shell user of the command line, with every permission."""
         return Actor.system(self.settings.user)

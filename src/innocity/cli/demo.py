@@ -84,6 +84,7 @@ def run_demo(
         sim_file = workdir / "SIMULATED-observations.csv"
         try:
             with sim_app.uow() as w:
+                demo.label_simulated(w)
                 demo.load_simulated(w, real_progress=real.progress, out=sim_file)
             step("SIMULATED: progress, scorecards, 督办 and one item's whole lifecycle")
             with sim_app.uow() as w:

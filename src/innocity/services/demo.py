@@ -31,7 +31,7 @@ from sqlalchemy import select
 from innocity.domain.progress import TargetSpec, expected_at
 from innocity.storage import plans as plan_repo
 from innocity.storage import tracking as track_repo
-from innocity.storage.tables import FactRow, TargetRow
+from innocity.storage.tables import DATASET_LABEL, FactRow, TargetRow, set_meta
 
 from . import scorecard, supervise, targets, tasks, tracking
 from .context import Actor, UnitOfWork
@@ -189,6 +189,11 @@ def scenario(w: UnitOfWork, *, label: str, db_path: str) -> Scenario:
     items = supervise.sync(w, year=EVAL_YEAR, today=TODAY)
     return Scenario(label=label, db_path=db_path, progress=rows, counts=tracking.status_counts(rows),
                     scorecard=cards, items=items)
+
+
+def label_simulated(w: UnitOfWork) -> None:
+    """Label the whole database SIMULATED: every page and report of it says so."""
+    set_meta(w.session, DATASET_LABEL, "SIMULATED")
 
 
 def load_simulated(w: UnitOfWork, *, real_progress: list[ProgressRow], out: Path) -> int:

@@ -339,3 +339,28 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class MetaEntry(Base):
+    """Facts about the database itself, e.g. ``dataset_label = SIMULATED`` for the demo's training database,
+    which every page and report then shows."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+DATASET_LABEL = "dataset_label"
+
+
+def get_meta(s: Any, key: str) -> str | None:
+    row = s.get(MetaEntry, key)
+    return row.value if row is not None else None
+
+
+def set_meta(s: Any, key: str, value: str) -> None:
+    row = s.get(MetaEntry, key)
+    if row is None:
+        s.add(MetaEntry(key=key, value=value))
+    else:
+        row.value = value

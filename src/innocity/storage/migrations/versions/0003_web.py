@@ -1,4 +1,4 @@
-"""web: users and sign-in attempts, index runs, versions on every editable record, value sources
+"""web: users and sign-in attempts, index runs, versions on every editable record, value sources, meta
 
 Revision ID: 0003_web
 Revises: 0002_tracking
@@ -70,6 +70,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["region_id"], ["regions.id"], name=op.f("fk_index_runs_region_id_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_index_runs")),
     )
+    op.create_table(
+        "meta",
+        sa.Column("key", sa.String(length=50), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_meta")),
+    )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=16), server_default="plan", nullable=False))
     for table in VERSIONED:
@@ -103,6 +109,7 @@ def downgrade() -> None:
             batch_op.drop_column("version")
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_column("kind")
+    op.drop_table("meta")
     op.drop_table("index_runs")
     with op.batch_alter_table("sign_in_attempts", schema=None) as batch_op:
         batch_op.drop_index("ix_sign_in_attempts_username_at")
