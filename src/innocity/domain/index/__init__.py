@@ -1,7 +1,8 @@
 """The composite-index engine (NumPy only): framework tree, data steps, weighting, aggregation, alternative
 scorings (TOPSIS, grey relational analysis, obstacle degree), Monte Carlo uncertainty and Sobol sensitivity.
 
-    framework.py    Node, Framework (validated tree compiled to arrays)
+    framework.py    Node, Framework (validated tree compiled to arrays; ``subset`` prunes it)
+    coverage.py     which indicators and units are covered well enough to be used
     steps.py        denominate, impute, treat (via treat.py), normalise, rank
     weighting.py    entropy, CRITIC, CV, PCA, AHP, combined
     aggregation.py  weighted power means up the tree, batched over weight sets

@@ -11,8 +11,8 @@ depth still aggregate bottom-up in a well-defined order.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -92,7 +92,7 @@ class Framework:
         plans = []
         for lvl in sorted({level_of[g.code] for g in groups}):
             par = np.array([pos[g.code] for g in groups if level_of[g.code] == lvl], dtype=np.intp)
-            kids = np.array([i for i in range(len(nodes)) if parent[i] in set(par.tolist())], dtype=np.intp)
+            kids = np.flatnonzero(np.isin(parent, par)).astype(np.intp)
             member = (parent[kids][:, None] == par[None, :]).astype(float)
             plans.append(LevelPlan(lvl, par, kids, member))
         object.__setattr__(self, "nodes", nodes)
@@ -131,12 +131,15 @@ class Framework:
     def effective_weights(self, weights: np.ndarray | None = None) -> np.ndarray:
         """Weight of every node in the index: the product of its normalised weights up to the root."""
         w = self.weights if weights is None else np.asarray(weights, dtype=float)
-        eff = np.ones(len(self.nodes))
-        # parents come after children, so walk from the root downwards
-        for i in range(len(self.nodes) - 2, -1, -1):
-            p = self.parent[i]
-            siblings = self.parent == p
-            eff[i] = eff[p] * w[i] / np.sum(w[siblings])
+        n = len(self.nodes)
+        eff = np.ones(n)
+        # sum of each parent's children's weights, once (not a scan of every node per node)
+        totals = np.bincount(self.parent[:-1], weights=w[:-1], minlength=n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # parents come after children, so walk from the root downwards
+            for i in range(n - 2, -1, -1):
+                p = self.parent[i]
+                eff[i] = eff[p] * w[i] / totals[p]
         return eff
 
     def nodes_at_levels(self, levels: Sequence[int]) -> np.ndarray:
@@ -160,6 +163,40 @@ class Framework:
                         node.goalposts, node.pairwise)
 
         return Framework(rebuild(self.root), self.name, self.source)
+
+    def subset(self, keep: Collection[str]) -> tuple[Framework | None, list[Node]]:
+        """The tree restricted to the indicators in ``keep``, and the groups that lost every child.
+
+        A group whose children are all gone (or whose remaining children all weigh 0) goes too; weights stay
+        relative within each parent, so the survivors' shares are renormalised by construction. An AHP
+        matrix keeps the rows and columns of the surviving children. ``None`` when nothing is left.
+        """
+        dropped: list[Node] = []
+
+        def prune(node: Node) -> Node | None:
+            if node.is_indicator:
+                return node if node.code in keep else None
+            kept = [(i, k) for i, k in enumerate(prune(c) for c in node.children) if k is not None]
+            if not kept or sum(k.weight for _, k in kept) == 0:
+                dropped.append(node)
+                return None
+            if len(kept) == len(node.children):
+                return node
+            pw = node.pairwise
+            if pw is not None:
+                idx = [i for i, _ in kept]
+                pw = tuple(tuple(pw[r][c] for c in idx) for r in idx)
+            return replace(node, children=tuple(k for _, k in kept), pairwise=pw)
+
+        root = prune(self.root)
+        if root is None:
+            return None, [n for n in dropped if n is not self.root]
+        return Framework(root, self.name, self.source), dropped
+
+    @property
+    def height(self) -> int:
+        """The root's level (indicators are level 1)."""
+        return int(self.levels[-1])
 
 
 def _validate(root: Node, source: str | None) -> None:

@@ -215,9 +215,9 @@ class CompositeIndex:
             except ValueError as exc:
                 raise FrameworkError(f"node {node.code!r}: pairwise: {exc}", source=fw.source) from exc
             self.weight_info_[node.code] = {"lambda_max": lam, "CI": ci, "CR": cr}
-            if cr >= max_cr:
+            if cr > max_cr:  # Saaty: CR ≤ 0.1 is acceptable
                 raise FrameworkError(f"node {node.code!r}: pairwise judgements are inconsistent "
-                                     f"(CR = {cr:.3f} ≥ {max_cr}); revise the matrix", source=fw.source)
+                                     f"(CR = {cr:.3f} > {max_cr}); revise the matrix", source=fw.source)
             out[fw.parent == i] = aw
         return out
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from .model import CompositeIndex
 from .steps import rank_desc
-from .uncertainty import Draws, UncertaintySpec, evaluate, nominal_model
+from .uncertainty import Draws, Progress, UncertaintySpec, evaluate, nominal_model
 
 
 @dataclass
@@ -76,7 +76,8 @@ def _draws_from(u: np.ndarray, model: CompositeIndex, spec: UncertaintySpec,
 
 
 def run_sobol(model: CompositeIndex, spec: UncertaintySpec, n: int, *, period: int = -1,
-              n_boot: int = 200, rng: np.random.Generator | None = None) -> SobolResult:
+              n_boot: int = 200, rng: np.random.Generator | None = None, progress: Progress | None = None
+              ) -> SobolResult:
     """Sobol indices of the mean absolute rank change, with ``n`` base samples (N(d+2) runs)."""
     base = nominal_model(model, spec)
     gen = rng if rng is not None else np.random.default_rng(spec.seed)
@@ -94,7 +95,7 @@ def run_sobol(model: CompositeIndex, spec: UncertaintySpec, n: int, *, period: i
     a, b = gen.random((n, d)), gen.random((n, d))
     blocks = [a, b] + [np.where(np.arange(d) == i, b, a) for i in range(d)]
     u = np.vstack(blocks)
-    scores = evaluate(base, _draws_from(u, base, spec, factors, pools), period=period)
+    scores = evaluate(base, _draws_from(u, base, spec, factors, pools), period=period, progress=progress)
     nominal_rank = rank_desc(base.index_scores(period))
     y = np.mean(np.abs(rank_desc(scores) - nominal_rank[None, :]), axis=1)
     ya, yb, yab = y[:n], y[n:2 * n], y[2 * n:].reshape(d, n)

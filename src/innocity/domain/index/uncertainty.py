@@ -10,6 +10,7 @@ products. Rank statistics follow COINr: rank(−score, ties = "min"), quantiles 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from .steps import rank_desc
 
 DATA_CHOICES = ("impute", "treat", "normalise")
 CHUNK = 256  # weight sets per batched aggregation: bounds memory at (CHUNK, units, nodes)
+Progress = Callable[[float], None]  # told the share of replications done, 0…1
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,12 @@ def draw(model: CompositeIndex, spec: UncertaintySpec, n: int, rng: np.random.Ge
     return Draws(w, choices)
 
 
-def evaluate(model: CompositeIndex, draws: Draws, *, period: int = -1) -> np.ndarray:
-    """Index scores (R, units) of every replication, batched by discrete choice."""
+def evaluate(model: CompositeIndex, draws: Draws, *, period: int = -1, progress: Progress | None = None
+             ) -> np.ndarray:
+    """Index scores (R, units) of every replication, batched by discrete choice; ``progress`` is told the
+    share done after each batch."""
     r = draws.n
+    done = 0
     units = model.scores_.shape[1]
     out = np.empty((r, units))
     keep = np.array([len(model.framework.nodes) - 1])  # the index only
@@ -137,23 +142,28 @@ def evaluate(model: CompositeIndex, draws: Draws, *, period: int = -1) -> np.nda
                 part = idx[start:start + CHUNK]
                 s = aggregate(model.framework, x, draws.weights[part], method, model.p, keep=keep)
                 out[part] = s[:, :, 0]
+                done += part.size
+                if progress is not None:
+                    progress(done / r)
     return out
 
 
 def run_uncertainty(model: CompositeIndex, spec: UncertaintySpec, n: int, *, period: int = -1,
-                    rng: np.random.Generator | None = None) -> UncertaintyResult:
+                    rng: np.random.Generator | None = None, progress: Progress | None = None
+                    ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis with ``n`` replications of the fitted ``model``."""
     if n < 1:
         raise ValueError("the number of replications must be at least 1")
     base = nominal_model(model, spec)
     gen = rng if rng is not None else np.random.default_rng(spec.seed)
     draws = draw(base, spec, n, gen)
-    return replay(base, draws, period=period)
+    return replay(base, draws, period=period, progress=progress)
 
 
-def replay(model: CompositeIndex, draws: Draws, *, period: int = -1) -> UncertaintyResult:
+def replay(model: CompositeIndex, draws: Draws, *, period: int = -1, progress: Progress | None = None
+           ) -> UncertaintyResult:
     """Run given draws (e.g. COINr's recorded ones) through the fitted ``model``."""
-    scores = evaluate(model, draws, period=period)
+    scores = evaluate(model, draws, period=period, progress=progress)
     warnings = []
     if np.isnan(scores).any():
         warnings.append(f"{int(np.isnan(scores).any(axis=1).sum())} replications produced missing scores "
