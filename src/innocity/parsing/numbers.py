@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from innocity.parsing.vocabulary import BARE_VALUE_BEFORE
+
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 # 万/亿 inside a numeral (一万五千, 一亿五千) belong to it; a trailing one is the unit's scale (五千亿元).
 _CN_NUM = rf"[{_CN_DIGITS}]*[一二两三四五六七八九十][{_CN_DIGITS}]*(?:[万亿][{_CN_DIGITS}]+)?"
@@ -56,8 +58,8 @@ _PRE_WORDS = re.compile(
     r"(?:(?P<le>不超过|不高于|控制在|小于|低于|少于|≤|<=|<)|(?P<ge>不低于|不少于|超过|突破|大于|高于|多于|≥|>=|>|(?<!不)超)"
     r"|(?P<ap>大约|(?<![接最将])近|约)) ?$"
 )
-# Bare numbers (no unit) are kept only after a verb that makes them a value (达到120).
-_BARE_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在|调整为) ?$")
+# Bare numbers (no unit) are kept only after a verb that makes them a value (达到120): vocabulary.VALUE_VERBS.
+_BARE_PRE = BARE_VALUE_BEFORE
 # Units a bare Chinese numeral may carry; 部 (六部委), 大 (四大战略) and others are names, not counts.
 _CN_UNITS = frozenset("个 家 项 所 名 人 次 区 县 座 条 处 位 件 万人 亿元 万元 元 %".split())
 

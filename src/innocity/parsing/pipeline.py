@@ -17,15 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from innocity.domain.plan import Fact, ParsedDocument, Plan, Region, Section, SourceInfo, Span, Target
+from innocity.domain.plan import ParsedDocument, Plan, Region, Section, SourceInfo, Span
 from innocity.parsing import duties, outline, phases, programs, region, segment, targets
 from innocity.parsing.readers import read_document
 
 T = TypeVar("T")
 
 
-def parse_text(text: str, *, strict: bool = False) -> tuple[list[Plan], list[str]]:
-    """Split ``text`` into plans and run every extractor on each; returns (plans, warnings)."""
+def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tuple[list[Plan], list[str]]:
+    """Split ``text`` into plans and run every extractor on each; returns (plans, warnings).
+
+    ``explain`` fills each plan's ``explain`` list: every number the target reader considered and the rule
+    that kept or dropped it (docs/parsing-rules.md)."""
     warnings: list[str] = []
 
     def run(stage: str, default: T, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
@@ -46,32 +49,33 @@ def parse_text(text: str, *, strict: bool = False) -> tuple[list[Plan], list[str
         place = run(
             "region", Region(name=None, province=None, confidence=0.0), region.detect_region, text, span
         )
-        no_targets: tuple[list[Target], list[Fact]] = ([], [])
-        tf = run("targets", no_targets, targets.extract, text, span, tree, skip=skip)
+        tf = run("targets", targets.Extraction(), targets.read, text, span, tree, skip=skip, explain=explain)
+        warnings.extend(tf.warnings)
         plans.append(
             Plan(
                 title=sl.title,
                 span=span,
                 region=place,
                 outline=tree,
-                targets=tf[0],
-                facts=tf[1],
+                targets=tf.targets,
+                facts=tf.facts,
                 duties=run("duties", [], duties.extract_duties, text, span, tree, place),
                 phases=run("phases", [], phases.extract_phases, text, span, tree),
                 programs=run("programs", [], programs.extract_programs, text, span, tree),
                 label=sl.label,
+                explain=tf.decisions if explain else None,
             )
         )
     return plans, warnings
 
 
-def parse_bytes(data: bytes, name: str) -> ParsedDocument:
+def parse_bytes(data: bytes, name: str, *, explain: bool = False) -> ParsedDocument:
     """Decode ``data`` (txt/html/docx/pdf, by ``name`` and content) and parse it.
 
     Raises ``DocumentError`` from the reader when the bytes hold no readable text.
     """
     doc = read_document(data, name)
-    plans, warnings = parse_text(doc.text)
+    plans, warnings = parse_text(doc.text, explain=explain)
     return ParsedDocument(
         source=SourceInfo(
             name=doc.name,

@@ -29,6 +29,7 @@ from innocity.domain.divisions import (
     load_divisions,
 )
 from innocity.domain.plan import Region, Span
+from innocity.parsing.vocabulary import SELF_SCOPE_WORDS, TITLE_WORD
 
 # Short names of prefecture-level units that are everyday words or collide with common phrases
 # (长治久安, 四平八稳, 文山会海, 大理石, 日照时数, 沿海口岸, 新乡村, 黄河源 …): only their full names count.
@@ -46,12 +47,7 @@ _ABBR_AFTER = "商企籍"  # 湘商, 鲁企, 湘籍
 _ABBR_NOT_NEXT = set("尔州江西南北潭乡阳林东")  # 在鄂尔多斯, 在桂林: a place name, not the abbreviation
 # How a plan speaks of itself. Provincial plans also address 各市/设区市;
 # city plans also cite 全省, so the counts are compared, not merely found.
-_SCOPE_WORDS = {
-    "city": ("我市", "本市", "全市", "市委", "市政府", "市人民政府", "市直"),
-    "province": ("我省", "本省", "全省", "省委", "省政府", "省人民政府", "省直", "各市", "设区市", "市州"),
-    "county": ("我县", "本县", "全县", "县委", "县政府", "县人民政府", "县直"),
-    "district": ("我区", "本区", "全区", "区委", "区政府", "区人民政府"),
-}
+_SCOPE_WORDS = SELF_SCOPE_WORDS
 _SCOPE_OF = {w: k for k, words in _SCOPE_WORDS.items() for w in words}
 _KIND_WEIGHT = {
     "zone": 1.0,
@@ -387,7 +383,6 @@ def _county_short_names(
         named[code] += 0.5 * min(max(extra, 0), 3 * n_full)
 
 
-_TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点|措施|决定")
 # How a county-level unit speaks of itself, by the last character of its name.
 _SELF_KIND = {"县": "county", "旗": "county", "区": "district", "市": "city"}
 
@@ -397,7 +392,7 @@ def _title_end(plan: str) -> int | None:
     lead = len(plan) - len(plan.lstrip())
     nl = plan.find("\n", lead)
     title_end = min(nl if nl >= 0 else len(plan), lead + 80)
-    return title_end if _TITLE_WORDS.search(plan, lead, title_end) else None
+    return title_end if TITLE_WORD.search(plan, lead, title_end) else None
 
 
 def _title_division(plan: str, offset: int, hits: list[_Hit], divs: Divisions) -> Division | None:

@@ -26,23 +26,25 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from innocity.domain.plan import Baseline, Fact, Section, Span, Target
+from innocity.domain.plan import Baseline, Decision, Fact, Section, Span, Target
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context, blank_out, page_year, starts_heading
+from innocity.parsing.targets_negatives import Window, hard_negative
 from innocity.parsing.targets_rules import (
-    COUNT_UNITS,
     NOUN_START,
     indicator_of,
-    is_hard_negative,
     kind_of,
     previous_clause_subject,
     respective,
     split_subjects,
 )
+from innocity.parsing.targets_tense import MAX_CLAUSE, Reading, decide
 from innocity.parsing.textfold import fold
+from innocity.parsing.vocabulary import BARE_VALUE_BEFORE, COUNT_UNITS, FROM_FIGURE, PURSUE, TITLE_WORD
 from innocity.parsing.years import YearRef, find_time_phrases
 
 _LINE = re.compile(r"[^\n]+")
@@ -53,13 +55,7 @@ _QUOTED = re.compile(
 )
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
 _LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
-_TITLE_WORDS = re.compile(r"方案|规划|计划|意见|纲要|行动|通知|办法|要点")
-# No clause or sentence is longer than this; it bounds every look-around so huge paragraphs stay linear.
-_MAX_CLAUSE = 240
 _RATE_WORDS = re.compile(r"(?:年均|年平均|平均每年|每年)?(?:增长|增速|增幅|提高|提升|递增|增加)率?$")
-_PURSUE = re.compile(r"力争|争取|确保")
-_REPORTED = re.compile(r"同比|比上年|较上年|今年以来")
-_PAST = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
 _RATIO = re.compile(
     r"(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
@@ -71,36 +67,49 @@ _BLANK = re.compile(
     r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
     r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
-_BARE_OK_PRE = re.compile(r"(?:达到|达|为|突破|超过|提高到|提升到|增至|降至|控制在) ?$")
-_TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
-_STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
 _TARGET_TENSES = ("future", "point", "relative")
-# "由60%提高到65%": the figure after 由/从 is the baseline, the one after 到 the target.
-_FROM = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")  # not 从事, 由于: a figure must follow
-_TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
 # Units whose value stands before the noun it counts, so the quote runs on to that noun.
 _QUOTE_TO_NOUN = COUNT_UNITS | {"%"}
 
 
+@dataclass(slots=True)
+class Extraction:
+    """What ``read`` found in one plan: targets, facts, the decisions taken (when asked) and warnings."""
+
+    targets: list[Target] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    decisions: list[Decision] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(text: str, span: Span, outline: list[Section], *, skip: Iterable[Span] = (),
+         explain: bool = False) -> Extraction:
+    """The targets and facts of the plan at ``text[span[0]:span[1]]``; spans in ``skip`` are ignored.
+
+    With ``explain`` the result also lists every number considered and the rule that kept or dropped it."""
+    s0, e0 = max(0, span[0]), min(len(text), span[1])
+    if e0 <= s0:
+        return Extraction(decisions=[] if explain else None)
+    f = blank_out(fold(text[s0:e0]), skip, s0)
+    run = _Run(text, f, s0, outline, explain=explain)
+    run.walk()
+    return Extraction(run.targets, run.facts, run.decisions, run.warnings)
+
+
 def extract(
     text: str, span: Span, outline: list[Section], *, skip: Iterable[Span] = ()
 ) -> tuple[list[Target], list[Fact]]:
     """The targets and facts of the plan at ``text[span[0]:span[1]]``; spans in ``skip`` are ignored."""
-    s0, e0 = max(0, span[0]), min(len(text), span[1])
-    if e0 <= s0:
-        return [], []
-    f = blank_out(fold(text[s0:e0]), skip, s0)
-    run = _Run(text, f, s0, outline)
-    run.walk()
-    return run.targets, run.facts
+    got = read(text, span, outline, skip=skip)
+    return got.targets, got.facts
 
 
 class _Run:
     """State of one extraction: the folded slice, context stack and the items found so far."""
 
-    def __init__(self, text: str, f: str, s0: int, outline: list[Section]) -> None:
+    def __init__(self, text: str, f: str, s0: int, outline: list[Section], *, explain: bool = False) -> None:
         self.text, self.f, self.s0, self.outline = text, f, s0, outline
         self.targets: list[Target] = []
         self.facts: list[Fact] = []
@@ -116,6 +125,8 @@ class _Run:
         self._row_ref: YearRef | None = None
         self._resp: dict[int, tuple[str, str, str]] = {}  # 分别 pairs in the current paragraph
         self._p_lo = self._p_hi = 0  # the current paragraph's time phrases: self.phrases[_p_lo:_p_hi]
+        self.decisions: list[Decision] | None = [] if explain else None
+        self.warnings: list[str] = []
 
     # -- walking -----------------------------------------------------------------------------------
     def walk(self) -> None:
@@ -134,7 +145,7 @@ class _Run:
                 is_heading = f[ps] in _HEAD_FIRST and starts_heading(f, ps, pe)
                 has_figures = bisect_left(self.q_starts, ps) < bisect_left(self.q_starts, pe)
                 if (title_ref is not None and not is_heading and not has_figures
-                        and not _BOUND.search(f, ps, pe) and _TITLE_WORDS.search(f, ps, pe)):
+                        and not _BOUND.search(f, ps, pe) and TITLE_WORD.search(f, ps, pe)):
                     self.ctx.root_clause = title_ref
                     continue
             if f[ps] in _HEAD_FIRST:
@@ -175,8 +186,11 @@ class _Run:
         q_open = [a for a, _ in quoted]
         for i, q in enumerate(qs):
             k = bisect_right(q_open, q.start) - 1  # quotes do not nest: only the last one opened can hold q
-            if (k >= 0 and quoted[k][1] > q.start) or any(a <= q.start < b for a, b in used):
+            if k >= 0 and quoted[k][1] > q.start:
+                self._decide(q, "dropped", "inside-quotes")  # “5568”工程, 《2025行动》: names
                 continue
+            if any(a <= q.start < b for a, b in used):
+                continue  # read as part of a ratio
             next_start = qs[i + 1].start if i + 1 < len(qs) else pe
             self._quantity(q, ps, pe, bounds, phrases, prev_end, next_start)
             prev_end = q.end
@@ -184,9 +198,9 @@ class _Run:
     # -- one quantity ------------------------------------------------------------------------------
     def _segment(self, pos: int, end: int, ps: int, pe: int, bounds: list[int], prev_end: int) -> tuple[int, int]:
         i = bisect_right(bounds, pos - 1)
-        seg_start = max(bounds[i - 1] + 1 if i > 0 else ps, pos - _MAX_CLAUSE)
+        seg_start = max(bounds[i - 1] + 1 if i > 0 else ps, pos - MAX_CLAUSE)
         j = bisect_left(bounds, end)
-        seg_end = min(bounds[j] if j < len(bounds) else pe, end + _MAX_CLAUSE)
+        seg_end = min(bounds[j] if j < len(bounds) else pe, end + MAX_CLAUSE)
         if prev_end > seg_start:
             k = self.f.rfind("、", seg_start, pos)
             if k >= 0:
@@ -215,10 +229,12 @@ class _Run:
         f = self.f
         if q.unit is None and q.special is None:
             # Most bare numbers are dates or codes: reject them before any other work.
-            if q.chinese or _year_like(q) or not _BARE_OK_PRE.search(f, max(ps, q.start - 5), q.start):
+            if q.chinese or _year_like(q) or not BARE_VALUE_BEFORE.search(f, max(ps, q.start - 5), q.start):
+                self._decide(q, "dropped", "bare-number")
                 return
             nxt = f[q.end: q.end + 1]
             if nxt and nxt not in ",;。)\n":
+                self._decide(q, "dropped", "bare-number")
                 return
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, prev_end)
         if next_start < seg_end:
@@ -231,43 +247,37 @@ class _Run:
         counted = next_start < seg_end or prev_end > seg_start  # another figure shares this clause
         if counted and (post.startswith("的") or (
                 (q.unit or "").endswith("元") and post[:1] and NOUN_START.match(post))):
-            return  # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
+            # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
+            self._decide(q, "dropped", "amount-describes-counted")
+            return
+        row_gap = (q.start == ps or f[ps:q.start].isspace()) and f[q.num_start:q.end].find(" ") > 0
+        neg = hard_negative(Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap))
+        if neg is not None:
+            self._decide(q, "dropped", neg.name)
+            return
         gov = self._governing(q.start, phrases) or self._row_ref
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
-        fact = self._is_fact(gov, pre, q.start) or bool(_FROM.search(pre) and _TO.match(post))
-        if (fact and not self.ctx.baseline and gov is not None and gov.tense == "now" and _FROM.search(pre)
-                and _TO_END.search(pre) and not _PAST.search(pre)):
-            fact = False  # 由目前的1.2%提高到2.5%: 目前 dates the first figure; the one after 到 is the aim
-        if fact and not self.ctx.baseline and _STATED_GOAL.match(post):
-            fact = False  # 提出了2020年…总数达450家的主要目标: a goal reported in the past tense is still a goal
-        if is_hard_negative(q, pre, post, f[seg_start:seg_end], target_context=not self.ctx.baseline):
-            return
+        rule = decide(self._reading(q.start, pre, post, gov))
+        self._decide(q, rule.verdict, rule.name)
         # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
-        ind_pre = f[prev_end: q.start] if prev_end > seg_start and not _FROM.search(pre) else pre
-        if fact:
+        ind_pre = f[prev_end: q.start] if prev_end > seg_start and not FROM_FIGURE.search(pre) else pre
+        if rule.verdict == "fact":
             self._emit_fact(q, seg_start, seg_end, ind_pre, post, gov)
         else:
             self._emit_target(q, seg_start, seg_end, pre, post, gov, ind_pre)
 
+    def _reading(self, pos: int, pre: str, post: str, gov: YearRef | None) -> Reading:
+        return Reading(self.f, pos, pre, post, gov, self.ctx.baseline, self.ctx.future, self.dated, self.horizon)
+
     def _is_fact(self, gov: YearRef | None, pre: str, pos: int) -> bool:
-        if self.ctx.baseline:
-            return True
-        if gov is not None:
-            if gov.tense == "past":
-                return True
-            if gov.tense == "now" and pos - gov.end < _MAX_CLAUSE and self.f.find("。", gov.end, pos) < 0:
-                return True  # 目前/近年来 speak of the present for their own sentence only
-            if gov.tense == "point" and gov.year and self.dated and gov.year < self.dated:
-                return True  # "2023年,全县研发投入强度达到3.8%" in a report dated 2024
-            if gov.tense == "point" and gov.year and self.horizon and gov.year < self.horizon and not self.ctx.future:
-                return True  # "2022年…为2.1%,到2025年…": an earlier year outside a goals section reports a result
-        if _PAST.search(pre):
-            return True
-        # 同比/比上年 anywhere in the sentence reports a result, not a goal.
-        a = max(self.f.rfind("。", max(0, pos - _MAX_CLAUSE), pos) + 1, pos - _MAX_CLAUSE, 0)
-        b = self.f.find("。", pos, pos + _MAX_CLAUSE)
-        return _REPORTED.search(self.f, a, b if b >= 0 else pos + _MAX_CLAUSE) is not None
+        return decide(self._reading(pos, pre, "", gov)).verdict == "fact"
+
+    def _decide(self, q: Quantity, verdict: str, rule: str) -> None:
+        """Record what was done with ``q`` and why, when an explanation was asked for."""
+        if self.decisions is not None:
+            a, b = q.start + self.s0, q.end + self.s0
+            self.decisions.append(Decision(self.text[a:b], (a, b), verdict, rule, q.value, q.unit))  # type: ignore[arg-type]
 
     def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
         ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()
@@ -297,7 +307,7 @@ class _Run:
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
             if last.kind != "level":
                 indicator = _RATE_WORDS.sub("", indicator) or indicator  # "GDP年均增长10%,突破2000亿元"
-            if last.kind == "growth" and kind == "level" and last.unit == q.unit and _PURSUE.search(pre):
+            if last.kind == "growth" and kind == "level" and last.unit == q.unit and PURSUE.search(pre):
                 kind = "growth"  # "年均增长20%以上,力争达到25%": the same rate, a higher aim
         end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _QUOTE_TO_NOUN else q.end
         a, b, quote = self._quote(seg_start, end)

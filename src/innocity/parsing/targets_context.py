@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from innocity.domain.plan import Span
+from innocity.parsing.vocabulary import BASELINE_TITLE_WORDS, FUTURE_TITLE_WORDS, alternation
 from innocity.parsing.years import YearRef
 
 _HEAD = re.compile(
@@ -22,8 +23,8 @@ _HEAD = re.compile(
 )
 _GOAL_TITLE = re.compile(r"目标|指标")
 _TITLE_END = re.compile(r"[。:;!?]")
-_BASE = re.compile(r"现状|成效|成绩|成就|进展|回顾|概况|基本情况|优势|基础|发展环境|形势|背景")
-_FUTURE = re.compile(r"目标|任务|措施|思路|举措|保障|重点工作|主要工作|安排|行动|工程")
+_BASE = re.compile(alternation(BASELINE_TITLE_WORDS))
+_FUTURE = re.compile(alternation(FUTURE_TITLE_WORDS))
 _NOT_BASE = re.compile(
     r"目标|任务|措施|思路|举措|保障|重点|计划|安排|原则|指导|要求|^(?:夯实|加强|强化|筑牢|打牢|完善|提升|建设|构建|"
     r"推进|加快|发挥|打造|巩固|培育|提高|增强|优化|健全|实施|做强|壮大)"

@@ -1,5 +1,6 @@
-"""The reading rules of the target extractor: which numbers are not values (hard negatives), the kind of a
-target (level / growth / change), its indicator phrase, and shared subjects that stand for several targets.
+"""The reading rules of the target extractor: the kind of a target (level / growth / change), its
+indicator phrase, and shared subjects that stand for several targets. Which numbers are not values at all
+(hard negatives) is the rule table of ``targets_negatives``; fact or target, that of ``targets_tense``.
 
 Everything works on small windows of folded text around one quantity, so each rule is a cheap regex.
 """
@@ -10,84 +11,16 @@ import re
 from bisect import bisect_left
 
 from innocity.parsing.numbers import Quantity
-
-# --- hard negatives -------------------------------------------------------------------------------------
-_INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息|给予|最高|配套")
-_SUBSIDY = re.compile(r"给予|补助|补贴|奖励|资助|贴息|奖补")
-_TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
-_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
-_GOAL_VERB = re.compile(r"(?:达到|达|提高到|提升到|保持在|稳定在|不低于) ?$")
-_MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_AFTER_OK = "以左的及和、与或,;。:)(上下余多"
-_CN_NAME_AFTER = re.compile(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
-
-
-def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_context: bool) -> bool:
-    """True when the number is a name, a count of listed items, an incentive, a tax rule or a descriptor."""
-    unit = q.unit or ""
-    if q.chinese:
-        if _CN_NAME_AFTER.match(post):
-            return True
-        if target_context and (q.value or 0) < 10 and not unit.startswith(("万", "亿", "千")):
-            return True  # 五个平台, 八个基地, 三个阶段: labels of lists the text spells out
-    if target_context:
-        tail = pre.rstrip()[-3:]
-        if tail.endswith("等") or tail.endswith("等共") or tail.endswith("包括"):
-            return True
-        if unit in _LABEL_UNITS and "、" in pre and _list_size(pre) == q.value:
-            return True  # "电子信息、生物医药和新材料3大产业": the count labels the list before it
-        if unit.endswith("元") and (_INCENTIVE.search(segment) or post.startswith("的")):
-            return True  # 奖励30万元, 安排1亿元; 总投资20亿元的项目 describes a project
-        if unit == "%" and _SUBSIDY.search(segment):
-            return True  # 按研发投入的10%给予补助
-    if unit in _MEASURE_COUNT_UNITS and _MEASURES_AFTER.match(post) and _PROPOSED_BEFORE.search(pre):
-        return True  # 研究提出了18项培育措施: the size of a policy document, not a goal or a baseline
-    if unit in _MEASURE_COUNT_UNITS and not pre.strip() and _MEASURES_RIGHT_AFTER.match(post):
-        return True  # a headline "18项措施助力…": the size of a policy package, with no verb to aim at it
-    if unit == "个" and post.startswith(("月", "工作日")):
-        return True  # 3个月内: a duration
-    if (("扣" in segment or "税" in segment) and _TAX.search(segment) and not unit.endswith("人")
-            and not _GOAL_VERB.search(pre)):
-        return True  # 按150%抵扣应纳税所得额, 计税工资总额2.5%以内: tax rules, not goals
-    if unit == "个" and _SCOPE_PRE.search(pre) and post[:1] in ("县", "区", "乡", "镇", "市"):
-        return True  # 在全市5个县市区设立…: the scope of a measure, not a count to reach
-    if unit.endswith("部") and post.startswith("委"):
-        return True  # 六部委
-    if q.unit and _MEASURE_UNITS.search(unit) and post[:1] and _CJK.match(post[:1]) and post[0] not in _AFTER_OK:
-        if not _MODIFIER_OK_PRE.search(pre.rstrip()):
-            return True  # 300km/h高速动车组, 10亿吨大油田, 12英寸集成电路: descriptors, not values
-    if unit == "次" and post.startswith(("产业", "开发", "性", "分配")):
-        return True
-    return False
-
+from innocity.parsing.vocabulary import COUNT_UNITS, FROM_FIGURE
 
 _YEAR_IN = re.compile(r"(?<![比较与同在])(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?(?:前)?(?!的|基础|水平|基数|相比|比)")
-_MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
-_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单)")
-_MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
-_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
 _COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
-# Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
-COUNT_UNITS = frozenset("个 家 项 件 名 人 所 处 座 条 台 套 种 批 期 次 支 户 篇 门 辆 类 款 位 强 场 场次 人次 家次 户次 台套".split())
 # A noun right after a value ("8个…基地"), not a verb or a particle ("5家提升至", "3%以上").
 NOUN_START = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
-# 从/由 opens a baseline only when a figure follows (从2020年的10.2件, 由目前的60%), not in 从事, 由于.
-_FROM_WORD = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")
-_SCOPE_PRE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
 _NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
 _NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
 _BRACKETED = re.compile(r"“[^”]*”|\([^)]*\)")
 _AND = re.compile(r"和|及|与")
-
-_LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
-_LIST_ITEM_SEP = re.compile(r"、|和|及|与")
-
-
-def _list_size(pre: str) -> int:
-    """How many items the list right before a count names (A、B和C → 3)."""
-    tail = pre[pre.rfind(",") + 1 :]
-    return len(_LIST_ITEM_SEP.split(tail))
 
 
 # --- kind -----------------------------------------------------------------------------------------------
@@ -164,7 +97,7 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
         subj = subj[lead.end() :]
     # The tail pattern ends in $: search only the last few characters so long clauses stay cheap.
     subj = _strip_tail(subj).strip(" ,、的")
-    fm = _FROM_WORD.search(subj)
+    fm = FROM_FIGURE.search(subj)
     if fm is not None and fm.start() > 1:
         subj = subj[: fm.start()]  # 专利拥有量从2020年的10.2件提升至… → 专利拥有量
     yms = list(_YEAR_IN.finditer(subj)) if "年" in subj else []

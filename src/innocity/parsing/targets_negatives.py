@@ -1,0 +1,159 @@
+"""Hard negatives: numbers that look like values but are not (names, list labels, incentives, tax rules,
+durations, descriptors, the plan's own structure). An ordered table of named rules; the first that applies
+drops the number, and ``parse --explain`` names it.
+
+Each rule carries an example sentence whose figure it must drop: ``tests/parsing/test_rule_tables.py`` runs
+the extractor on every example and checks that this very rule decided. docs/parsing-rules.md prints the
+table. Predicates look only at a small window around the number (``Window``), so each is a cheap regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from innocity.parsing.numbers import Quantity
+from innocity.parsing.vocabulary import INCENTIVE, SUBSIDY, TAX, WHOLE_PLACE
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A number and the words around it in its clause (folded text)."""
+
+    q: Quantity
+    pre: str  # from the clause start to the number
+    post: str  # from the number's end to the clause end
+    segment: str  # the whole clause
+    target_context: bool  # False inside a baseline section, where figures are read as facts
+    row_gap: bool = False  # the number opens its line and a blank follows it ("5 大力发展…": a row number)
+
+    @property
+    def unit(self) -> str:
+        return self.q.unit or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named reading rule: why it exists, when it applies, and a sentence it must decide."""
+
+    name: str
+    reason: str
+    applies: Callable[[Window], bool]
+    example: str
+
+
+_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
+_GOAL_VERB = re.compile(r"(?:达到|达|提高到|提升到|保持在|稳定在|不低于) ?$")
+_MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_AFTER_OK = "以左的及和、与或,;。:)(上下余多"
+_CN_NAME_AFTER = re.compile(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
+_MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
+_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单)")
+_MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
+_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
+_LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
+_LIST_ITEM_SEP = re.compile(r"、|和|及|与")
+# 十四届人大三次会议, 二十届三中全会, 第三次党代会: sessions and rounds are ordinals, not amounts.
+_SESSION_AFTER = re.compile(r"^(?:会议|全会|全体会议|党代会|人代会|代表大会|常委会|会)")
+_SESSION_BEFORE = re.compile(r"(?:届|大|第)$")
+# The plan's own structure: 抓好5个方面工作, 实施十大工程, 部署8项重点任务 — counts of what the text then spells out.
+_STRUCTURE_UNITS = frozenset(("个", "大", "项", "条", "类", "方面", "批"))
+_STRUCTURE_NOUN = re.compile(
+    r"^(?:个)?(?:方面|重点|主要|专项|重大|重点领域|领域)?[^,;。、\d\s]{0,6}?"
+    r"(?:方面(?:工作|任务)?|工程|行动|任务|措施|举措|政策|战略|重点工作|工作|环节|机制|体系)(?=[,;。:、()\s]|$|的|和|及)"
+)
+_STRUCTURE_VERB = re.compile(
+    r"(?:抓好|实施|开展|推进|部署|落实|出台|制定|提出|明确|围绕|聚焦|包括|突出|重点|推出|安排|采取|做好|完成|启动)"
+    r"[^,;。\d]{0,6}$"
+)
+# 达标率=(达标单位数/单位总数)×100%; 小型企业指年营业收入2000万元以下的企业: definitions, not aims.
+_FORMULA = re.compile(r"[=×÷]|/\(|\)/")
+_DEFINES = re.compile(r"(?:是指|系指|指的是|定义为|(?<![目旨意所手])指(?![标导出挥引南数向令示定明]))[^,;。]{0,30}$")
+
+
+def _list_size(pre: str) -> int:
+    """How many items the list right before a count names (A、B和C → 3)."""
+    tail = pre[pre.rfind(",") + 1 :]
+    return len(_LIST_ITEM_SEP.split(tail))
+
+
+def _structure(w: Window) -> bool:
+    unit = w.q.unit_text or w.unit
+    if unit not in _STRUCTURE_UNITS or not _STRUCTURE_VERB.search(w.pre):
+        return False
+    return bool(_STRUCTURE_NOUN.match(w.post))
+
+
+def _descriptor(w: Window) -> bool:
+    post = w.post
+    if not (w.q.unit and _MEASURE_UNITS.search(w.unit) and post[:1] and _CJK.match(post[:1])):
+        return False
+    return post[0] not in _AFTER_OK and not _MODIFIER_OK_PRE.search(w.pre.rstrip())
+
+
+HARD_NEGATIVES: tuple[Rule, ...] = (
+    Rule("row-number", "a number that opens a line, followed by a blank, numbers a row of a flattened table",
+         lambda w: w.row_gap and w.q.comparator == "=", "重点任务\n5 大力发展数字经济"),
+    Rule("ordinal-session", "sessions, rounds and congresses are ordinals (十四届人大三次会议), not amounts",
+         lambda w: w.unit in ("次", "届", "轮") and (
+             bool(_SESSION_AFTER.match(w.post)) or bool(_SESSION_BEFORE.search(w.pre))),
+         "市十四届人大三次会议审议通过了规划纲要。"),
+    Rule("chinese-name", "a Chinese numeral inside a name (三次产业, 两项制度) names a thing",
+         lambda w: w.q.chinese and bool(_CN_NAME_AFTER.match(w.post)), "建立健全两项制度。"),
+    Rule("definition", "a definition or a formula (达标率=…×100%, 小型企业指…以下) states no aim",
+         lambda w: bool(_FORMULA.search(w.segment)) or bool(_DEFINES.search(w.pre)),
+         "小型企业指年营业收入2000万元以下的企业。"),
+    Rule("small-chinese-count", "五个平台, 八个基地: small counts in words label lists the text spells out",
+         lambda w: w.target_context and w.q.chinese and (w.q.value or 0) < 10
+         and not w.unit.startswith(("万", "亿", "千")), "重点建设五个平台。"),
+    Rule("count-after-etc", "a count after 等/包括 sums up a list (清华、北大等10所高校)",
+         lambda w: w.target_context and w.pre.rstrip()[-3:].endswith(("等", "等共", "包括")),
+         "引进清华大学、浙江大学等10所高校。"),
+    Rule("count-labels-list", "a count equal to the items listed right before it labels that list",
+         lambda w: w.target_context and w.unit in _LABEL_UNITS and "、" in w.pre
+         and _list_size(w.pre) == w.q.value, "发展电子信息、生物医药和新材料3大产业。"),
+    Rule("incentive-amount", "money in an incentive (奖励30万元, 安排1亿元) or describing a project (总投资20亿元的)",
+         lambda w: w.target_context and w.unit.endswith("元") and (
+             bool(INCENTIVE.search(w.segment)) or w.post.startswith("的")), "对新认定的企业给予50万元奖励。"),
+    Rule("subsidy-share", "a percentage that sets a subsidy (按研发投入的10%给予补助)",
+         lambda w: w.target_context and w.unit == "%" and bool(SUBSIDY.search(w.segment)),
+         "按企业研发投入的10%给予补助。"),
+    Rule("policy-package", "the size of a policy document (研究提出了18项培育措施), not a goal or a baseline",
+         lambda w: w.unit in _MEASURE_COUNT_UNITS and bool(_MEASURES_AFTER.match(w.post))
+         and bool(_PROPOSED_BEFORE.search(w.pre)), "会议研究提出了18项培育措施。"),
+    Rule("headline-package", "a headline '18项措施助力…' counts a policy package, with no verb to aim at it",
+         lambda w: w.unit in _MEASURE_COUNT_UNITS and not w.pre.strip() and bool(_MEASURES_RIGHT_AFTER.match(w.post)),
+         "18项措施助力企业创新"),
+    Rule("plan-structure", "a count of the plan's own parts (抓好5个方面工作, 实施10大工程, 出台18项措施) is its outline",
+         _structure, "今年重点抓好5个方面工作。"),
+    Rule("duration", "3个月内, 5个工作日: a duration", lambda w: w.unit == "个" and w.post.startswith(("月", "工作日")),
+         "在3个月内完成审批。"),
+    Rule("tax-rule", "按150%抵扣应纳税所得额: a tax rule, not a goal",
+         lambda w: ("扣" in w.segment or "税" in w.segment) and bool(TAX.search(w.segment))
+         and not w.unit.endswith("人") and not _GOAL_VERB.search(w.pre),
+         "研发费用按150%抵扣应纳税所得额。"),
+    Rule("scope-of-measure", "在全市5个县市区设立…: the scope of a measure, not a count to reach",
+         lambda w: w.unit == "个" and bool(WHOLE_PLACE.search(w.pre)) and w.post[:1] in ("县", "区", "乡", "镇", "市"),
+         "在全市5个县区设立创新服务站。"),
+    Rule("ministries", "六部委: the number of issuing ministries", lambda w: w.unit.endswith("部") and w.post.startswith("委"),
+         "经国家6部委联合认定。"),
+    Rule("measure-descriptor", "300km/h高速动车组, 12英寸集成电路: a measure that describes a product", _descriptor,
+         "研制300km/h高速动车组。"),
+    Rule("frequency-name", "3次产业, 2次开发: a name, not a frequency",
+         lambda w: w.unit == "次" and w.post.startswith(("产业", "开发", "性", "分配")), "推动3次产业融合发展。"),
+)
+
+
+def hard_negative(w: Window) -> Rule | None:
+    """The first rule of ``HARD_NEGATIVES`` that drops the number, or None when it may be a value."""
+    for rule in HARD_NEGATIVES:
+        if rule.applies(w):
+            return rule
+    return None
+
+
+def is_hard_negative(q: Quantity, pre: str, post: str, segment: str, *, target_context: bool) -> bool:
+    """True when some rule of ``HARD_NEGATIVES`` drops the number (kept for callers of the old API)."""
+    return hard_negative(Window(q, pre, post, segment, target_context)) is not None
