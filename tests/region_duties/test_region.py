@@ -183,3 +183,51 @@ def test_everyday_words_that_contain_stopped_names_do_not_make_a_city() -> None:
     )
     r = region_of(text)
     assert r.name is None and r.province is None
+
+
+# --- round two (issue 13): short names, two-character counties, weights as data -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "level"),
+    [
+        # a title that opens with a city's short name speaks for the city, however often it cites 全省
+        ("襄阳科技创新走廊建设方案\n为落实湖北省委部署,对接全省创新布局,按照全省统一要求,加快襄阳科技创新走廊建设,"
+         "推动襄阳高新区和襄阳东津新区协同发展。", "襄阳市", "city"),
+        ("绵阳科技城建设行动计划\n深入落实四川省委决策部署,服务全省发展大局,助力全省科技强省建设。"
+         "绵阳要发挥科技城优势。", "绵阳市", "city"),
+    ],
+)
+def test_a_title_opening_with_a_city_short_name_is_the_city(text: str, name: str, level: str) -> None:
+    r = region_of(text)
+    assert (r.name, r.level) == (name, level)
+
+
+def test_a_two_character_county_named_in_its_title() -> None:
+    text = ("岷县科技创新三年行动方案(2024—2026年)\n为推动全县科技创新,结合岷县实际,制定本方案。"
+            "到2026年,全县高新技术企业达到10家。岷县人民政府各部门要抓好落实。")
+    r = region_of(text)
+    assert (r.name, r.province, r.level) == ("岷县", "甘肃省", "county")
+
+
+def test_two_character_county_names_inside_words_are_not_places() -> None:
+    # 提高县域 holds 高县, 示范县 holds 范县, 现代县域 holds 代县: none of them is named here
+    text = ("宁波市科技创新行动方案\n全市要提高县域创新能力,建设一批示范县,推动现代县域经济发展。"
+            "我市各区县市要抓好落实,市科技局牵头。")
+    r = region_of(text)
+    assert r.name == "宁波市"
+    assert not any(text[a:b] in ("高县", "范县", "代县") for a, b in r.evidence)
+
+
+def test_weights_are_one_named_structure() -> None:
+    from dataclasses import fields, replace
+
+    from innocity.parsing.region import WEIGHTS, RegionWeights
+
+    names = {f.name for f in fields(RegionWeights)}
+    assert {"head_boost", "abbreviation", "county_to_city", "winner_share", "saturation"} <= names
+    text = fixture("rd_hefei_city.txt")
+    # a vote that asks for more than certainty answers nothing, the default answers the city
+    assert detect_region(text, (0, len(text))).name == "合肥市"
+    strict = replace(WEIGHTS, winner_share=1.01, province_fallback_min=1e9)
+    assert detect_region(text, (0, len(text)), weights=strict).name is None
