@@ -9,19 +9,22 @@ contradictions, jumps) live in ``obs_series``.
 
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from innocity.catalog.units import convert
 from innocity.domain.observation import Period, Vintage
 from innocity.errors import RowProblem, UnitError
+
+if TYPE_CHECKING:
+    from innocity.catalog import Catalog, Matcher
 
 NOT_NEGATIVE_KINDS = {"level", "count", "per_capita", "intensity"}
 
@@ -59,6 +62,12 @@ class Problems:
 
 
 # ---------------------------------------------------------------- reference data
+
+
+def short(text: object, n: int = 40) -> str:
+    """User text quoted in a message, cut to ``n`` characters (a message stays one readable line)."""
+    t = " ".join(str(text).split())
+    return t if len(t) <= n else t[: n - 1] + "…"
 
 
 def _key(text: str) -> str:
@@ -113,33 +122,22 @@ class Indicators:
     maxima: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> Indicators:
-        catalog_mod = importlib.import_module("innocity.catalog")
-        loader = getattr(catalog_mod, "load_catalog", None)
-        if loader is None:  # the catalogue's public API before it was re-exported
-            loader = importlib.import_module("innocity.catalog.loader").load_catalog
-        cat = loader()
-        units = {i.code: i.unit for i in cat.indicators}
-        kinds = {i.code: i.kind for i in cat.indicators}
+    def from_catalog(cls, catalog: Catalog, matcher: Matcher | None = None) -> Indicators:
+        """The process's one catalogue (``uow.catalog``), so indicators a user added are known here too."""
+        units = {i.code: i.unit for i in catalog.indicators}
+        kinds: dict[str, str] = {i.code: str(i.kind) for i in catalog.indicators}
         names: dict[str, str] = {}
-        for i in cat.indicators:
+        for i in catalog.indicators:
             for n in (i.name_zh, *i.aliases, i.name_en):
                 if n:
                     names.setdefault(_key(n).lower(), i.code)
-        matcher = None
-        matcher_cls = getattr(catalog_mod, "Matcher", None)
-        if matcher_cls is not None:
-            built: list[Any] = []
 
-            def matcher(phrase: str) -> str | None:
-                # built on first need: most files name indicators by code or exact name
-                if not built:
-                    built.append(matcher_cls(cat))
-                hit = built[0].match(phrase)
-                return getattr(hit, "code", None) if hit is not None else None
+        def match(phrase: str) -> str | None:
+            hit = matcher.match(phrase) if matcher is not None else None
+            return hit.code if hit is not None else None
 
-        maxima = {i.code: i.max_value for i in cat.indicators if getattr(i, "max_value", None) is not None}
-        return cls(units, kinds, names, matcher, maxima)
+        maxima = {i.code: i.max_value for i in catalog.indicators if i.max_value is not None}
+        return cls(units, kinds, names, match if matcher is not None else None, maxima)
 
     def resolve(self, text: str) -> str | None:
         if text in self.units:
@@ -154,8 +152,7 @@ class Indicators:
 
 def unit_factor(from_unit: str, to_unit: str) -> float:
     """Multiply a value in ``from_unit`` by this to get ``to_unit``; ``UnitError`` when incompatible."""
-    units = importlib.import_module("innocity.catalog.units")
-    return float(units.convert(1.0, from_unit, to_unit))
+    return float(convert(1.0, from_unit, to_unit))
 
 
 # ---------------------------------------------------------------- the row checks
@@ -200,6 +197,65 @@ def _obj(a: Any) -> pd.Series:
     return pd.Series(a, dtype=object, copy=False)
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_DATE = re.compile(
+    r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{2})(\d{2}))"
+    r"(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+)
+
+
+def parse_known_on(text: str, today: date) -> str:
+    """A date as departments write it (2016-03-01, 2016/3/1, 2016年3月1日, 20160301) as ISO text, or
+    "!reason". Nothing is guessed: "2016" or "3/1/2016" or "now" is not a date, a future date is refused."""
+    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if not m:
+        return f"!not a date (YYYY-MM-DD): '{text[:40]}'"
+    y, mo, d = int(m[1]), int(m[2] or m[4]), int(m[3] or m[5])
+    try:
+        day = date(y, mo, d)
+    except ValueError:
+        return f"!not a date: '{text[:40]}'"
+    if day > today:
+        return f"!known_on {day.isoformat()} is in the future (today is {today.isoformat()})"
+    if y < 1900:
+        return f"!known_on {day.isoformat()} is before 1900"
+    return day.isoformat()
+
+
+def _text_problems(df: pd.DataFrame, p: Problems, limits: dict[str, int]) -> np.ndarray:
+    """Cells no database stores alike: control characters, lone surrogates (from JSON "\\ud800"), and
+    text longer than its column (PostgreSQL refuses it, SQLite would keep it: both refuse it here)."""
+    bad_any = np.zeros(len(df), dtype=bool)
+    for f in df.columns:
+        if f in ("row", "_rec") or df[f].dtype != object:
+            continue
+        codes, uniq = pd.factorize(df[f], use_na_sentinel=False)
+        u = [str(x) for x in np.asarray(uniq, dtype=object)]
+        limit = limits.get(f)
+        joined = "\n".join(u)
+        if _BAD_CHARS.search(joined) is None and (limit is None or max(map(len, u), default=0) <= limit):
+            continue
+        reasons = []
+        for x in u:
+            m = _BAD_CHARS.search(x)
+            if m is not None:
+                reasons.append(f"contains the invalid character U+{ord(m.group()):04X}")
+            elif limit is not None and len(x) > limit:
+                reasons.append(f"longer than {limit} characters ({len(x)})")
+            else:
+                reasons.append("")
+        bad_u = np.array([bool(r) for r in reasons], dtype=bool)
+        bad = bad_u[codes]
+        per_row = _take(reasons, codes[bad])
+
+        def why(_: pd.DataFrame, r: np.ndarray = per_row) -> np.ndarray:
+            return r
+
+        p.add_mask(df, bad, str(f), why)
+        bad_any |= bad
+    return bad_any
+
+
 def check_rows(
     raw: pd.DataFrame,
     *,
@@ -207,26 +263,30 @@ def check_rows(
     indicators: Indicators,
     default_unit: str | None,
     today: date,
+    text_limits: dict[str, int] | None = None,
 ) -> Checked:
     """Check each row on its own and type the columns (region_id, indicator_code, period parts, value in
     the canonical unit, original value/unit, vintage, known_on). Every column is factorised, so the
     Python work is per distinct value, not per row."""
     p = Problems()
     df = raw.reset_index(drop=True)
+    bad_text = _text_problems(df, p, text_limits or {})
 
     # region
     rc, rres, runiq = _lookup(df["region"], lambda v: regions.get(_key(v)) if v else "region missing")
     rid_u = [int(x) if isinstance(x, int | np.integer) else -1 for x in rres]
     region_id = _take(rid_u, rc, np.int64)
     bad_reg = region_id < 0
-    msg_reg = [x if isinstance(x, str) else f"unknown region '{u}'" for x, u in zip(rres, runiq, strict=True)]
+    msg_reg = [
+        x if isinstance(x, str) else f"unknown region '{short(u)}'" for x, u in zip(rres, runiq, strict=True)
+    ]
     p.add_mask(df, bad_reg, "region", lambda s: _take(msg_reg, rc[bad_reg]))
 
     # indicator
     ic, ires, iuniq = _lookup(df["indicator"], lambda v: indicators.resolve(v) if v else None)
     code = _take(ires, ic)
     bad_ind = _take([x is None for x in ires], ic, bool)
-    msg_ind = [f"unknown indicator '{u}'" if u else "indicator missing" for u in iuniq]
+    msg_ind = [f"unknown indicator '{short(u)}'" if u else "indicator missing" for u in iuniq]
     p.add_mask(df, bad_ind, "indicator", lambda s: _take(msg_ind, ic[bad_ind]))
 
     # period
@@ -245,12 +305,25 @@ def check_rows(
     missing = df["value"].to_numpy() == ""
     p.add_mask(df, missing, "value", lambda s: "value missing")
     nan = np.isnan(value) & ~missing
-    p.add_mask(df, nan, "value", lambda s: [f"'{x}' is not a number" for x in s["value"]])
+    p.add_mask(df, nan, "value", lambda s: [f"'{short(x)}' is not a number" for x in s["value"]])
+    infinite = np.isinf(value)
+    p.add_mask(df, infinite, "value", lambda s: [f"'{short(x)}' is not a finite number" for x in s["value"]])
 
     # unit → factor to the indicator's unit, per distinct (unit as given, indicator) pair
     uc, uuniq = pd.factorize(df["unit"], use_na_sentinel=False)
     given_u = [u if u else (default_unit or "") for u in np.asarray(uuniq, dtype=object)]
     given = _take(given_u, uc) if len(df) else np.empty(0, dtype=object)
+    # a % sign is a unit: it fills an empty unit, and contradicts any other unit (12% of 万元 is no amount)
+    pct_clash = had_pct & (given != "") & (given != "%")
+    p.add_mask(
+        df,
+        pct_clash,
+        "value",
+        lambda s: [
+            f"'{short(x)}' has a % sign but the unit is {u}"
+            for x, u in zip(s["value"], given[pct_clash], strict=True)
+        ],
+    )
     given = np.where(had_pct & (given == ""), "%", given)
     canon_u = [indicators.units.get(c) if c else None for c in ires]
     canon = _take(canon_u, ic)
@@ -271,7 +344,10 @@ def check_rows(
     factor = _take(factors, pair_codes, float)
     bad_unit = np.isnan(factor) & ~bad_ind
     p.add_mask(df, bad_unit, "unit", lambda s: _take(reasons, pair_codes[bad_unit]))
-    canonical_value = value * factor
+    with np.errstate(over="ignore", invalid="ignore"):
+        canonical_value = value * factor
+    overflow = np.isinf(canonical_value) & ~infinite & ~np.isnan(factor)
+    p.add_mask(df, overflow, "value", lambda s: "too large once converted to the indicator's unit")
 
     # ranges by kind
     kind = _take([indicators.kinds.get(c) if c else None for c in ires], ic)
@@ -285,9 +361,13 @@ def check_rows(
     )
     p.add_mask(df, over, "value", lambda s: [f"share {x} is outside 0–100%" for x in s["value"]])
     p.add_mask(
-        df, too_big, "value",
-        lambda s: [f"value {x} is above what the indicator can be ({m:g} {u})" for x, m, u in
-                   zip(s["value"], ceiling[too_big], canon[too_big], strict=True)],
+        df,
+        too_big,
+        "value",
+        lambda s: [
+            f"value {x} is above what the indicator can be ({m:g} {u})"
+            for x, m, u in zip(s["value"], ceiling[too_big], canon[too_big], strict=True)
+        ],
     )
 
     # vintage and known_on
@@ -298,12 +378,7 @@ def check_rows(
             return "!" + str(exc)
 
     def _known(v: str) -> str:
-        if not v:
-            return today.isoformat()
-        try:
-            return pd.Timestamp(unicodedata.normalize("NFKC", v)).date().isoformat()
-        except (ValueError, TypeError):
-            return f"!not a date: '{v}'"
+        return parse_known_on(v, today) if v else today.isoformat()
 
     vc, vres, _ = _lookup(df["vintage"], _vintage)
     bad_vin = _take([x.startswith("!") for x in vres], vc, bool)
@@ -312,7 +387,23 @@ def check_rows(
     bad_kn = _take([x.startswith("!") for x in kres], kc, bool)
     p.add_mask(df, bad_kn, "known_on", lambda s: _take([x[1:] for x in kres], kc[bad_kn]))
 
-    ok = ~(bad_reg | bad_ind | bad_per | missing | nan | bad_unit | negative | over | bad_vin | bad_kn)
+    ok = ~(
+        bad_text
+        | bad_reg
+        | bad_ind
+        | bad_per
+        | missing
+        | nan
+        | infinite
+        | pct_clash
+        | bad_unit
+        | overflow
+        | negative
+        | over
+        | too_big
+        | bad_vin
+        | bad_kn
+    )
     per_ok = [x if not isinstance(x, str) else Period(1900) for x in pres]
     pcode = pc[ok]
     # object columns stay object: letting pandas infer its string dtype costs a second per million rows
@@ -333,6 +424,7 @@ def check_rows(
             "vintage": _obj(_take(vres, vc[ok])),
             "known_on": _obj(_take(kres, kc[ok])),
             "note": _obj(df["note"].to_numpy()[ok]),
+            "source": _obj(df["source"].to_numpy()[ok]),
             "known_given": _take([bool(u) for u in kuniq], kc[ok], bool),
         }
     )

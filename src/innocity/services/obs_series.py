@@ -12,6 +12,9 @@ other way is not flagged again. A note on the row ("口径调整" …) accepts t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -147,3 +150,60 @@ def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.nda
         )
         flagged[i] = True
     return flagged
+
+
+def review_context(
+    items: Sequence[Mapping[str, Any]],
+    series: Sequence[tuple[int, str, str, str, int, int, float, str, str, int]],
+) -> list[dict[str, Any]]:
+    """For each value under review: the previous period's value in its series (the latest known of the
+    nearest earlier period of the same kind), the change in per cent, and the jump warning ``check_jumps``
+    gives when the value is checked against the rest of its series."""
+    by_series: dict[tuple[int, str, str], list[tuple[int, int, str, float, str, int]]] = {}
+    for rid, code, per, kind, year, idx, value, known, _status, oid in series:
+        by_series.setdefault((rid, code, kind), []).append((year, idx, known, value, per, oid))
+    out: list[dict[str, Any]] = []
+    for m in items:
+        rows = by_series.get((m["region_id"], m["indicator_code"], m["period_kind"]), [])
+        before = [r for r in rows if (r[0], r[1]) < (m["period_year"], m["period_index"])]
+        prev = max(before, default=None)
+        ctx: dict[str, Any] = {
+            "previous_period": None,
+            "previous_value": None,
+            "change_pct": None,
+            "warning": None,
+        }
+        if prev is not None:
+            ctx["previous_period"], ctx["previous_value"] = prev[4], prev[3]
+            if prev[3]:
+                ctx["change_pct"] = round((m["value"] - prev[3]) / abs(prev[3]) * 100, 2)
+        others = [r for r in rows if r[5] != m["id"]]
+        df = pd.DataFrame(
+            {
+                "row": [1],
+                "_rec": [0],
+                "region_id": [m["region_id"]],
+                "indicator_code": [m["indicator_code"]],
+                "period_kind": [m["period_kind"]],
+                "period_year": [m["period_year"]],
+                "period_index": [m["period_index"]],
+                "value": [m["value"]],
+                "note": [""],
+            }
+        )
+        existing = pd.DataFrame(
+            {
+                "region_id": [m["region_id"]] * len(others),
+                "indicator_code": [m["indicator_code"]] * len(others),
+                "period_kind": [m["period_kind"]] * len(others),
+                "period": [r[4] for r in others],
+                "value": [r[3] for r in others],
+                "known_on": [r[2] for r in others],
+            }
+        )
+        p = Problems()
+        check_jumps(df, existing, p)
+        if p.items:
+            ctx["warning"] = p.items[0].reason.split(";")[0]
+        out.append(ctx)
+    return out

@@ -8,7 +8,7 @@ list of parameter sets (others): per-row ORM objects would cost ten times the ti
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -37,18 +37,19 @@ BULK_COLUMNS = (
     "vintage",
     "known_on",
     "note",
+    "source",
 )
 
 
-def add_import(
-    s: Session, *, name: str, sha256: str, total: int, stored: int, rejected: int, by: str
-) -> ImportRow:
-    row = ImportRow(
-        name=name, sha256=sha256, rows_total=total, rows_stored=stored, rows_rejected=rejected, imported_by=by
-    )
-    s.add(row)
-    s.flush()
-    return row
+def column_lengths() -> dict[str, int]:
+    """The longest text each length-limited column of ``observations`` holds (PostgreSQL refuses more,
+    SQLite would silently keep it): validated before a write, the same on both databases."""
+    out: dict[str, int] = {}
+    for c in ObservationRow.__table__.columns:
+        length = getattr(c.type, "length", None)
+        if isinstance(length, int):
+            out[c.name] = length
+    return out
 
 
 def _sql_text(v: str) -> str:
@@ -264,13 +265,17 @@ def query(
     indicator_codes: Sequence[str] | None = None,
     statuses: Sequence[str] | None = None,
     known_by: date | None = None,
+    region_ids: Collection[int] | None = None,
 ) -> list[Observation]:
-    """Observations in (region, indicator, period) order; ``known_by`` keeps only values known by then."""
+    """Observations in (region, indicator, period) order; ``known_by`` keeps only values known by then,
+    ``region_ids`` (a scope) only those of these regions."""
     o = ObservationRow
     # plain columns, not ORM entities: a city's 750 values come back in milliseconds
     q = select(*_DOMAIN_COLS, Region.adcode, Region.name).join(Region, Region.id == o.region_id)
     if region_id is not None:
         q = q.where(o.region_id == region_id)
+    if region_ids is not None:
+        q = q.where(o.region_id.in_(sorted(region_ids)))
     if indicator_codes:
         q = q.where(o.indicator_code.in_(list(indicator_codes)))
     if statuses:
@@ -398,3 +403,130 @@ def set_status(s: Session, row: ObservationRow, *, status: str, by: str, comment
         comment=comment,
     )
     s.flush()
+
+
+_OUT_COLS = (
+    ObservationRow.id,
+    ObservationRow.region_id,
+    Region.adcode.label("region_adcode"),
+    Region.name.label("region_name"),
+    ObservationRow.indicator_code,
+    ObservationRow.period,
+    ObservationRow.period_kind,
+    ObservationRow.period_year,
+    ObservationRow.period_index,
+    ObservationRow.value,
+    ObservationRow.unit,
+    ObservationRow.vintage,
+    ObservationRow.known_on,
+    ObservationRow.original_value,
+    ObservationRow.original_unit,
+    ObservationRow.note,
+    ObservationRow.source,
+    ObservationRow.document_id,
+    ObservationRow.span_start,
+    ObservationRow.span_end,
+    ObservationRow.status,
+    ObservationRow.status_comment,
+    ObservationRow.entered_by,
+    ObservationRow.entered_at,
+    ObservationRow.version,
+)
+
+
+def select_rows(
+    s: Session,
+    *,
+    ids: Collection[int] | None = None,
+    region_ids: Collection[int] | None = None,
+    indicator_codes: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
+    known_by: date | None = None,
+    limit: int | None = None,
+) -> list[Mapping[str, Any]]:
+    """Stored values with their region's adcode and name, source and document span, as mappings by
+    column name, in (region, indicator, period, known_on, id) order. ``region_ids`` is a scope."""
+    o = ObservationRow
+    q = select(*_OUT_COLS).join(Region, Region.id == o.region_id)
+    if ids is not None:
+        q = q.where(o.id.in_(sorted(ids)))
+    if region_ids is not None:
+        q = q.where(o.region_id.in_(sorted(region_ids)))
+    if indicator_codes:
+        q = q.where(o.indicator_code.in_(sorted(indicator_codes)))
+    if statuses:
+        q = q.where(o.status.in_(sorted(statuses)))
+    if known_by is not None:
+        q = q.where(o.known_on <= known_by)
+    q = q.order_by(
+        o.region_id, o.indicator_code, o.period_year, o.period_kind, o.period_index, o.known_on, o.id
+    )
+    if limit is not None:
+        q = q.limit(limit)
+    return [dict(r._mapping) for r in s.execute(q)]
+
+
+def series_for(
+    s: Session, pairs: Collection[tuple[int, str]]
+) -> list[tuple[int, str, str, str, int, int, float, str, str, int]]:
+    """Every value that is not rejected of these (region, indicator) series, as (region_id, indicator_code,
+    period, period_kind, period_year, period_index, value, known_on ISO, status, id): what a reviewer
+    compares a submitted value with."""
+    if not pairs:
+        return []
+    o = ObservationRow
+    rids = sorted({r for r, _ in pairs})
+    codes = sorted({c for _, c in pairs})
+    q = select(
+        o.region_id,
+        o.indicator_code,
+        o.period,
+        o.period_kind,
+        o.period_year,
+        o.period_index,
+        o.value,
+        o.known_on,
+        o.status,
+        o.id,
+    ).where(o.region_id.in_(rids), o.indicator_code.in_(codes), o.status != "rejected")
+    want = set(pairs)
+    return [
+        (r[0], r[1], r[2], r[3], r[4], r[5], r[6], str(r[7]), r[8], r[9])
+        for r in s.execute(q)
+        if (r[0], r[1]) in want
+    ]
+
+
+def insert_rows(s: Session, rows: Sequence[Mapping[str, Any]], *, status: str, by: str) -> list[int]:
+    """Store a few values in the caller's transaction (an API submission), each with an audit entry;
+    returns their ids in order. ``rows``: the columns of ``BULK_COLUMNS`` by name, ``known_on`` a date."""
+    if not rows:
+        return []
+    now = utcnow()
+    params = [
+        {
+            **{c: r.get(c) for c in BULK_COLUMNS},
+            "status": status,
+            "entered_by": by,
+            "entered_at": now,
+            "version": 1,
+        }
+        for r in rows
+    ]
+    ids = [
+        int(i)
+        for i in s.scalars(
+            insert(ObservationRow).returning(ObservationRow.id, sort_by_parameter_order=True), params
+        )
+    ]
+    for oid, p in zip(ids, params, strict=True):
+        audit.record(
+            s,
+            actor=by,
+            action="insert",
+            entity="observations",
+            entity_id=oid,
+            after={"value": p["value"], "unit": p["unit"], "period": p["period"], "status": status},
+        )
+    s.flush()
+    return ids
