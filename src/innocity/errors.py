@@ -82,7 +82,13 @@ class DataValidationError(UserInputError):
 
 
 class CatalogError(UserInputError):
-    pass
+    """An invalid catalogue file; ``problems`` lists every problem found in it, one line each."""
+
+    def __init__(
+        self, message: str, *, source: str | None = None, field: str | None = None, problems: list[str] | None = None
+    ) -> None:
+        super().__init__(message, source=source, field=field)
+        self.problems = problems or []
 
 
 class UnitError(UserInputError):

@@ -9,10 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from innocity.domain.plan import Duty, ParsedDocument, Phase, Plan, Region, SourceInfo, Target
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from innocity.app import AppContext
 from innocity.errors import NotFoundError
-from innocity.services.ingest import ingest_document, list_plans, show_plan
-from innocity.services.store import Store
-from innocity.settings import Settings
+from innocity.services.ingest import ingest_bytes
+from innocity.services.models import IngestResult
+from innocity.services.plans import list_plans, show_plan
 from innocity.storage import audit
 from innocity.storage import plans as repo
 from innocity.storage.tables import AuditEntry, Document, DutyRow, PlanVersion, TargetRow
@@ -73,11 +80,22 @@ def make_doc(
     return ParsedDocument(source=src, plans=[plan], text=text)
 
 
-def test_ingest_keeps_bytes_and_items_with_spans(store: Store, settings: Settings) -> None:
+@contextmanager
+def session(app: AppContext) -> Iterator[Session]:
+    with app.uow() as w:
+        yield w.session
+
+
+def ingest_document(app: AppContext, **kw: Any) -> IngestResult:
+    with app.uow() as w:
+        return ingest_bytes(w, **kw)
+
+
+def test_ingest_keeps_bytes_and_items_with_spans(app: AppContext) -> None:
     data = TEXT.encode("utf-8")
-    r = ingest_document(store, data=data, name="wuxi.txt", doc=make_doc())
+    r = ingest_document(app, data=data, name="wuxi.txt", doc=make_doc())
     assert r.status == "stored" and len(r.plan_ids) == 1
-    with store.session() as s:
+    with session(app) as s:
         doc = s.scalar(select(Document))
         assert doc is not None and doc.content == data and doc.sha256 == hashlib.sha256(data).hexdigest()
         (t,) = repo.targets(s, plan_id=r.plan_ids[0])
@@ -86,31 +104,34 @@ def test_ingest_keeps_bytes_and_items_with_spans(store: Store, settings: Setting
         (d,) = repo.current_items(s, DutyRow, r.plan_ids[0])
         roles = [(x.role, x.department.name) for x in d.departments]
         assert roles == [("lead", "市科技局"), ("support", "市发改委"), ("support", "市财政局")]
-    plan = show_plan(settings, r.plan_ids[0])
-    assert plan["region"] == "无锡市" and plan["adcode"] == "320200"
-    assert plan["duties"][0]["lead"] == ["市科技局"]
-    assert [p["title"] for p in list_plans(settings)] == ["无锡市创新型城市建设实施方案"]
+    with app.uow() as w:
+        plan = show_plan(w, plan_id=r.plan_ids[0], with_text=True)
+        listed = list_plans(w)
+    assert plan.region == "无锡市" and plan.adcode == "320200"
+    assert plan.duties[0].lead == ["市科技局"]
+    assert plan.text == TEXT and TEXT[slice(*plan.targets[0].span)] == plan.targets[0].text  # type: ignore[misc]
+    assert [(p.title, p.targets, p.reviewed) for p in listed] == [("无锡市创新型城市建设实施方案", 1, 0)]
 
 
-def test_same_bytes_twice_change_nothing(store: Store) -> None:
+def test_same_bytes_twice_change_nothing(app: AppContext) -> None:
     data = TEXT.encode("utf-8")
-    first = ingest_document(store, data=data, name="wuxi.txt", doc=make_doc())
-    with store.session() as s:
+    first = ingest_document(app, data=data, name="wuxi.txt", doc=make_doc())
+    with session(app) as s:
         before = [s.scalar(select(func.count()).select_from(t)) for t in (Document, TargetRow, AuditEntry)]
-    again = ingest_document(store, data=data, name="copy.txt", doc=make_doc())
+    again = ingest_document(app, data=data, name="copy.txt", doc=make_doc())
     assert again.status == "unchanged" and again.plan_ids == first.plan_ids
-    with store.session() as s:
+    with session(app) as s:
         after = [s.scalar(select(func.count()).select_from(t)) for t in (Document, TargetRow, AuditEntry)]
     assert after == before
 
 
-def test_new_bytes_of_the_same_plan_make_a_new_version_and_retire_old_items(store: Store) -> None:
-    first = ingest_document(store, data=TEXT.encode(), name="v1.txt", doc=make_doc())
+def test_new_bytes_of_the_same_plan_make_a_new_version_and_retire_old_items(app: AppContext) -> None:
+    first = ingest_document(app, data=TEXT.encode(), name="v1.txt", doc=make_doc())
     text2 = TEXT.replace("2.8%", "3.0%")
-    second = ingest_document(store, data=text2.encode(), name="v2.txt", doc=make_doc(value=3.0, text=text2))
+    second = ingest_document(app, data=text2.encode(), name="v2.txt", doc=make_doc(value=3.0, text=text2))
     assert second.status == "new-version" and second.plan_ids == first.plan_ids
     pid = first.plan_ids[0]
-    with store.session() as s:
+    with session(app) as s:
         assert [v.version for v in s.scalars(select(PlanVersion).where(PlanVersion.plan_id == pid))] == [1, 2]
         (current,) = repo.targets(s, plan_id=pid)
         assert current.value == 3.0 and current.plan_version == 2
@@ -119,14 +140,14 @@ def test_new_bytes_of_the_same_plan_make_a_new_version_and_retire_old_items(stor
         assert s.scalar(select(func.count()).select_from(Document)) == 2
 
 
-def test_resolving_a_masked_year_and_reviewing_are_recorded(store: Store) -> None:
-    r = ingest_document(store, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
-    with store.session() as s:
+def test_resolving_a_masked_year_and_reviewing_are_recorded(app: AppContext) -> None:
+    r = ingest_document(app, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
+    with session(app) as s:
         (t,) = repo.targets(s, plan_id=r.plan_ids[0])
         repo.resolve_year(s, t, 2015, by="王科长")
         repo.review(s, t, state="confirmed", by="王科长")
         tid = t.id
-    with store.session() as s:
+    with session(app) as s:
         t2 = s.get(TargetRow, tid)
         assert t2 is not None
         assert (t2.resolved_year, t2.resolved_by, t2.effective_year) == (2015, "王科长", 2015)
@@ -140,29 +161,29 @@ def test_resolving_a_masked_year_and_reviewing_are_recorded(store: Store) -> Non
             repo.review(s, t2, state="deleted", by="x")
 
 
-def test_editing_an_item_audits_each_field(store: Store) -> None:
-    r = ingest_document(store, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
-    with store.session() as s:
+def test_editing_an_item_audits_each_field(app: AppContext) -> None:
+    r = ingest_document(app, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
+    with session(app) as s:
         (t,) = repo.targets(s, plan_id=r.plan_ids[0])
         repo.edit_item(s, t, {"value": 3.2, "unit": "%"}, by="李四")
         tid = t.id
-    with store.session() as s:
+    with session(app) as s:
         t2 = s.get(TargetRow, tid)
         assert t2 is not None and t2.value == 3.2 and t2.review_state == "edited" and t2.edited_by == "李四"
         fields = [(e.field, e.before, e.after) for e in audit.history(s, "targets", tid)]
         assert fields == [("value", "2.8", "3.2")]  # the unchanged unit is not logged
 
 
-def test_rejected_targets_are_left_out_by_default(store: Store) -> None:
-    r = ingest_document(store, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
-    with store.session() as s:
+def test_rejected_targets_are_left_out_by_default(app: AppContext) -> None:
+    r = ingest_document(app, data=TEXT.encode(), name="wuxi.txt", doc=make_doc())
+    with session(app) as s:
         (t,) = repo.targets(s, plan_id=r.plan_ids[0])
         repo.review(s, t, state="rejected", by="王科长", comment="不是本方案的指标")
-    with store.session() as s:
+    with session(app) as s:
         assert repo.targets(s, plan_id=r.plan_ids[0]) == []
         assert len(repo.targets(s, plan_id=r.plan_ids[0], include_rejected=True)) == 1
 
 
-def test_show_unknown_plan_is_not_found(settings: Settings, store: Store) -> None:
-    with pytest.raises(NotFoundError):
-        show_plan(settings, 999)
+def test_show_unknown_plan_is_not_found(app: AppContext) -> None:
+    with app.uow() as w, pytest.raises(NotFoundError):
+        show_plan(w, plan_id=999)

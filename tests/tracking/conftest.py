@@ -17,8 +17,8 @@ from innocity.domain.plan import (
     SourceInfo,
     Target,
 )
-from innocity.services.ingest import ingest_document
-from innocity.services.store import Store
+from innocity.app import AppContext
+from innocity.services.ingest import ingest_bytes
 from innocity.storage.tables import ObservationRow
 
 # A plan as a 株洲 implementation plan might phrase it (written for these tests, not a real document).
@@ -97,26 +97,28 @@ def make_plan_document() -> tuple[bytes, ParsedDocument]:
 
 
 @pytest.fixture
-def plan_id(store: Store) -> int:
+def plan_id(app: AppContext) -> int:
     data, doc = make_plan_document()
-    res = ingest_document(store, data=data, name="zhuzhou.txt", doc=doc)
+    with app.uow() as w:
+        res = ingest_bytes(w, data=data, name="zhuzhou.txt", doc=doc)
     return res.plan_ids[0]
 
 
 @pytest.fixture
-def observe(store: Store) -> object:
+def observe(app: AppContext) -> object:
     """A function storing test figures for 株洲市: observe(rows, known_on=…, status=…)."""
-    return lambda rows, **kw: add_observations(store, rows, **kw)
+    return lambda rows, **kw: add_observations(app, rows, **kw)
 
 
-def add_observations(store: Store, rows: list[tuple[str, int, float]], *, known_on: date | None = None,
+def add_observations(app: AppContext, rows: list[tuple[str, int, float]], *, known_on: date | None = None,
                      status: str = "approved") -> None:
     """Store test figures (code, year, value) for 株洲市 (test data, not real statistics)."""
     from sqlalchemy import select
 
     from innocity.storage.tables import Region
 
-    with store.session() as s:
+    with app.uow() as w:
+        s = w.session
         rid = s.scalar(select(Region.id).where(Region.adcode == "430200"))
         for code, year, value in rows:
             s.add(ObservationRow(region_id=rid, indicator_code=code, period=str(year), period_kind="year",

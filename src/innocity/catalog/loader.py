@@ -153,18 +153,40 @@ class IndicatorSpec(BaseModel):
         )
 
 
-def _problem(exc: ValidationError) -> tuple[str, str]:
-    """(field, reason) of the first error, in words a user can act on."""
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"]) or "?"
-    kind, msg = err["type"], str(err["msg"])
-    if kind == "missing":
-        msg = "is required"
-    elif kind == "extra_forbidden":
-        msg = "is not a catalogue field"
-    elif msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
-    return field, msg
+def _problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """(field, reason) of every error, in words a user can act on."""
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "?"
+        kind, msg = err["type"], str(err["msg"])
+        if kind == "missing":
+            msg = "is required"
+        elif kind == "extra_forbidden":
+            msg = "is not a catalogue field"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        out.append((field, msg))
+    return out
+
+
+MAX_FILE_BYTES = 2 * 10**6  # a catalogue of thousands of indicators is far smaller
+MAX_NODES = 200_000  # values in one file after aliases are expanded (a "billion laughs" file has billions)
+
+
+def _bounded(data: Any, name: str) -> None:
+    """Refuse a YAML document whose aliases expand into too many values, or that refers to itself: walking
+    it (pydantic validation does) would exhaust memory or the stack."""
+    seen = 0
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > MAX_NODES or depth > 50:
+            raise CatalogError("too large or too deeply nested for a catalogue file (aliases expanded)", source=name)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
 
 
 def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -179,13 +201,16 @@ def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
             out.append((label, rec))
         return out
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except RecursionError:
+        raise CatalogError("nested too deeply", source=name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         # The commonest slip in a catalogue file: YAML cannot start a plain value with %.
         hint = ' (write the unit in quotes: unit: "%")' if "'%'" in str(getattr(exc, "problem", "")) else ""
         raise CatalogError(f"not valid YAML{where}{hint}", source=name) from None
+    _bounded(data, name)
     if isinstance(data, dict) and "indicators" in data:
         data = data["indicators"]
     if not isinstance(data, list):
@@ -202,8 +227,14 @@ def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
 def read_text(path: Path) -> str:
     """A catalogue file's text: UTF-8 (with or without BOM), else GB18030, which is what Excel saves CSV
     files in on Chinese Windows; ``CatalogError`` when it is neither."""
+    if not path.is_file():
+        raise CatalogError("not a regular file" if path.exists() else "no such file", source=str(path))
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CatalogError(f"larger than {MAX_FILE_BYTES // 10**6} MB: not a catalogue file", source=path.name)
     data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
+    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
@@ -212,7 +243,7 @@ def read_text(path: Path) -> str:
 
 
 def parse_file(path: Path, text: str | None = None) -> list[Indicator]:
-    """Validate one catalogue file and return its indicators; ``CatalogError`` on the first problem."""
+    """Validate one catalogue file and return its indicators; ``CatalogError`` listing every problem."""
     name = path.name
     if path.suffix.lower() not in CATALOG_SUFFIXES:
         raise CatalogError("a catalogue file must be .yaml, .yml or .csv", source=name)
@@ -226,17 +257,21 @@ def parse_file(path: Path, text: str | None = None) -> list[Indicator]:
         raise CatalogError("holds no indicators", source=name)
     out: list[Indicator] = []
     seen: dict[str, str] = {}
+    problems: list[str] = []
     for label, rec in records:
         try:
             spec = IndicatorSpec.model_validate(rec)
         except ValidationError as exc:
-            field, reason = _problem(exc)
-            raise CatalogError(f"{label} field '{field}': {reason}", source=name) from None
+            problems.extend(f"{label} field '{field}': {reason}" for field, reason in _problems(exc))
+            continue
         if spec.code in seen:
-            raise CatalogError(f"{label} field 'code': duplicate code {spec.code} (also {seen[spec.code]})",
-                               source=name)
+            problems.append(f"{label} field 'code': duplicate code {spec.code} (also {seen[spec.code]})")
+            continue
         seen[spec.code] = label
         out.append(spec.to_indicator(origin=name))
+    if problems:
+        first = problems[0] + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else "")
+        raise CatalogError(first, source=name, problems=problems)
     return out
 
 

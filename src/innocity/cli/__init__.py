@@ -12,8 +12,9 @@ import sys
 import typer
 
 from innocity.errors import InnocityError
+from innocity.settings import settings_help
 
-from . import catalog, demo, evaluate, parse, plans, scoring, track
+from . import catalog, demo, eval, index, parse, plans, track
 from .common import flag_for, reset_app_context
 
 app = typer.Typer(
@@ -23,17 +24,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=settings_help(),
 )
-
 
 
 @app.callback()
 def _root() -> None:
     """创新型城市建设实施方案:解析、指标目录、数据存储、目标跟踪与创新指数评价。
 
-    Settings: INNOCITY_DATABASE_URL (default: a SQLite file in the user data directory), INNOCITY_DATA_DIR,
-    INNOCITY_USER.
+    The process's one AppContext (settings, database, catalogue) is set up here: ``common.app_context()``
+    builds it on first use, so a command that needs no database (``parse``, ``catalog``) opens none.
     """
+    reset_app_context()
 
 
 @app.command("version")
@@ -44,7 +46,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, plans, track, evaluate, scoring, demo):
+for _module in (parse, catalog, plans, track, index, eval, demo):
     _module.register(app)
 
 
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except InnocityError as exc:
-        print(f"innocity: {exc.one_line(flag_for(exc.field))}", file=sys.stderr)
+        print(f"innocity: {exc.one_line(flag_for(exc.field, argv if argv is not None else sys.argv[1:]))}",
+              file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("innocity: interrupted", file=sys.stderr)

@@ -174,7 +174,14 @@ def add_cmd(
     Examples: innocity catalog add my-indicators.yaml · innocity catalog add 本市指标.csv
     A bad file is rejected whole, naming the entry and field: my.yaml: indicator X01 field 'direction': must be 1 or -1
     """
-    result = _service().add_indicators(catalog_dir=app_context().catalog_dir, path=file)
+    from innocity.errors import CatalogError
+
+    try:
+        result = _service().add_indicators(catalog_dir=app_context().catalog_dir, path=file)
+    except CatalogError as exc:
+        for line in exc.problems[1:]:  # the first is in the error line main() prints
+            print(f"innocity: {exc.source}: {line}", file=sys.stderr)
+        raise
     verb = "replaced" if result.replaced else "added"
     typer.echo(f"{verb} {len(result.codes)} indicators ({', '.join(result.codes)}) → {result.stored_at}")
 

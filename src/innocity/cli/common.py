@@ -108,14 +108,40 @@ FIELD_FLAGS: dict[str, str] = {
 }
 
 
-def flag_for(field: str | None) -> str | None:
+def flag_for(field: str | None, argv: list[str] | None = None) -> str | None:
+    """How this command line spells ``field``: the option or argument of the command ``argv`` ran that
+    carries it (``plan_id`` → ``--plan`` in ``progress``, ``PLAN_ID`` in ``plans show``), else a default."""
     if not field:
         return None
-    if field in FIELD_FLAGS:
-        return FIELD_FLAGS[field]
     if "[" in field or "." in field:
         return field
+    param = _param_for(field, argv or [])
+    if param is not None:
+        return param
+    if field in FIELD_FLAGS:
+        return FIELD_FLAGS[field]
     return "--" + field.replace("_", "-")
+
+
+def _param_for(field: str, argv: list[str]) -> str | None:
+    import click
+    import typer.main
+
+    from innocity.cli import app
+
+    cmd: click.Command = typer.main.get_command(app)
+    for token in argv:
+        sub = cmd.commands.get(token) if isinstance(cmd, click.Group) else None
+        if sub is None:
+            break
+        cmd = sub
+    names = {field, field.removesuffix("_id"), field.removesuffix("_on")}
+    for p in cmd.params:
+        if p.name in names:
+            if isinstance(p, click.Option):
+                return max(p.opts, key=len)
+            return p.human_readable_name
+    return None
 
 
 # ---------------------------------------------------------------------- printing

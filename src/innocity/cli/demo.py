@@ -89,7 +89,7 @@ def run_demo(
             step("SIMULATED: progress, scorecards, 督办 and one item's whole lifecycle")
             with sim_app.uow() as w:
                 sim = demo.scenario(w, label="training data (SIMULATED)", db_path=str(sim_db))
-                sim.walkthrough = demo.walkthrough(w, sim.items)
+                sim.walkthrough = demo.walkthrough(w, items=sim.items)
         finally:
             sim_app.dispose()
         report.simulated, report.simulated_file = sim, str(sim_file)

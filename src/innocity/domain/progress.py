@@ -1,6 +1,6 @@
 """Progress of one target: the goal, where it should be now, where it is, where it is heading, its status.
 
-Pure computations on plain values (stdlib only; the batch twin for many targets is in ``progress_batch``).
+Pure computations on plain values (stdlib only): the one implementation of the status rules.
 The conventions, in one place:
 
 * **Baseline** ``(b, t0)``: the value and year progress is measured from. Needed for growth and change

@@ -19,16 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innocity.catalog import Catalog, Matcher
 from innocity.errors import ForbiddenError, NotFoundError
 from innocity.settings import StatusThresholds
-
-if TYPE_CHECKING:
-    from innocity.catalog import Catalog, Matcher
 
 
 class Role(StrEnum):

@@ -115,7 +115,7 @@ def observations_path() -> Path:
     return Path(str(resources.files("innocity.data").joinpath("observations", "sample-city-statistics.csv")))
 
 
-def as_user(w: UnitOfWork, username: str) -> UnitOfWork:
+def as_user(w: UnitOfWork, *, username: str) -> UnitOfWork:
     """The same transaction, acting as another (demo) person: the walkthrough's steps are three people's."""
     return dataclasses.replace(w, actor=Actor.system(username))
 
@@ -286,17 +286,17 @@ def write_simulated(rows: list[ProgressRow], out: Path, *, seed: int = 20100701)
     return len(lines)
 
 
-def walkthrough(w: UnitOfWork, items: list[SupervisionItem]) -> SupervisionItem | None:
+def walkthrough(w: UnitOfWork, *, items: list[SupervisionItem]) -> SupervisionItem | None:
     """Take the first raised item through 情况说明 → 延期申请 → 销号, as three different people would."""
     if not items:
         return None
     first = items[0]
-    clerk = as_user(w, "市科技局·经办人")
+    clerk = as_user(w, username="市科技局·经办人")
     supervise.act(clerk, item_id=first.id, action="respond", text="（SIMULATED）已组织专题调度，正在补齐数据",
                   today=TODAY)
     due = first.due_on or TODAY
     new_due = date(due.year, 6, 30) if due < date(due.year, 6, 30) else date(due.year, 12, 31)
     supervise.act(clerk, item_id=first.id, action="extend", text="（SIMULATED）等待年度统计数据",
                   new_due=new_due, today=TODAY)
-    return supervise.act(as_user(w, "督查室"), item_id=first.id, action="close", text="（SIMULATED）复核后予以销号",
+    return supervise.act(as_user(w, username="督查室"), item_id=first.id, action="close", text="（SIMULATED）复核后予以销号",
                          today=TODAY)

@@ -97,7 +97,7 @@ def ingest_bytes(w: UnitOfWork, *, data: bytes, name: str, doc: ParsedDocument |
         ids = [r.id for r in rows if w.in_scope(r.region_id)]
         if rows and not ids:
             raise ForbiddenError("该文件已由其他地区上传")
-        return IngestResult(path=name, sha256=sha, status="unchanged", plan_ids=ids, plans=summaries(w, ids))
+        return IngestResult(path=name, sha256=sha, status="unchanged", plan_ids=ids, plans=summaries(w, plan_ids=ids))
     doc = doc if doc is not None else parse_bytes(w, data=data, name=name)
     if not doc.plans:
         raise NoPlanFoundError("the document was read but holds no plan", source=name)
@@ -126,7 +126,7 @@ def ingest_bytes(w: UnitOfWork, *, data: bytes, name: str, doc: ParsedDocument |
     s.flush()
     return IngestResult(
         path=name, sha256=sha, status=status, plan_ids=stored_ids, warnings=warnings,
-        plans=summaries(w, stored_ids),
+        plans=summaries(w, plan_ids=stored_ids),
     )
 
 

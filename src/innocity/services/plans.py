@@ -4,8 +4,7 @@ for the review workspace), bulk review, and the same indicator compared across c
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from typing import Any
 
 from pydantic import Field
@@ -18,7 +17,16 @@ from innocity.storage import plans as plan_repo
 from innocity.storage.tables import Document, DutyRow, FactRow, PhaseRow, PlanRow, ProgramRow, TargetRow
 
 from .context import Permission, UnitOfWork
-from .models import DutyItem, Model, PhaseItem, PlanDetail, PlanItem, PlanSummary, PlanVersionInfo, ProgramItem
+from .models import (
+    DutyItem,
+    Model,
+    PhaseItem,
+    PlanDetail,
+    PlanItem,
+    PlanSummary,
+    PlanVersionInfo,
+    ProgramItem,
+)
 from .targets import history, target_item
 from .tracking import departments_of_targets
 
@@ -29,10 +37,10 @@ def _counts(w: UnitOfWork, table: Any, plan_ids: list[int], *, reviewed: bool = 
     q = select(table.plan_id, func.count()).where(table.plan_id.in_(plan_ids), table.retired_in.is_(None))
     if reviewed:
         q = q.where(table.review_state.in_(REVIEWED))
-    return dict(w.session.execute(q.group_by(table.plan_id)).tuples().all())
+    return {pid: n for pid, n in w.session.execute(q.group_by(table.plan_id))}
 
 
-def summaries(w: UnitOfWork, plan_ids: list[int] | None = None) -> list[PlanSummary]:
+def summaries(w: UnitOfWork, *, plan_ids: list[int] | None = None) -> list[PlanSummary]:
     """Plans in the actor's scope (or just ``plan_ids``) with counts of items and of reviewed targets."""
     q = select(PlanRow).options(selectinload(PlanRow.region), selectinload(PlanRow.document).load_only(
         Document.name, Document.sha256, Document.created_at))
@@ -71,7 +79,7 @@ def list_plans(w: UnitOfWork) -> list[PlanSummary]:
     return summaries(w)
 
 
-def plan_in_scope(w: UnitOfWork, plan_id: int) -> PlanRow:
+def plan_in_scope(w: UnitOfWork, *, plan_id: int) -> PlanRow:
     row = plan_repo.get_plan(w.session, plan_id)
     if row is None or not w.in_scope(row.region_id):
         raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
@@ -82,7 +90,7 @@ _TEXTS: OrderedDict[str, str] = OrderedDict()  # sha256 → decoded text, the mo
 _TEXTS_KEPT = 32
 
 
-def source_text(w: UnitOfWork, document_id: int) -> str:
+def source_text(w: UnitOfWork, *, document_id: int) -> str:
     """The decoded text of a stored document (spans point into it), decoded once per process: the bytes
     are read from the database only when the text is not already at hand."""
     head = w.session.execute(
@@ -108,8 +116,8 @@ def show_plan(w: UnitOfWork, *, plan_id: int, with_text: bool = False) -> PlanDe
     the decoded source text its spans point into)."""
     w.require(Permission.READ)
     s = w.session
-    row = plan_in_scope(w, plan_id)
-    summary = summaries(w, [plan_id])[0]
+    row = plan_in_scope(w, plan_id=plan_id)
+    summary = summaries(w, plan_ids=[plan_id])[0]
     targets = list(plan_repo.current_items(s, TargetRow, plan_id))
     depts = departments_of_targets(s, [t.id for t in targets])
     target_items = []
@@ -138,7 +146,7 @@ def show_plan(w: UnitOfWork, *, plan_id: int, with_text: bool = False) -> PlanDe
         duties=duties,
         phases=[PhaseItem.model_validate(p) for p in plan_repo.current_items(s, PhaseRow, plan_id)],
         programs=[ProgramItem.model_validate(p) for p in plan_repo.current_items(s, ProgramRow, plan_id)],
-        text=source_text(w, row.document_id) if with_text else None,
+        text=source_text(w, document_id=row.document_id) if with_text else None,
     )
 
 
@@ -151,7 +159,7 @@ def item_history(w: UnitOfWork, *, kind: str, item_id: int) -> list[Any]:
     item = w.session.get(table, item_id)
     if item is None:
         raise NotFoundError(f"no {kind} item {item_id}", field="item_id")
-    plan_in_scope(w, item.plan_id)
+    plan_in_scope(w, plan_id=item.plan_id)
     return history(w.session, kind, item_id)
 
 
@@ -169,14 +177,14 @@ def review_many(w: UnitOfWork, *, plan_id: int, bulk: BulkReview) -> list[PlanIt
     from .targets import TargetPatch, update_target
 
     w.require(Permission.REVIEW_PLAN)
-    plan_in_scope(w, plan_id)
+    plan_in_scope(w, plan_id=plan_id)
     out = []
     for target_id, version in bulk.items.items():
         t = w.session.get(TargetRow, target_id)
         if t is None or t.plan_id != plan_id:
             raise NotFoundError(f"target {target_id} is not in plan {plan_id}", field="items")
         if bulk.review == "confirmed" and t.review_state in REVIEWED and t.review_state != "rejected":
-            out.append(target_item(w, t))  # already reviewed: confirming again changes nothing
+            out.append(target_item(w, target=t))  # already reviewed: confirming again changes nothing
             continue
         patch = TargetPatch(version=version, review=bulk.review, comment=bulk.comment)  # type: ignore[arg-type]
         out.append(update_target(w, target_id=target_id, patch=patch))

@@ -370,7 +370,7 @@ def list_items(
     w.require(Permission.READ)
     s = w.session
     today = today_or(today)
-    scope = region_scope(w, region)
+    scope = region_scope(w, region=region)
     plan_ids = None
     if scope is not None:
         plan_ids = list(s.scalars(select(PlanRow.id).where(PlanRow.region_id.in_(scope))))

@@ -31,7 +31,7 @@ COMPARATORS = (">=", "<=", "=", "range")
 UNIT_MAX = 50
 
 
-def target_in_scope(w: UnitOfWork, target_id: int) -> TargetRow:
+def target_in_scope(w: UnitOfWork, *, target_id: int) -> TargetRow:
     """The current target ``target_id`` if the actor may see it, else ``NotFoundError``."""
     t = w.session.get(TargetRow, target_id)
     plan = w.session.get(PlanRow, t.plan_id) if t is not None else None
@@ -118,7 +118,7 @@ def resolve_in(
     check_year(year)
     check_year(baseline_year, field="baseline_year")
     _finite(baseline_value, "baseline_value")
-    t = target_in_scope(w, target_id)
+    t = target_in_scope(w, target_id=target_id)
     if baseline_value is not None and baseline_year is None and t.baseline_year is None:
         raise UserInputError(
             f"target {target_id} has no baseline year: give the baseline year with the value",
@@ -212,7 +212,7 @@ def update_target(w: UnitOfWork, *, target_id: int, patch: TargetPatch) -> PlanI
     """Review one target: confirm/reject, edit fields, replace departments; 409 on a stale version."""
     w.require(Permission.REVIEW_PLAN)
     s = w.session
-    t = target_in_scope(w, target_id)
+    t = target_in_scope(w, target_id=target_id)
     if t.version != patch.version:
         raise ConflictError("已被他人修改，请刷新后再试", field="version")
     given = patch.model_fields_set
@@ -254,10 +254,10 @@ def update_target(w: UnitOfWork, *, target_id: int, patch: TargetPatch) -> PlanI
     if not changed:
         raise UserInputError("nothing to change")
     s.flush()
-    return target_item(w, t)
+    return target_item(w, target=t)
 
 
-def target_item(w: UnitOfWork, t: TargetRow) -> PlanItem:
+def target_item(w: UnitOfWork, *, target: TargetRow) -> PlanItem:
     """A target as the API's ``Item``, with its departments."""
     item = PlanItem.model_validate(t)
     d = departments_of_targets(w.session, [t.id])[t.id]

@@ -65,7 +65,7 @@ def list_tasks(
         q = q.where(PlanRow.id == plan_id)
     if task_ids is not None:
         q = q.where(DutyRow.id.in_(task_ids))
-    scope = region_scope(w, region)
+    scope = region_scope(w, region=region)
     if scope is not None:
         q = q.where(PlanRow.region_id.in_(scope))
     pairs = s.execute(q.order_by(PlanRow.id, DutyRow.position, DutyRow.id)).all()

@@ -70,9 +70,10 @@ class Units:
 # ---------------------------------------------------------------- selection
 
 
-def find_region(w: UnitOfWork, text: str, *, field: str = "region") -> Region:
+def find_region(w: UnitOfWork, *, region: str, field: str = "region") -> Region:
     """A region in the actor's scope by adcode or name (市 suffix optional); cities before counties."""
     s = w.session
+    text = region.strip()
     rows = list(s.scalars(select(Region).where(Region.adcode == text)))
     if not rows:
         names = {text, text + "市", text.removesuffix("市")}
@@ -93,10 +94,10 @@ def subtree(s: Session, root: int) -> set[int]:
     return scope
 
 
-def region_scope(w: UnitOfWork, text: str | None) -> set[int] | None:
+def region_scope(w: UnitOfWork, *, region: str | None) -> set[int] | None:
     """The regions a filter covers, within the actor's scope; ``None`` when neither limits anything."""
-    if text:
-        return subtree(w.session, find_region(w, text).id)
+    if region:
+        return subtree(w.session, find_region(w, region=region).id)
     ids = w.region_ids
     return None if ids is None else set(ids)
 
@@ -110,7 +111,7 @@ def current_targets(
         plan = s.get(PlanRow, plan_id)
         if plan is None or not w.in_scope(plan.region_id):
             raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
-    scope = region_scope(w, region)
+    scope = region_scope(w, region=region)
     single = next(iter(scope)) if scope is not None and len(scope) == 1 else None
     rows = plan_repo.targets(s, plan_id=plan_id, region_id=single)
     # only the columns tracking reads: a plan row also carries its whole parsed JSON
