@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from innocity.app import AppContext
 from innocity.errors import ConflictError, InnocityError
 from innocity.services import observations as obs_service
 from innocity.services.backup import restore
-from innocity.services.store import Store, open_store
+from innocity.services.context import Actor
 from innocity.settings import Settings
 from innocity.storage import audit
 from innocity.storage import observations as obs_repo
@@ -30,58 +31,59 @@ from .simulated import write_simulated_csv
 HEADER = "region,indicator,period,value,unit,vintage,note\n"
 
 
-def one_value(settings: Settings, store: Store, tmp_path: Path) -> int:
+def one_value(app: AppContext, tmp_path: Path) -> int:
     p = tmp_path / "one.csv"
     p.write_text(HEADER + "苏州市,TEC06,2015,2870,家,final,模拟\n", encoding="utf-8")
-    obs_service.import_file(settings, p, store=store)
-    with store.session() as s:
-        oid = s.scalar(select(ObservationRow.id))
+    with app.uow() as w:
+        obs_service.import_file(w, path=p)
+        oid = w.session.scalar(select(ObservationRow.id))
     assert oid is not None
     return oid
 
 
 def test_two_writers_the_second_gets_a_conflict_not_a_silent_overwrite(
-    settings: Settings, store: Store, tmp_path: Path
+    app: AppContext, tmp_path: Path
 ) -> None:
-    oid = one_value(settings, store, tmp_path)
-    first, second = open_store(settings, user="甲"), open_store(settings, user="乙")  # two connections
-    try:
-        with pytest.raises(ConflictError):
-            with second.session() as s2:
-                mine = obs_repo.get(s2, oid)
-                assert mine is not None and mine.version == 1
-                with first.session() as s1:  # the other writer saves first
-                    theirs = obs_repo.get(s1, oid)
-                    assert theirs is not None
-                    obs_repo.update_value(s1, theirs, value=2900.0, by="甲")
-                obs_repo.update_value(s2, mine, value=3000.0, by="乙")
-    finally:
-        first.dispose()
-        second.dispose()
-    with store.session() as s:
+    oid = one_value(app, tmp_path)
+    first, second = Actor.system("甲"), Actor.system("乙")  # two sessions, two connections
+    with pytest.raises(ConflictError):
+        with app.uow(second) as w2:
+            mine = obs_repo.get(w2.session, oid)
+            assert mine is not None and mine.version == 1
+            with app.uow(first) as w1:  # the other writer saves first
+                theirs = obs_repo.get(w1.session, oid)
+                assert theirs is not None
+                obs_repo.update_value(w1.session, theirs, value=2900.0, by="甲")
+            obs_repo.update_value(w2.session, mine, value=3000.0, by="乙")
+    with app.db.sessions() as s:
         row = obs_repo.get(s, oid)
         assert row is not None and (row.value, row.version, row.updated_by) == (2900.0, 2, "甲")
         assert [(e.actor, e.after) for e in audit.history(s, "observations", oid)] == [("甲", "2900.0")]
 
 
-def test_a_stale_version_from_the_user_is_a_conflict(
-    settings: Settings, store: Store, tmp_path: Path
-) -> None:
-    oid = one_value(settings, store, tmp_path)
-    seen = obs_service.observations(store)[0].version
-    changed = obs_service.update_value(store, oid, value=2880.0, expected_version=seen)
+def test_a_stale_version_from_the_user_is_a_conflict(app: AppContext, tmp_path: Path) -> None:
+    oid = one_value(app, tmp_path)
+    with app.uow() as w:
+        seen = obs_service.get_observation(w, oid).version
+    with app.uow() as w:
+        changed = obs_service.update_value(w, oid, value=2880.0, version=seen)
     assert changed.version == seen + 1
-    with pytest.raises(ConflictError) as err:
-        obs_service.update_value(store, oid, value=2890.0, expected_version=seen)
+    with pytest.raises(ConflictError) as err, app.uow() as w:
+        obs_service.update_value(w, oid, value=2890.0, version=seen)
     assert err.value.exit_code == 3
-    approved = obs_service.set_status(store, oid, "approved", expected_version=changed.version)
-    assert approved.status.value == "approved" and approved.version == changed.version + 1
-    with pytest.raises(InnocityError):
-        obs_service.set_status(store, oid, "rejected")  # approved → rejected skips the workflow
+    with pytest.raises(ConflictError), app.uow() as w:  # approving what one did not see changes nothing
+        obs_service.approve(w, oid, version=seen)
+    with app.uow() as w:
+        assert obs_service.get_observation(w, oid).status == "draft"
+    with app.uow() as w:
+        approved = obs_service.approve(w, oid, version=changed.version)
+    assert approved.status == "approved" and approved.version == changed.version + 1
+    with pytest.raises(InnocityError), app.uow() as w:
+        obs_service.set_status(w, oid, to="rejected", comment="x")  # approved → rejected skips the workflow
 
 
-def _counts(store: Store) -> tuple[int, int]:
-    with store.session() as s:
+def _counts(app: AppContext) -> tuple[int, int]:
+    with app.db.sessions() as s:
         return (
             s.scalar(select(func.count()).select_from(ObservationRow)) or 0,
             s.scalar(select(func.count()).select_from(ImportRow)) or 0,
@@ -116,14 +118,27 @@ def _writing(settings: Settings) -> bool:
         eng.dispose()
 
 
+IMPORT_PROCESS = """
+import sys
+from pathlib import Path
+from innocity.app import AppContext
+from innocity.services.observations import import_file
+from innocity.settings import Settings
+app = AppContext(Settings.from_env())
+with app.uow() as w:
+    import_file(w, path=Path(sys.argv[1]))
+"""
+
+
 def test_an_import_killed_half_way_leaves_nothing_and_can_be_run_again(
-    settings: Settings, store: Store, tmp_path: Path
+    settings: Settings, app: AppContext, tmp_path: Path
 ) -> None:
     big = tmp_path / "big.csv"
     n = write_simulated_csv(big, rows=60_000)
     env = dict(os.environ, INNOCITY_DATABASE_URL=settings.database_url, INNOCITY_DATA_DIR=str(tmp_path))
+    # the import as a process of its own (what ``innocity data import`` runs), killed while it writes
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from innocity.cli import run; run()", "data", "import", str(big)],
+        [sys.executable, "-c", IMPORT_PROCESS, str(big)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -142,27 +157,27 @@ def test_an_import_killed_half_way_leaves_nothing_and_can_be_run_again(
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    store.dispose()
-    if store.is_sqlite:
+    app.dispose()
+    if settings.database_url.startswith("sqlite"):
         con = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         con.close()
-    assert _counts(store) == (0, 0)  # no partial import
-    report = obs_service.import_file(settings, big, store=store)
+    assert _counts(app) == (0, 0)  # no partial import
+    with app.uow() as w:
+        report = obs_service.import_file(w, path=big)
     assert report.stored == n
-    assert _counts(store) == (n, 1)
+    assert _counts(app) == (n, 1)
 
 
-def _fingerprint(store: Store) -> object:
-    if store.is_sqlite:
-        with store.engine.connect() as conn:
+def _fingerprint(app: AppContext) -> object:
+    if app.db.is_sqlite:
+        with app.db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.dispose()
-        return hashlib.sha256(Path(store.engine.url.database or "").read_bytes()).hexdigest()
-    with store.session() as s:
+        return hashlib.sha256(Path(app.db.sqlite_path or "").read_bytes()).hexdigest()
+    with app.db.sessions() as s:
         rows = s.execute(select(ObservationRow).order_by(ObservationRow.id)).scalars().all()
-        return [(r.id, r.value, r.version, r.status, r.note) for r in rows], _counts(store)
+        return [(r.id, r.value, r.version, r.status, r.note) for r in rows], _counts(app)
 
 
 BAD_INPUTS = {
@@ -176,48 +191,48 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_every_rejected_input_leaves_the_database_as_it_was(
-    settings: Settings, store: Store, tmp_path: Path, case: str
+    app: AppContext, tmp_path: Path, case: str
 ) -> None:
-    one_value(settings, store, tmp_path)
-    before = _fingerprint(store)
+    one_value(app, tmp_path)
+    before = _fingerprint(app)
     name, body = BAD_INPUTS[case]
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
-    with pytest.raises(InnocityError) as err:
-        obs_service.import_file(settings, path, store=store)
+    with pytest.raises(InnocityError) as err, app.uow() as w:
+        obs_service.import_file(w, path=path)
     assert err.value.exit_code == 2
-    assert _fingerprint(store) == before
+    assert _fingerprint(app) == before
 
 
 def test_a_rejected_restore_and_a_conflict_leave_the_database_as_it_was(
-    settings: Settings, store: Store, tmp_path: Path
+    app: AppContext, tmp_path: Path
 ) -> None:
-    oid = one_value(settings, store, tmp_path)
-    before = _fingerprint(store)
+    oid = one_value(app, tmp_path)
+    before = _fingerprint(app)
     junk = tmp_path / "junk.bak"
     junk.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)  # looks like SQLite, is not
     with pytest.raises(InnocityError):
-        restore(settings, junk)
-    with pytest.raises(ConflictError):
-        obs_service.update_value(store, oid, value=1.0, expected_version=99)
-    assert _fingerprint(store) == before
+        restore(app.db, path=junk)
+    with pytest.raises(ConflictError), app.uow() as w:
+        obs_service.update_value(w, oid, value=1.0, version=99)
+    assert _fingerprint(app) == before
 
 
-def test_the_natural_key_stops_a_racing_second_load_and_keeps_the_first(store: Store) -> None:
+def test_the_natural_key_stops_a_racing_second_load_and_keeps_the_first(app: AppContext) -> None:
     """Two imports validated at the same moment both think the values are new; the unique key lets
     only the first in, and the second leaves nothing behind (not even its imports row)."""
     from sqlalchemy.exc import IntegrityError
 
     from innocity.storage.regions import get_by_adcode
 
-    with store.session() as s:
+    with app.db.sessions() as s:
         reg = get_by_adcode(s, "320500")
         assert reg is not None
         rid = reg.id
     columns = [[rid], ["TEC06"], ["2015"], ["year"], [2015], [0], [2870.0], ["家"], [2870.0], ["家"], ["final"],
-               ["2016-03-01"], [None]]  # fmt: skip
+               ["2016-03-01"], [None], [None]]  # fmt: skip
     kw = {"name": "a.csv", "sha256": "0" * 64, "total": 1, "rejected": 0, "status": "draft", "by": "甲"}
-    obs_repo.load_import(store.engine, columns, **kw)  # type: ignore[arg-type]
+    obs_repo.load_import(app.db.engine, columns, **kw)  # type: ignore[arg-type]
     with pytest.raises(IntegrityError):
-        obs_repo.load_import(store.engine, columns, **kw)  # type: ignore[arg-type]
-    assert _counts(store) == (1, 1)
+        obs_repo.load_import(app.db.engine, columns, **kw)  # type: ignore[arg-type]
+    assert _counts(app) == (1, 1)
