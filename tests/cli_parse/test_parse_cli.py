@@ -254,3 +254,23 @@ def test_unwritable_output_is_one_line(tmp_path, capsys, where) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"innocity: {target}: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_explain_lists_every_decision_with_its_rule(capsys, tmp_path) -> None:
+    plan = tmp_path / "dongying.txt"
+    plan.write_text("东营市科技创新行动方案\n一、发展基础\n全市现有高新技术企业310家。\n二、发展目标\n"
+                    "到2026年,全市高新技术企业达到600家,对新认定企业给予30万元奖励。\n", encoding="utf-8")
+    proc = _run(capsys, plan, "--explain")
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    jsonschema.validate(out, SCHEMA)
+    text = plan.read_text("utf-8")
+    got = {(d["text"], d["verdict"], d["rule"]) for d in out["plans"][0]["explain"]}
+    assert ("310家", "fact", "baseline-section") in got
+    assert ("600家", "target", "target-by-default") in got
+    assert ("30万元", "dropped", "incentive-amount") in got
+    for d in out["plans"][0]["explain"]:
+        assert text[d["span"][0]:d["span"][1]] == d["text"]
+    assert "explain" not in json.loads(_run(capsys, plan).stdout)["plans"][0]
+    table = _run(capsys, plan, "--explain", "--format", "table").stdout
+    assert "incentive-amount" in table and "baseline-section" in table

@@ -98,3 +98,32 @@ def test_word_numbering_reaches_the_outline_like_typed_numbers(docs) -> None:
     assert typed, "the outline extractor found no headings in the typed plan"
     assert _markers(parse_path(docs["plan.docx"]))[: len(typed)] == typed
     assert _markers(parse_path(docs["plan-gb2312.html"])) == typed
+
+
+def test_parse_path_matches_with_the_matcher_it_is_given(docs) -> None:
+    from innocity.catalog import Catalog, Matcher, load_catalog
+
+    full = load_catalog()
+    doc = parse_path(docs["plan-utf8.txt"], matcher=Matcher(full))
+    codes = {t.indicator_code for p in doc.plans for t in p.targets if t.indicator_code}
+    assert codes, "the test document names catalogue indicators"
+    keep = sorted(codes)[0]
+    only = Matcher(Catalog([i for i in full.indicators if i.code == keep]))
+    narrow = parse_path(docs["plan-utf8.txt"], matcher=only)
+    assert {t.indicator_code for p in narrow.plans for t in p.targets if t.indicator_code} == {keep}
+    bare = parse_path(docs["plan-utf8.txt"], annotate=False)
+    assert all(t.indicator_code is None for p in bare.plans for t in p.targets)
+
+
+def test_worker_processes_use_the_given_matcher_and_explain(docs) -> None:
+    from innocity.catalog import Catalog, Matcher
+
+    nothing = Matcher(Catalog([]))
+    paths = [docs["plan-utf8.txt"], docs["plan.docx"]]
+    for _, doc in iter_parse(paths, jobs=2, matcher=nothing, explain=True):
+        assert isinstance(doc, ParsedDocument)
+        assert all(t.indicator_code is None for p in doc.plans for t in p.targets)
+        assert all(p.explain is not None for p in doc.plans)
+        for p in doc.plans:
+            for d in p.explain or []:
+                assert doc.text[d.span[0]:d.span[1]] == d.text

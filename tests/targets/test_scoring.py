@@ -9,7 +9,8 @@ import pytest
 
 from innocity.cli import main
 from innocity.domain.plan import Duty, ParsedDocument, Plan, Region, SourceInfo, Target
-from innocity.parsing.scoring import evaluate, locate, score_document
+from innocity.parsing.scoring import locate, score_document
+from innocity.services.evaluation import evaluate
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
 
@@ -146,3 +147,35 @@ def test_eval_a_directory_of_documents_with_gold(tmp_path: Path, capsys: pytest.
 def test_eval_a_directory_without_gold_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(tmp_path)]) == 2
     assert "gold" in capsys.readouterr().err
+
+
+def _write_pair(directory: Path, name: str, text: str, kind: str, targets: list[dict[str, object]]) -> None:
+    (directory / f"{name}.txt").write_text(text, encoding="utf-8")
+    gold = {"kind": kind, "plans": [{"label": "p", "targets": targets}]}
+    (directory / f"{name}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+
+
+def test_eval_reports_each_document_class(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write_pair(tmp_path, "a_plan", "到2025年,全市高新技术企业达到800家。", "complete",
+                [{"quote": "高新技术企业达到800家", "value": 800, "unit": "家", "comparator": "=", "year": 2025}])
+    _write_pair(tmp_path, "b_news", "记者获悉,到2026年全县研发投入强度达到2.5%。", "news",
+                [{"quote": "研发投入强度达到2.5%", "value": 2.5, "unit": "%", "comparator": "=", "year": 2026},
+                 {"quote": "记者获悉", "value": 1, "unit": "个", "comparator": "=", "year": 2026}])  # a miss
+    assert main(["eval", str(tmp_path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["classes"]) == {"complete", "news"}
+    assert out["classes"]["complete"]["targets"]["f1"] == 1.0
+    assert out["classes"]["news"]["targets"]["recall"] == 0.5
+    assert [p["class"] for p in out["plans"]] == ["complete", "news"]
+    assert main(["eval", str(tmp_path)]) == 0
+    table = capsys.readouterr().out
+    assert "class complete (1 plans): targets P 1.00 R 1.00 F1 1.00" in table
+    assert "class news (1 plans): targets P 1.00 R 0.50" in table
+
+
+def test_eval_service_refuses_a_gold_with_a_directory(tmp_path: Path) -> None:
+    from innocity.errors import UserInputError
+
+    with pytest.raises(UserInputError) as exc:
+        evaluate(tmp_path, tmp_path / "x.gold.json")
+    assert exc.value.field == "gold" and "--" not in exc.value.message

@@ -3,6 +3,10 @@
 The command only parses arguments, calls ``innocity.services.parsing`` and prints. Exit status: 0 when
 every file was read and at least one plan was found; 1 when every file was read but none held a plan;
 2 when any file could not be read (each one is named on stderr, the others are still delivered).
+
+``--explain`` shows, for every number the parser considered, whether it became a target, a fact or
+nothing, and the name of the rule that decided (docs/parsing-rules.md): an ``explain`` list per plan in
+JSON, a table per plan in the table and Markdown formats.
 """
 
 from __future__ import annotations
@@ -13,21 +17,19 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
+from innocity.cli.common import Format, app_context, format_option
 from innocity.domain.plan import ParsedDocument, Plan, Program, Target
 from innocity.errors import NoPlanFoundError, UserInputError
 
-
-class Format(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    table = "table"
-    md = "md"
+_FORMAT = format_option(Format.json, Format.jsonl, Format.table, Format.md)
+_FORMAT.param_decls = ("--format", "-f")  # -f as the README has always shown it
+_FORMAT.help = ("json (one file, the plan.schema.json contract; indented on a terminal), jsonl (one document "
+                "per line; default for several files), table or md (for people, in Chinese).")
 
 
 @contextlib.contextmanager
@@ -78,18 +80,19 @@ def _write(doc: ParsedDocument, fmt: Format, out: TextIO) -> None:
         render_table(doc, out)
 
 
-def _single(path: Path, fmt: Format, output: Path | None) -> None:
+def _single(path: Path, fmt: Format, output: Path | None, explain: bool) -> None:
     # Imported here: the parser's tables cost a few tenths of a second that other commands need not pay.
     from innocity.services import parsing
 
-    doc = parsing.parse_path(path)  # errors go to innocity.cli.main: one line, exit 2
+    # errors go to innocity.cli.main: one line, exit 2
+    doc = parsing.parse_path(path, matcher=app_context().matcher, explain=explain)
     with _output(output) as out:
         _write(doc, fmt, out)
     if not doc.plans:
         raise NoPlanFoundError("document read, but no plan found in it", source=str(path))
 
 
-def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> int:
+def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None, explain: bool) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -111,7 +114,7 @@ def _batch(paths: list[Path], fmt: Format, jobs: int, output: Path | None) -> in
     )
     with _output(output) as out, progress:
         task = progress.add_task("", total=len(files))
-        for path, result in parsing.iter_parse(files, jobs=jobs):
+        for path, result in parsing.iter_parse(files, jobs=jobs, matcher=app_context().matcher, explain=explain):
             if isinstance(result, ParsedDocument):
                 _write(result, fmt, out)
                 out.flush()
@@ -198,7 +201,19 @@ def _sections(p: Plan) -> list[tuple[str, list[str], list[list[str]]]]:
             ["名称", "组成", "核对"],
             [[pr.name, _program_parts(pr), _program_status(pr)] for pr in p.programs],
         ),
+        *_explain_section(p),
     ]
+
+
+_VERDICT = {"target": "目标", "fact": "现状/基数", "dropped": "舍弃"}
+
+
+def _explain_section(p: Plan) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The decision trail (``--explain``): every number considered, what it became, and the deciding rule."""
+    if p.explain is None:
+        return []
+    rows = [[d.text, str(d.span[0]), _VERDICT.get(d.verdict, d.verdict), d.rule] for d in p.explain]
+    return [("判定说明（--explain）", ["数字", "位置", "判定", "规则"], rows)]
 
 
 def render_table(doc: ParsedDocument, out: TextIO) -> None:
@@ -259,6 +274,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("parse")
     def parse(
+        ctx: typer.Context,
         files: Annotated[
             list[Path],
             typer.Argument(
@@ -267,16 +283,7 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ],
-        fmt: Annotated[
-            Format | None,
-            typer.Option(
-                "--format",
-                "-f",
-                help="json (one file, the plan.schema.json contract; indented on a terminal), jsonl (one document per line; "
-                "default for several files), table or md (for people, in Chinese).",
-                show_default=False,
-            ),
-        ] = None,
+        fmt: Annotated[str, _FORMAT] = "json",
         jobs: Annotated[
             int, typer.Option("--jobs", "-j", min=1, help="Worker processes for many files.")
         ] = 1,
@@ -284,6 +291,10 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--output", "-o", help="Write here instead of stdout (whole or not at all)."),
         ] = None,
+        explain: Annotated[
+            bool,
+            typer.Option("--explain", help="Say for every number which rule made it a target or a fact, or dropped it."),
+        ] = False,
     ) -> None:
         """Parse innovative-city plans (创新型城市建设实施方案) into structured plans.
 
@@ -294,15 +305,18 @@ def register(app: typer.Typer) -> None:
         Example: innocity parse 方案.docx --format table
 
         Example: innocity parse plans/ --jobs 2 -o plans.jsonl
+
+        Example: innocity parse 方案.txt --explain --format table
         """
         batch = len(files) > 1 or any(p.is_dir() for p in files)
+        chosen = Format(fmt)
         if not batch:
-            _single(files[0], fmt or Format.json, output)
+            _single(files[0], chosen, output, explain)
             return
-        if fmt is Format.json:
-            raise UserInputError(
-                "--format json takes one file; use --format jsonl for several", source="--format"
-            )
-        code = _batch(files, fmt or Format.jsonl, jobs, output)
+        source = ctx.get_parameter_source("fmt")
+        given = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+        if chosen is Format.json and given:
+            raise UserInputError("json takes one file; use jsonl for several", field="format")
+        code = _batch(files, chosen if given else Format.jsonl, jobs, output, explain)
         if code:
             raise typer.Exit(code)

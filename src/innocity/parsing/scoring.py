@@ -12,13 +12,17 @@ Items are matched one to one by span overlap with the gold quote plus agreement 
 - programmes: the declared counts and the consistency verdict;
 - regions: the city, or the province when the gold city is null or only inferred.
 Gold plans are aligned to parsed plans by the overlap of their spans.
+
+A gold reading may say what kind of document it is (top-level ``"kind"``: ``complete`` — a whole plan,
+``excerpt`` — part of one, as scraped, ``news`` — a report about a plan, ``other_gov`` — another
+government plan or a work report); ``Report.by_class`` adds the scores up per kind, so the figures of
+excerpts and complete plans are never mixed. Reading files is the service's job
+(``innocity.services.evaluation``); this module only compares.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from innocity.domain.plan import ParsedDocument, Plan
@@ -68,6 +72,7 @@ class PlanReport:
     misses: dict[str, list[str]] = field(default_factory=dict)
     extras: dict[str, list[str]] = field(default_factory=dict)
     negatives_hit: list[str] = field(default_factory=list)  # gold hard negatives read as targets
+    doc_class: str | None = None  # the gold's "kind": complete | excerpt | news | other_gov
 
 
 @dataclass(slots=True)
@@ -89,20 +94,33 @@ class Report:
         judged = [p.region_ok for p in self.plans if p.region_ok is not None]
         return sum(1 for x in judged if x), len(judged)
 
+    def by_class(self) -> dict[str, Report]:
+        """The plans of each document class (gold ``kind``), in first-seen order; empty when no gold says."""
+        out: dict[str, Report] = {}
+        for p in self.plans:
+            if p.doc_class is not None:
+                out.setdefault(p.doc_class, Report([])).plans.append(p)
+        return out
+
     def to_dict(self, *, verbose: bool = False) -> dict[str, Any]:
         right, total = self.regions_right
         plans = []
         for p in self.plans:
-            d: dict[str, Any] = {"label": p.label, "region_ok": p.region_ok, "region": p.region,
-                                 **{c: p.scores[c].to_dict() for c in CATEGORIES}}
+            d: dict[str, Any] = {"label": p.label, "class": p.doc_class, "region_ok": p.region_ok,
+                                 "region": p.region, **{c: p.scores[c].to_dict() for c in CATEGORIES}}
             d["hard_negatives_hit"] = len(p.negatives_hit)
             if verbose:
                 d["false_negatives"] = p.misses
                 d["false_positives"] = p.extras
                 d["hard_negatives_read_as_targets"] = p.negatives_hit
             plans.append(d)
+        classes = {}
+        for name, sub in self.by_class().items():
+            r, t = sub.regions_right
+            classes[name] = {"plans": len(sub.plans), **{c: s.to_dict() for c, s in sub.overall.items()},
+                             "regions": {"right": r, "total": t}}
         return {"overall": {c: s.to_dict() for c, s in self.overall.items()},
-                "regions": {"right": right, "total": total}, "plans": plans}
+                "regions": {"right": right, "total": total}, "classes": classes, "plans": plans}
 
 
 # --- locating quotes ---------------------------------------------------------------------------------
@@ -300,73 +318,6 @@ def score_document(doc: ParsedDocument, gold: dict[str, Any]) -> Report:
             region_ok=_region_ok(region, plan),
             region={"gold": region.get("city") or region.get("province"),
                     "got": (got.name or got.province) if got is not None else None},
-            misses=misses, extras=extras, negatives_hit=hit,
+            misses=misses, extras=extras, negatives_hit=hit, doc_class=gold.get("kind"),
         ))
     return Report(reports)
-
-
-def load_gold(path: Path) -> dict[str, Any]:
-    """Read a gold file; raises ``UserInputError`` naming the file when it is not a gold reading."""
-    from innocity.errors import UserInputError
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise UserInputError("file not found", source=str(path)) from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserInputError(f"not a gold reading: {exc}", source=str(path)) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("plans"), list):
-        raise UserInputError("not a gold reading: no 'plans' list", source=str(path))
-    return data
-
-
-def sample_paths() -> tuple[Path, Path]:
-    """The bundled sample page and its gold reading."""
-    base = Path(__file__).resolve().parent.parent / "data" / "samples"
-    return base / "innovative-city-plans-4.txt", base / "innovative-city-plans-4.gold.json"
-
-
-def default_gold_for(doc_path: Path) -> Path:
-    """The gold file kept beside a document: ``plan.txt`` → ``plan.gold.json``."""
-    return doc_path.with_name(doc_path.stem + ".gold.json")
-
-
-def evaluate(doc_path: Path | None = None, gold_path: Path | None = None) -> Report:
-    """Parse ``doc_path`` (default: the bundled sample) and score it against ``gold_path``
-    (default: the ``.gold.json`` beside it). A directory scores every document in it that has a
-    ``NAME.gold.json`` beside it, as one report whose plans are labelled ``NAME/plan``.
-    Raises ``UserInputError`` for a missing or bad file, or a directory without gold readings."""
-    from innocity.errors import UserInputError
-
-    if doc_path is not None and doc_path.is_dir():
-        if gold_path is not None:
-            raise UserInputError("--gold cannot be used with a directory", source=str(doc_path))
-        pairs = [(p, default_gold_for(p)) for p in sorted(doc_path.iterdir())
-                 if p.is_file() and not p.name.endswith(".json") and default_gold_for(p).is_file()]
-        if not pairs:
-            raise UserInputError("no document with a NAME.gold.json beside it", source=str(doc_path))
-        plans: list[PlanReport] = []
-        for doc, gold in pairs:
-            for plan in _evaluate_one(doc, gold).plans:
-                plan.label = f"{doc.stem}/{plan.label}"
-                plans.append(plan)
-        return Report(plans)
-    sample_doc, sample_gold = sample_paths()
-    doc_path = doc_path or sample_doc
-    gold_path = gold_path or (sample_gold if doc_path == sample_doc else default_gold_for(doc_path))
-    return _evaluate_one(doc_path, gold_path)
-
-
-def _evaluate_one(doc_path: Path, gold_path: Path) -> Report:
-    from innocity.errors import UserInputError
-    from innocity.parsing import pipeline
-
-    gold = load_gold(gold_path)
-    try:
-        data = doc_path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserInputError("file not found", source=str(doc_path)) from exc
-    except OSError as exc:
-        raise UserInputError(f"cannot read: {exc.strerror}", source=str(doc_path)) from exc
-    doc = pipeline.parse_bytes(data, doc_path.name)
-    return score_document(doc, gold)

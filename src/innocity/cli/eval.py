@@ -1,22 +1,19 @@
-"""``innocity eval``: score the parser against a gold reading (default: the bundled sample page)."""
+"""``innocity eval``: score the parser against a gold reading (default: the bundled sample page).
+
+Parses the arguments, calls ``innocity.services.evaluation.evaluate`` and prints the report: per plan, per
+document class (when the golds say which: complete, excerpt, news, other_gov) and overall.
+"""
 
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from innocity.parsing.scoring import CATEGORIES, Report, Score, evaluate
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
+from innocity.cli.common import Format, format_option
+from innocity.parsing.scoring import CATEGORIES, Report, Score
 
 
 def register(app: typer.Typer) -> None:
@@ -27,23 +24,30 @@ def register(app: typer.Typer) -> None:
         doc: Annotated[Path | None, typer.Argument(
             help="Document to parse (default: the bundled sample), or a directory of NAME + NAME.gold.json.")] = None,
         gold: Annotated[Path | None, typer.Option("--gold", help="Gold reading (default: DOC.gold.json).")] = None,
-        fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+        fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List false positives/negatives.")] = False,
     ) -> None:
-        """Precision, recall and F1 of targets, facts, duties, phases and programmes per plan, and regions.
+        """Precision, recall and F1 of targets, facts, duties, phases and programmes per plan, per document
+        class and overall, and whether each plan's place is right.
 
         Example: innocity eval            (the bundled sample page and its gold reading)
         Example: innocity eval plan.txt --gold plan.gold.json --format json
-        Example: innocity eval heldout/ --verbose     (every NAME.txt with a NAME.gold.json beside it)
+        Example: innocity eval corpus/ --verbose     (every NAME.txt with a NAME.gold.json beside it)
         """
+        from innocity.services.evaluation import evaluate
+
         report = evaluate(doc, gold)
-        if fmt is Format.json:
+        if Format(fmt) is Format.json:
             typer.echo(json.dumps(report.to_dict(verbose=verbose), ensure_ascii=False, indent=1))
             return
         _print_table(report, verbose)
 
 
 def _print_table(report: Report, verbose: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console()
     table = Table(title="innocity eval: F1 (tp/fp/fn)")
     table.add_column("plan")
@@ -52,10 +56,15 @@ def _print_table(report: Report, verbose: bool) -> None:
     table.add_column("region")
     for p in report.plans:
         cells = [_cell(p.scores[c]) for c in CATEGORIES]
-        table.add_row(p.label, *cells, "" if p.region_ok is None else ("ok" if p.region_ok else "wrong"))
+        table.add_row(escape(p.label), *cells, "" if p.region_ok is None else ("ok" if p.region_ok else "wrong"))
     right, total = report.regions_right
     table.add_row("overall", *[_cell(report.overall[c]) for c in CATEGORIES], f"{right}/{total}")
     console.print(table)
+    for name, sub in report.by_class().items():
+        r, t = sub.regions_right
+        parts = [f"{c} P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}" for c, s in sub.overall.items()]
+        console.print(f"class {name} ({len(sub.plans)} plans): " + " | ".join(parts) + f" | regions {r}/{t}",
+                      markup=False, soft_wrap=True)
     for c in CATEGORIES:
         s = report.overall[c]
         console.print(f"{c}: precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}", markup=False)
@@ -74,3 +83,4 @@ def _print_table(report: Report, verbose: bool) -> None:
 
 def _cell(s: Score) -> str:
     return f"{s.f1:.2f} ({s.tp}/{s.fp}/{s.fn})"
+
