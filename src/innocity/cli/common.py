@@ -53,6 +53,16 @@ def format_option(*allowed: Format) -> Any:
 
 
 TABLE_OR_JSON = format_option(Format.table, Format.json)
+ID_MAX = 2**31 - 1  # the same bound as ``innocity.services.context.ID_MAX`` (not imported: it costs start-up)
+
+
+def id_argument(help: str) -> Any:
+    """A record id argument: a positive integer in the database's range, else a usage error (exit 2)."""
+    return typer.Argument(help=help, min=1, max=ID_MAX)
+
+
+def id_option(flag: str, help: str) -> Any:
+    return typer.Option(flag, help=help, min=1, max=ID_MAX)
 TODAY = typer.Option("--today", help="pretend today is this date (YYYY-MM-DD), for reports and tests")
 
 

@@ -13,7 +13,7 @@ import typer
 from innocity.errors import NoPlanFoundError, UserInputError
 from innocity.services.models import IngestResult, PlanDetail
 
-from .common import TABLE_OR_JSON, Format, emit, print_rich, simple_table, uow
+from .common import TABLE_OR_JSON, Format, emit, id_argument, print_rich, simple_table, uow
 
 plans_app = typer.Typer(help="Stored plans. Example: innocity plans list", no_args_is_help=True)
 regions_app = typer.Typer(
@@ -50,7 +50,7 @@ def plans_list(fmt: FMT = "table") -> None:
 
 @plans_app.command("show")
 def plans_show(
-    plan_id: Annotated[int, typer.Argument(help="plan id (see innocity plans list)")],
+    plan_id: Annotated[int, id_argument("plan id (see innocity plans list)")],
     fmt: FMT = "table",
 ) -> None:
     """Show one plan with its targets, duties and phases. Example: innocity plans show 1 --format json"""

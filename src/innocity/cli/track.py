@@ -12,7 +12,7 @@ import typer
 from innocity.services.models import ProgressRow, ScorecardRow, SupervisionItem, TaskRow
 from innocity.services.models.tracking import fmt_num
 
-from .common import TABLE_OR_JSON, TODAY, Format, emit, parse_date, print_rich, safe, uow
+from .common import TABLE_OR_JSON, TODAY, Format, emit, id_argument, id_option, parse_date, print_rich, safe, uow
 
 targets_app = typer.Typer(
     help="Resolve what a plan left open. Example: innocity targets set 12 --year 2015 --baseline-year 2010 "
@@ -29,7 +29,7 @@ supervise_app = typer.Typer(
 FMT = Annotated[str, TABLE_OR_JSON]
 Today = Annotated[str | None, TODAY]
 Region = Annotated[str | None, typer.Option("--region", help="region name or adcode, e.g. 西宁市 or 630100")]
-Year = Annotated[int | None, typer.Option("--year", help="evaluation year (default: this year)")]
+Year = Annotated[int | None, typer.Option("--year", help="evaluation year (default: this year)", min=1949, max=2100)]
 Expect = Annotated[str | None, typer.Option("--expect", help="the status you saw; refused (exit 3) if it changed")]
 
 STATUS_STYLE = {
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
 
 def progress_cmd(
     region: Region = None,
-    plan: Annotated[int | None, typer.Option("--plan", help="plan id (see innocity plans list)")] = None,
+    plan: Annotated[int | None, id_option("--plan", "plan id (see innocity plans list)")] = None,
     year: Year = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="only figures known on this date (YYYY-MM-DD)")] = None,
     include_draft: Annotated[bool, typer.Option("--include-draft", help="count unapproved figures too")] = False,
@@ -151,7 +151,7 @@ def scorecard_cmd(region: Region = None, year: Year = None, today: Today = None,
 
 @targets_app.command("set")
 def targets_set(
-    target_id: Annotated[int, typer.Argument(help="target id (see innocity progress)")],
+    target_id: Annotated[int, id_argument("target id (see innocity progress)")],
     year: Annotated[int | None, typer.Option("--year", help="the deadline year behind a masked one (201* → 2015)")] = None,
     baseline_year: Annotated[int | None, typer.Option("--baseline-year")] = None,
     baseline_value: Annotated[float | None, typer.Option("--baseline-value", help="in the indicator's catalogue unit")] = None,
@@ -179,7 +179,7 @@ def targets_set(
 @tasks_app.command("list")
 def tasks_list(
     region: Region = None,
-    plan: Annotated[int | None, typer.Option("--plan", help="plan id")] = None,
+    plan: Annotated[int | None, id_option("--plan", "plan id")] = None,
     today: Today = None,
     fmt: FMT = "table",
 ) -> None:
@@ -193,7 +193,7 @@ def tasks_list(
 
 @tasks_app.command("set")
 def tasks_set(
-    task_id: Annotated[int, typer.Argument(help="task id (see innocity tasks list)")],
+    task_id: Annotated[int, id_argument("task id (see innocity tasks list)")],
     status: Annotated[str | None, typer.Option("--status", help="未启动, 进行中, 已完成 or 延期")] = None,
     deadline: Annotated[str | None, typer.Option("--deadline", help="YYYY-MM-DD")] = None,
     completed_on: Annotated[str | None, typer.Option("--completed-on", help="YYYY-MM-DD")] = None,
@@ -210,7 +210,7 @@ def tasks_set(
 
 @tasks_app.command("milestone")
 def tasks_milestone(
-    task_id: Annotated[int, typer.Argument(help="task id")],
+    task_id: Annotated[int, id_argument("task id")],
     name: Annotated[str, typer.Option("--name", help="what the step is")],
     due: Annotated[str, typer.Option("--due", help="YYYY-MM-DD")],
     done: Annotated[str | None, typer.Option("--done", help="YYYY-MM-DD when reached")] = None,
@@ -227,7 +227,7 @@ def tasks_milestone(
 
 @tasks_app.command("milestone-done")
 def tasks_milestone_done(
-    milestone_id: Annotated[int, typer.Argument(help="milestone id")],
+    milestone_id: Annotated[int, id_argument("milestone id")],
     on: Annotated[str, typer.Option("--on", help="YYYY-MM-DD the milestone was reached")],
 ) -> None:
     """Record that a milestone was reached. Example: innocity tasks milestone-done 7 --on 2016-03-20"""
@@ -256,7 +256,7 @@ def sv_list(
 
 
 @supervise_app.command("show")
-def sv_show(item_id: Annotated[int, typer.Argument(help="item id")]) -> None:
+def sv_show(item_id: Annotated[int, id_argument("item id")]) -> None:
     """One item with every step (who, when, what). Example: innocity supervise show 3"""
     from innocity.services import supervise
 
@@ -287,8 +287,8 @@ def sv_sync(
 @supervise_app.command("raise")
 def sv_raise(
     text: Annotated[str, typer.Option("--text", help="what the matter is")],
-    target: Annotated[int | None, typer.Option("--target", help="target id")] = None,
-    task: Annotated[int | None, typer.Option("--task", help="task id")] = None,
+    target: Annotated[int | None, id_option("--target", "target id")] = None,
+    task: Annotated[int | None, id_option("--task", "task id")] = None,
     department: Annotated[str | None, typer.Option("--department", help="answerable department")] = None,
 ) -> None:
     """Raise an item by hand. Example: innocity supervise raise --target 12 --text 请说明进展 --department 市科技局"""
@@ -310,7 +310,7 @@ def _step(action: str, item_id: int, text: str | None, until: str | None = None,
 
 @supervise_app.command("respond")
 def sv_respond(
-    item_id: Annotated[int, typer.Argument(help="item id")],
+    item_id: Annotated[int, id_argument("item id")],
     text: Annotated[str, typer.Option("--text", help="情况说明")],
     expect: Expect = None,
 ) -> None:
@@ -320,7 +320,7 @@ def sv_respond(
 
 @supervise_app.command("extend")
 def sv_extend(
-    item_id: Annotated[int, typer.Argument(help="item id")],
+    item_id: Annotated[int, id_argument("item id")],
     text: Annotated[str, typer.Option("--text", help="the reason")],
     until: Annotated[str, typer.Option("--until", help="new reply date YYYY-MM-DD")],
     expect: Expect = None,
@@ -331,7 +331,7 @@ def sv_extend(
 
 @supervise_app.command("close")
 def sv_close(
-    item_id: Annotated[int, typer.Argument(help="item id")],
+    item_id: Annotated[int, id_argument("item id")],
     text: Annotated[str, typer.Option("--text", help="why the matter is settled")],
     expect: Expect = None,
 ) -> None:
@@ -341,7 +341,7 @@ def sv_close(
 
 @supervise_app.command("escalate")
 def sv_escalate(
-    item_id: Annotated[int, typer.Argument(help="item id")],
+    item_id: Annotated[int, id_argument("item id")],
     text: Annotated[str | None, typer.Option("--text", help="why")] = None,
     expect: Expect = None,
 ) -> None:

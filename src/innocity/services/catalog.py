@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from innocity.catalog import Candidate, Catalog, Indicator, Match, Matcher
-from innocity.catalog.loader import builtin_indicators, catalog_files, check_consistency, parse_file, read_text
+from innocity.catalog.loader import (
+    builtin_indicators,
+    catalog_files,
+    check_consistency,
+    parse_file,
+    read_text,
+)
 from innocity.catalog.normalize import normalize
 from innocity.errors import CatalogError, UserInputError
 

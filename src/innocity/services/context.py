@@ -28,6 +28,9 @@ from innocity.errors import ForbiddenError, NotFoundError
 from innocity.settings import StatusThresholds
 
 
+ID_MAX = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; every entry point checks them against this
+
+
 class Role(StrEnum):
     """The roles of ``shared/contracts/api.md``; ``system`` is the shell user of the command line."""
 
