@@ -208,7 +208,10 @@ def _records(path: Path, text: str) -> list[tuple[str, dict[str, Any]]]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         # The commonest slip in a catalogue file: YAML cannot start a plain value with %.
-        hint = ' (write the unit in quotes: unit: "%")' if "'%'" in str(getattr(exc, "problem", "")) else ""
+        line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+        at = line[mark.column:mark.column + 1] if mark is not None else ""
+        hint = ' (write the unit in quotes: unit: "%")' if "cannot start any token" in str(
+            getattr(exc, "problem", "")) and at == "%" else ""
         raise CatalogError(f"not valid YAML{where}{hint}", source=name) from None
     _bounded(data, name)
     if isinstance(data, dict) and "indicators" in data:

@@ -55,7 +55,7 @@ def list_cmd(
     dimension: Annotated[
         str | None, typer.Option("--dimension", "-d", help="GOV, ORI, TEC, TRA, DRV or the Chinese name")
     ] = None,
-    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
+    fmt: Annotated[str, format_option(Format.table, Format.json, short=True)] = "table",
 ) -> None:
     """List the indicators (built-in and your own).
 
@@ -79,7 +79,7 @@ def list_cmd(
 @catalog_app.command("show")
 def show_cmd(
     code: Annotated[str, typer.Argument(help="indicator code, e.g. TEC01")],
-    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
+    fmt: Annotated[str, format_option(Format.table, Format.json, short=True)] = "table",
 ) -> None:
     """Show one indicator: names, unit, direction, 口径, formula, aggregation, source.
 
@@ -119,7 +119,7 @@ def match_cmd(
     phrase: Annotated[str, typer.Argument(help="an indicator phrase or a whole target sentence")],
     unit: Annotated[str | None, typer.Option("--unit", "-u", help="unit of the figure, e.g. % or 亿元")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="level, growth or change")] = None,
-    fmt: Annotated[str, format_option(Format.table, Format.json)] = "table",
+    fmt: Annotated[str, format_option(Format.table, Format.json, short=True)] = "table",
 ) -> None:
     """Match a phrase to an indicator and show the candidates behind the decision.
 

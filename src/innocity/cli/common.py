@@ -39,7 +39,7 @@ class Format(StrEnum):
     md = "md"
 
 
-def format_option(*allowed: Format) -> Any:
+def format_option(*allowed: Format, short: bool = False) -> Any:
     """A ``--format`` option accepting only ``allowed`` (anything else is a usage error, exit 2); use it as
     ``fmt: Annotated[str, format_option(Format.table, Format.json)] = "table"``."""
     names = [f.value for f in allowed]
@@ -49,7 +49,8 @@ def format_option(*allowed: Format) -> Any:
             raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
         return Format(value)
 
-    return typer.Option("--format", help=" | ".join(names), callback=check, show_default=True)
+    flags = ("--format", "-f") if short else ("--format",)
+    return typer.Option(*flags, help=" | ".join(names), callback=check, show_default=True)
 
 
 TABLE_OR_JSON = format_option(Format.table, Format.json)
