@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from innocity.catalog import load_catalog
 from innocity.cli import main
 from innocity.services.index import load_framework
 
@@ -34,7 +35,7 @@ def test_the_contract_example_runs(tmp_path, capsys) -> None:
     example = resources.files("innocity.data") / "contracts" / "framework.example.yaml"
     path = tmp_path / "example.yaml"
     path.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
-    spec = load_framework(path)
+    spec = load_framework(path, catalog=load_catalog())
     assert spec.framework.indicator_codes == ["GOV01", "GOV02", "DRV02", "DRV03"]
     assert spec.uncertainty.weight_noise == 0.25 and spec.uncertainty.seed == 42
     data = tmp_path / "d.csv"
@@ -47,7 +48,7 @@ def test_the_contract_example_runs(tmp_path, capsys) -> None:
 
 
 def test_every_extension_key_is_read_and_used(tmp_path, capsys) -> None:
-    spec = load_framework(EXTENDED)
+    spec = load_framework(EXTENDED, catalog=load_catalog())
     fw = spec.framework
     assert fw.root.code == "CII"
     assert spec.params["impute"] == "group_mean" and spec.params["aggregate"] == "generalised"
@@ -75,6 +76,6 @@ def test_missing_direction_comes_from_the_catalogue(tmp_path) -> None:
     fw = tmp_path / "fw.yaml"
     fw.write_text("tree:\n  - {code: DRV, children: [{code: DRV03}, {code: TEC01}, {code: MY01}]}\n",
                   encoding="utf-8")
-    spec = load_framework(fw)
+    spec = load_framework(fw, catalog=load_catalog())
     # DRV03 单位GDP能耗 is lower-is-better in the catalogue; an unknown code defaults to +1
     assert spec.framework.directions.tolist() == [-1.0, 1.0, 1.0]
