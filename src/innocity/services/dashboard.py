@@ -1,0 +1,160 @@
+"""The dashboard of coordinators and leaders (the web application's ``/`` for them): one call that reads
+progress, tasks, 督办 items, reported values and plan review once each and aggregates them.
+
+It shows, for the actor's scope (or one region in it): targets by status and by dimension and status;
+what falls due within ``horizon_days`` (target deadlines, tasks, milestones, 督办 replies); open 督办 items
+by age; values waiting for approval; and how far each plan's review has got. Other roles have the web
+application's own home page; ``is_for`` says who gets this one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from innocity.catalog.model import DIMENSION_NAMES
+from innocity.storage.tables import ObservationRow, Region
+
+from . import plans as plan_service
+from .context import Actor, Permission, Role, UnitOfWork, today_or
+from .models.dashboard import (
+    AgeBucket,
+    Dashboard,
+    Deadline,
+    DimensionStatus,
+    OpenSupervision,
+    PendingData,
+    PendingGroup,
+    PlanReview,
+)
+from .models.tracking import StatusCounts
+from .supervise import list_items
+from .tasks import list_tasks
+from .tracking import progress, region_scope, status_counts
+
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("7天以内", 0, 7),
+    ("8–30天", 8, 30),
+    ("31–90天", 31, 90),
+    ("90天以上", 91, None),
+)
+UNMATCHED = "未匹配指标"
+DONE_TASK = "已完成"
+_DIM_ORDER = {code: i for i, code in enumerate(DIMENSION_NAMES)}
+
+
+def is_for(actor: Actor) -> bool:
+    """Coordinators, leaders and administrators get the dashboard as their home page."""
+    return actor.role in (Role.COORDINATOR, Role.LEADER, Role.ADMIN, Role.SYSTEM)
+
+
+def dashboard(
+    w: UnitOfWork,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    today: date | None = None,
+    horizon_days: int = 90,
+    limit: int = 12,
+) -> Dashboard:
+    """The dashboard's aggregates for the actor's scope (or ``region`` within it) in evaluation ``year``
+    (default: this year); deadlines within ``horizon_days`` of ``today``, the ``limit`` soonest."""
+    w.require(Permission.READ)
+    today = today_or(today)
+    rows = progress(w, region=region, year=year)
+    out = Dashboard(region=region, year=year or today.year, today=today, horizon_days=horizon_days)
+    out.total_targets = len(rows)
+    out.status_counts = status_counts(rows)
+    dims: dict[str, DimensionStatus] = {}
+    for r in rows:
+        code = r.dimension or ""
+        d = dims.get(code)
+        if d is None:
+            d = dims[code] = DimensionStatus(dimension=code, name=DIMENSION_NAMES.get(code, UNMATCHED))
+        d.total += 1
+        setattr(d.counts, r.status, getattr(d.counts, r.status) + 1)
+    out.by_dimension = sorted(dims.values(), key=lambda d: _DIM_ORDER.get(d.dimension, 99))
+
+    until = today + timedelta(days=horizon_days)
+    due: list[Deadline] = []
+
+    def add(kind: str, id_: int, title: str, when: date | None, status: str, **kw: object) -> None:
+        if when is not None and today <= when <= until:
+            due.append(Deadline(kind=kind, id=id_, title=title, due_on=when, days_left=(when - today).days,
+                                status=status, **kw))  # type: ignore[arg-type]
+
+    for r in rows:
+        if r.target.year and r.status != "achieved":
+            add("target", r.target_id, f"{r.indicator}：{r.goal_text()}", date(r.target.year, 12, 31), r.status,
+                region=r.region, department=r.lead[0] if r.lead else None, plan_id=r.plan_id)
+    tasks = list_tasks(w, region=region, today=today)
+    for t in tasks:
+        dept = t.lead[0] if t.lead else None
+        if t.status != DONE_TASK:
+            add("task", t.task_id, t.task, t.deadline, t.status, region=t.region, department=dept, plan_id=t.plan_id)
+        for m in t.milestones:
+            if m.done_on is None:
+                add("milestone", m.id, f"{t.task}：{m.name}", m.due_on, "未完成", region=t.region,
+                    department=dept, plan_id=t.plan_id, task_id=t.task_id)
+    out.overdue_tasks = sum(1 for t in tasks if t.late and t.status != DONE_TASK)
+
+    items = list_items(w, region=region, today=today)
+    sup = OpenSupervision(buckets=[AgeBucket(label=lb, min_days=lo, max_days=hi) for lb, lo, hi in AGE_BUCKETS])
+    for it in items:
+        add("supervision", it.id, it.title, it.due_on, it.status, region=it.region, department=it.department,
+            plan_id=it.plan_id)
+        age = (today - it.raised_at.date()).days
+        b = next(b for b in sup.buckets if b.max_days is None or age <= b.max_days)
+        b.count += 1
+        b.overdue += it.reply_overdue
+        b.by_status[it.status] = b.by_status.get(it.status, 0) + 1
+        sup.total += 1
+        sup.overdue += it.reply_overdue
+    out.supervision = sup
+    out.upcoming = sorted(due, key=lambda d: (d.due_on, d.kind, d.id))[:limit]
+
+    scope = region_scope(w, region=region)
+    out.pending = _pending(w, scope)
+    summaries = plan_service.summaries(w)
+    out.plans = [
+        PlanReview(plan_id=p.id, title=p.title, label=p.label, region=p.region, targets=p.targets,
+                   reviewed=p.reviewed)
+        for p in summaries
+        if scope is None or p.region_id in scope
+    ]
+    out.targets_reviewed = sum(p.reviewed for p in out.plans)
+    return out
+
+
+def _pending(w: UnitOfWork, scope: set[int] | None) -> PendingData:
+    o = ObservationRow
+    s = w.session
+
+    def scoped(q):  # type: ignore[no-untyped-def]
+        return q if scope is None else q.where(o.region_id.in_(sorted(scope)))
+
+    out = PendingData()
+    q = scoped(select(o.status, func.count(), func.min(o.entered_at)).where(
+        o.status.in_(("draft", "submitted", "rejected"))).group_by(o.status))
+    for status, n, oldest in s.execute(q):
+        setattr(out, status, n)
+        if status == "submitted":
+            out.oldest_submitted_at = oldest
+    if out.submitted:
+        q = scoped(
+            select(Region.name, o.indicator_code, func.count())
+            .join(Region, Region.id == o.region_id)
+            .where(o.status == "submitted")
+            .group_by(Region.name, o.indicator_code)
+        )
+        groups = [
+            PendingGroup(region=name, indicator=code, count=n,
+                         indicator_name=w.catalog.get(code).name_zh if code in w.catalog else code)
+            for name, code, n in s.execute(q)
+        ]
+        out.groups = sorted(groups, key=lambda g: (-g.count, g.region, g.indicator))[:10]
+    return out
+
+
+__all__ = ["AGE_BUCKETS", "StatusCounts", "dashboard", "is_for"]
