@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +202,40 @@ def test_contributions_stay_right_alongside_obstacles(capsys) -> None:
     for u in json.loads(out)["units"]:
         assert set(u["contributions"]) == {"Conn", "Sust"}
         assert sum(u["contributions"].values()) == pytest.approx(u["score"], abs=1e-9)
+
+
+def test_hostile_input_is_one_line_on_the_command_line(capsys, tmp_path) -> None:
+    fw, data = _panel(tmp_path)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for args, where, message in [
+        (["-f", str(fw), "-d", str(fifo)], str(fifo), "not a regular file"),
+        (["-f", str(fw), "-d", str(tmp_path)], str(tmp_path), "is a directory"),
+        (["-f", str(fw), "-d", str(data), "-u", "10000000"], "--uncertainty", "over the maximum of 10,000"),
+        (["-f", str(fw), "-d", str(data), "--sobol", "10000000"], "--sobol", "over the maximum"),
+        (["-f", str(fw), "-d", str(data), "--seed", "-1"], "--seed", "whole number from 0"),
+        (["-f", str(fw), "-d", str(data), "--year", "1999"], "--year", "no data for period 1999"),
+    ]:
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "" and err.count("\n") == 1, err
+        assert err.startswith(f"innocity: {where}: ") and message in err
+    code, _, err = run(capsys, "-f", str(fw), "-d", str(data), "--format", "xml")
+    assert code == 2 and "xml" in err
+
+
+def test_a_gbk_framework_and_a_utf16_data_file_run(capsys, tmp_path) -> None:
+    fw, data = _panel(tmp_path)
+    fw.write_bytes(fw.read_text(encoding="utf-8").encode("gbk"))
+    data.write_bytes(data.read_text(encoding="utf-8").encode("utf-16"))
+    code, out, err = run(capsys, "-f", str(fw), "-d", str(data), "--format", "json")
+    assert code == 0, err
+    assert {u["unit"] for u in json.loads(out)["units"]} == {"甲市", "乙市", "丙市", "丁市", "戊市"}
+
+
+def test_the_table_lists_what_was_left_out(capsys, tmp_path) -> None:
+    fw, data = _panel(tmp_path)
+    with data.open("a", encoding="utf-8") as fh:
+        fh.write("己市,TEC01,2023,2.0\n")  # one value of three: below half of the indicators
+    code, out, err = run(capsys, "-f", str(fw), "-d", str(data))
+    assert code == 0 and "left out:" in out and "unit 己市: values for 1 of 3 indicators" in out
+    assert "1 unit(s) left out for missing data in 2023: 己市" in err
