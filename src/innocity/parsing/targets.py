@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 
 from innocity.domain.plan import Baseline, Decision, Fact, Section, Span, Target
 from innocity.parsing import targets_tables
+from innocity.parsing.doctime import document_time
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.sections import section_path
-from innocity.parsing.targets_context import Context, blank_out, page_year, starts_heading
+from innocity.parsing.targets_context import Context, blank_out, starts_heading
 from innocity.parsing.targets_negatives import Window, hard_negative
 from innocity.parsing.targets_rules import (
     NOUN_START,
@@ -45,7 +46,7 @@ from innocity.parsing.targets_rules import (
 from innocity.parsing.targets_tense import MAX_CLAUSE, Reading, decide
 from innocity.parsing.textfold import fold
 from innocity.parsing.vocabulary import BARE_VALUE_BEFORE, COUNT_UNITS, FROM_FIGURE, PURSUE, TITLE_WORD
-from innocity.parsing.years import YearRef, find_time_phrases
+from innocity.parsing.years import YearRef, find_time_phrases, resolve_relative
 
 _LINE = re.compile(r"[^\n]+")
 _BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
@@ -116,11 +117,11 @@ class _Run:
         self.ctx = Context()
         self.quantities = find_quantities(f)
         self.q_starts = [q.start for q in self.quantities]
-        self.phrases = find_time_phrases(f)
+        self.doc = document_time(f)  # the document's own year: 今年, and what is past or future
+        self.phrases = resolve_relative(find_time_phrases(f), f, self.doc.year)
         self.p_starts = [p.start for p in self.phrases]
         future = [p.year for p in self.phrases if p.tense == "future" and p.year]
         self.horizon = max(future) if future else None
-        self.dated = page_year(f)  # a news report's 发布时间: figures for earlier years report results
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
         self._resp: dict[int, tuple[str, str, str]] = {}  # 分别 pairs in the current paragraph
@@ -148,9 +149,13 @@ class _Run:
                         and not _BOUND.search(f, ps, pe) and TITLE_WORD.search(f, ps, pe)):
                     self.ctx.root_clause = title_ref
                     continue
+            head = None
             if f[ps] in _HEAD_FIRST:
                 head = self.ctx.enter(f, ps, pe)
-                if head is not None and phrases:
+            if head is None and pe - ps <= 40 and ("回顾" in f[ps:pe] or "目标" in f[ps:pe] or "工作" in f[ps:pe]):
+                head = self.ctx.enter_caption(f, ps, pe)
+            if head is not None:
+                if phrases:
                     in_title = [p for p in phrases if p.end <= head[1] and not p.attributive]
                     self.ctx.frames[-1].period = in_title[-1] if in_title else None
             line = f[ps:pe]
@@ -250,15 +255,16 @@ class _Run:
             # "年营业收入超10亿元的企业50家", "超十亿元企业30家": the amount describes what is counted
             self._decide(q, "dropped", "amount-describes-counted")
             return
-        row_gap = (q.start == ps or f[ps:q.start].isspace()) and f[q.num_start:q.end].find(" ") > 0
-        neg = hard_negative(Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap))
-        if neg is not None:
-            self._decide(q, "dropped", neg.name)
-            return
         gov = self._governing(q.start, phrases) or self._row_ref
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         rule = decide(self._reading(q.start, pre, post, gov))
+        row_gap = (q.start == ps or f[ps:q.start].isspace()) and f[q.num_start:q.end].find(" ") > 0
+        window = Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap, rule.verdict)
+        neg = hard_negative(window)
+        if neg is not None:
+            self._decide(q, "dropped", neg.name)
+            return
         self._decide(q, rule.verdict, rule.name)
         # The indicator is read after any earlier figure of the same clause ("10大基地和10大研发中心").
         ind_pre = f[prev_end: q.start] if prev_end > seg_start and not FROM_FIGURE.search(pre) else pre
@@ -268,7 +274,7 @@ class _Run:
             self._emit_target(q, seg_start, seg_end, pre, post, gov, ind_pre)
 
     def _reading(self, pos: int, pre: str, post: str, gov: YearRef | None) -> Reading:
-        return Reading(self.f, pos, pre, post, gov, self.ctx.baseline, self.ctx.future, self.dated, self.horizon)
+        return Reading(self.f, pos, pre, post, gov, self.ctx.baseline, self.ctx.future, self.doc, self.horizon)
 
     def _is_fact(self, gov: YearRef | None, pre: str, pos: int) -> bool:
         return decide(self._reading(pos, pre, "", gov)).verdict == "fact"
@@ -281,6 +287,8 @@ class _Run:
 
     def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
         ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()
+        if ref is None and self.doc.report and self.doc.year is not None:
+            return self.doc.year, None  # a work report's goals without a year are for the report's year
         if ref is None or ref.tense == "relative":
             return None, None
         return ref.year, ref.text

@@ -107,6 +107,26 @@ class Context:
             self.root_clause = ref
 
 
+    def enter_caption(self, f: str, start: int, end: int) -> tuple[int, int] | None:
+        """A caption line without a number ("2022年工作回顾", "2023年主要预期目标", as news and portals print
+        a report's parts) opens a top-level section; returns its (start, end) or None when it is not one."""
+        m = _CAPTION.match(f, start, end)
+        if m is None:
+            return None
+        while self.frames and self.frames[-1].level >= 1:
+            self.frames.pop()
+        title = m.group("t").strip()
+        self.frames.append(Frame(1, title, is_baseline_title(title), bool(_FUTURE.search(title))))
+        return (m.start("t"), m.end("t"))
+
+
+# "2022年工作回顾", "No.2 2023年主要预期目标", "今年工作安排": a report's parts, printed as captions.
+_CAPTION = re.compile(
+    r"[ \t•·]*(?:No\.?\s*\d+\s*)?(?P<t>(?:(?:19|20)\d\d年(?:度)?|今年|明年)?(?:的)?(?:主要)?"
+    r"(?:工作回顾|回顾|预期目标|发展目标|主要目标|目标任务|工作安排|重点工作|主要任务))[ \t]*$"
+)
+
+
 def starts_heading(f: str, start: int, end: int) -> bool:
     """True when the line ``f[start:end]`` begins with a heading marker (一、 (一) 1. …)."""
     return _HEAD.match(f, start, end) is not None
@@ -133,13 +153,3 @@ def blank_out(f: str, skip: Iterable[Span], s0: int) -> str:
         return f
     parts.append(f[last:])
     return "".join(parts)
-
-
-_DATE = re.compile(r"((?:19|20)\d\d)(?:-|/|\.|年)(?:0?[1-9]|1[0-2])(?:-|/|\.|月)(?:0?[1-9]|[12]\d|3[01])(?!\d)")
-_DATE_HEAD = 300  # a page's date stands in its first lines
-
-
-def page_year(f: str) -> int | None:
-    """The year of the latest full date (2024-02-20, 2024年2月20日) in the first lines of a page, if any."""
-    years = [int(m.group(1)) for m in _DATE.finditer(f, 0, min(len(f), _DATE_HEAD))]
-    return max(years) if years else None

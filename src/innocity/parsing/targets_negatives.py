@@ -27,6 +27,7 @@ class Window:
     segment: str  # the whole clause
     target_context: bool  # False inside a baseline section, where figures are read as facts
     row_gap: bool = False  # the number opens its line and a blank follows it ("5 大力发展…": a row number)
+    verdict: str = "target"  # what the tense rules made of it (target | fact)
 
     @property
     def unit(self) -> str:
@@ -50,7 +51,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _AFTER_OK = "以左的及和、与或,;。:)(上下余多"
 _CN_NAME_AFTER = re.compile(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
 _MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
-_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单)")
+_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单|经验|做法)")
+_SPREAD_AFTER = re.compile(r"[^,;。\d]{0,20}?(?:推广|复制|出台|印发|发布|实施)")
 _MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
 _PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
 _LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
@@ -71,6 +73,24 @@ _STRUCTURE_VERB = re.compile(
 # 达标率=(达标单位数/单位总数)×100%; 小型企业指年营业收入2000万元以下的企业: definitions, not aims.
 _FORMULA = re.compile(r"[=×÷]|/\(|\)/")
 _DEFINES = re.compile(r"(?:是指|系指|指的是|定义为|(?<![目旨意所手])指(?![标导出挥引南数向令示定明]))[^,;。]{0,30}$")
+
+
+# 跃居全省前40位, 进入长三角20强, 达到全市前3水平: a rank is not a value of the indicator.
+_RANK_BEFORE = re.compile(r"(?:前|第|排名|位次|排位|名列|位居|跻身|进入)[^,;。\d]{0,4}$")
+_RANK_AFTER = re.compile(r"^(?:位|名|强)|^(?:水平|行列|方阵)")
+# 预计每年可增收粮食35万公斤, 带动农民增收87.5万元: the estimated effect of a work, neither aim nor result.
+_EFFECT_BEFORE = re.compile(
+    r"(?:预计|预期)[^,;。\d]{0,6}可[^,;。\d]{0,10}$|每年可[^,;。\d]{0,10}$|带动[^,;。\d]{0,10}增收[^,;。\d]{0,2}$"
+)
+# 十件民生实事, 50件惠民实事: the name of a city's yearly package, its items listed elsewhere.
+_PACKAGE_AFTER = re.compile(r"^(?:大)?(?:民生实事|惠民实事|为民办实事|实事|好事)")
+# 对4个乡镇34.76万亩灌区: a count of places that only says where the next figure applies.
+_PLACES_AFTER = re.compile(r"^(?:乡镇|乡|镇|县区|县市区|县(?:\(市、区\))?|区|街道|村|社区|园区)")
+
+
+def _places_scope(w: Window) -> bool:
+    m = _PLACES_AFTER.match(w.post) if w.unit == "个" else None
+    return m is not None and w.post[m.end(): m.end() + 1].isdigit()
 
 
 def _list_size(pre: str) -> int:
@@ -120,14 +140,26 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
     Rule("subsidy-share", "a percentage that sets a subsidy (按研发投入的10%给予补助)",
          lambda w: w.target_context and w.unit == "%" and bool(SUBSIDY.search(w.segment)),
          "按企业研发投入的10%给予补助。"),
-    Rule("policy-package", "the size of a policy document (研究提出了18项培育措施), not a goal or a baseline",
+    Rule("policy-package", "the size of a policy document (研究提出了18项培育措施, 18条经验在全国推广)",
          lambda w: w.unit in _MEASURE_COUNT_UNITS and bool(_MEASURES_AFTER.match(w.post))
-         and bool(_PROPOSED_BEFORE.search(w.pre)), "会议研究提出了18项培育措施。"),
+         and (bool(_PROPOSED_BEFORE.search(w.pre)) or bool(_SPREAD_AFTER.match(w.post))),
+         "会议研究提出了18项培育措施。"),
     Rule("headline-package", "a headline '18项措施助力…' counts a policy package, with no verb to aim at it",
          lambda w: w.unit in _MEASURE_COUNT_UNITS and not w.pre.strip() and bool(_MEASURES_RIGHT_AFTER.match(w.post)),
          "18项措施助力企业创新"),
     Rule("plan-structure", "a count of the plan's own parts (抓好5个方面工作, 实施10大工程, 出台18项措施) is its outline",
          _structure, "今年重点抓好5个方面工作。"),
+    Rule("rank-goal", "跃居全省前40位, 进入长三角20强: a rank is no value to reach (a rank reached is kept as a fact)",
+         lambda w: w.verdict == "target" and (
+             (w.unit in ("位", "名", "强") and bool(_RANK_BEFORE.search(w.pre))) or w.unit == "强"
+             or (w.q.unit is None and bool(_RANK_BEFORE.search(w.pre)) and bool(_RANK_AFTER.match(w.post)))),
+         "科技进步综合评价位次跃居全省前30位。"),
+    Rule("estimated-effect", "预计每年可增收粮食35万公斤: the estimated effect of a work, neither aim nor result",
+         lambda w: bool(_EFFECT_BEFORE.search(w.pre)), "工程完工后预计每年可增收粮食约20万公斤。"),
+    Rule("named-package", "十件民生实事: the name of a yearly package whose items are listed elsewhere",
+         lambda w: w.unit in ("件", "项", "个") and bool(_PACKAGE_AFTER.match(w.post)), "全年十件民生实事全部办结。"),
+    Rule("scope-before-amount", "对4个乡镇34.76万亩灌区: a count of places that says where the next figure applies",
+         _places_scope, "对6个乡镇12万亩农田实施改造。"),
     Rule("duration", "3个月内, 5个工作日: a duration", lambda w: w.unit == "个" and w.post.startswith(("月", "工作日")),
          "在3个月内完成审批。"),
     Rule("tax-rule", "按150%抵扣应纳税所得额: a tax rule, not a goal",

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from innocity.parsing.vocabulary import FROM_FIGURE, PAST_MARKER, REPORTED_MARKER
+from innocity.parsing.doctime import DocumentTime
+from innocity.parsing.vocabulary import FROM_FIGURE, GOAL_MARKER, PAST_MARKER, REPORTED_MARKER
 from innocity.parsing.years import YearRef
 
 # No clause or sentence is longer than this; it bounds every look-around so huge paragraphs stay linear.
@@ -33,7 +34,7 @@ class Reading:
     gov: YearRef | None  # the time phrase that governs it in its paragraph, if any
     baseline: bool  # inside a section about the present or the past (试点基础, 发展现状 …)
     future_section: bool  # inside a section about goals or tasks
-    page_year: int | None  # the date a page gives itself in its first lines (a news report's 发布时间)
+    doc: DocumentTime  # the document's own year and plan period
     horizon: int | None  # the latest deadline the plan sets anywhere
 
     def sentence_has(self, pattern: re.Pattern[str]) -> bool:
@@ -75,7 +76,26 @@ def _point_before(r: Reading, year: int | None) -> bool:
     return g is not None and g.tense == "point" and bool(g.year) and bool(year) and g.year < year  # type: ignore[operator]
 
 
+def _future_deadline(r: Reading) -> bool:
+    g = r.gov
+    return g is not None and g.tense == "future" and r.doc.after(g.year)
+
+
+def _goal_marker(r: Reading) -> bool:
+    """力争/确保/将达到/预计到 before the figure, unless the clause reports (已, 了) or names a year that is not
+    a deadline after the document's date (争取国家项目62项 in a 2010 review is a result, not an aim)."""
+    if GOAL_MARKER.search(r.pre) is None or PAST_MARKER.search(r.pre) is not None:
+        return False
+    g = r.gov
+    return g is None or g.year is None or (g.tense == "future" and not r.doc.before(g.year)) or r.doc.after(g.year)
+
+
 TENSE_RULES: tuple[TenseRule, ...] = (
+    TenseRule("future-deadline", "target", "a deadline after the document's date (or inside its plan period) sets a "
+              "goal wherever it stands, even in a 现状 section", _future_deadline,
+              "发布日期:2023-05-06\n一、发展基础\n近年来创新能力持续增强。到2025年,全市高新技术企业达到600家。"),
+    TenseRule("goal-marker", "target", "力争, 确保, 将达到, 预计到 state an aim wherever they stand", _goal_marker,
+              "一、现状与基础\n全市科技型企业发展迅速,力争高新技术企业突破800家。"),
     TenseRule("baseline-section", "fact", "everything in a section about the present or the past is a fact",
               lambda r: r.baseline, "一、发展基础\n全市高新技术企业达到120家。"),
     TenseRule("stated-goal", "target", "提出了…达450家的主要目标: a goal reported in the past tense is still a goal",
@@ -86,8 +106,9 @@ TENSE_RULES: tuple[TenseRule, ...] = (
               lambda r: _tense(r, "past"), "截至2022年底,全市拥有高新技术企业560家。"),
     TenseRule("present-clause", "fact", "目前, 近年来 in the same sentence: the present",
               _present, "目前全市共有省级研发平台85个。"),
-    TenseRule("dated-before-page", "fact", "a year before the date the page gives itself reports a result",
-              lambda r: _point_before(r, r.page_year), "发布时间:2024-02-20\n2023年,全县研发投入强度达到3.8%。"),
+    TenseRule("dated-before-document", "fact", "a year before the document's own date (its 发布时间, the year after "
+              "the one a work report reviews) reports a result",
+              lambda r: _point_before(r, r.doc.year), "发布时间:2024-02-20\n2023年,全县研发投入强度达到3.8%。"),
     TenseRule("earlier-than-horizon", "fact", "an earlier year than the plan's deadline, outside a goals section",
               lambda r: _point_before(r, r.horizon) and not r.future_section,
               "2022年全市研发投入强度为2.1%,到2025年达到3%。"),

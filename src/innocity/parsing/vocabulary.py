@@ -36,7 +36,8 @@ COUNT_UNITS = frozenset(
 PURSUE_WORDS = ("力争", "争取", "确保")
 PURSUE = re.compile(alternation(PURSUE_WORDS))
 # A goal stated in the future tense: 将达到, 预计到2025年, 预期目标, 计划到.
-GOAL_MARKERS = (*PURSUE_WORDS, "将达到", "将突破", "将超过", "将实现", "预计到", "计划到", "预期目标", "主要目标",
+# 争取 is left out: in a review it means "secured" (争取国家项目62项), not "strive for".
+GOAL_MARKERS = ("力争", "确保", "将达到", "将突破", "将超过", "将实现", "预计到", "计划到", "预期目标", "主要目标",
                 "目标是", "目标为", "努力实现")
 GOAL_MARKER = re.compile(alternation(GOAL_MARKERS))
 # Words that report a result: 已, 了 (not 为了, 了解), 现有, 过去, 去年.

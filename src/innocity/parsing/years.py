@@ -148,3 +148,33 @@ def _plan_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
 def plan_year(name: str) -> int | None:
     """The last year of a five-year plan named 十二五 / “十二五” (None when the name is not one)."""
     return FIVE_YEAR_PLANS.get(name.strip("“”\"「」『』‘’"))
+
+
+_NEXT_YEARS = re.compile(r"未来(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
+_CN_SMALL_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def resolve_relative(refs: list[YearRef], f: str, year: int | None, *, start: int = 0,
+                     end: int | None = None) -> list[YearRef]:
+    """``refs`` (from ``find_time_phrases(f, start, end)``) with the years a document's own date gives:
+    今年 and 本年度 are ``year``, 明年 ``year + 1``, and 未来N年 (found here) ends ``year + N − 1``; each
+    becomes a deadline (tense "future") that keeps its words. 今年以来 stays a past period; without a
+    ``year`` nothing changes."""
+    if year is None:
+        return refs
+    out: list[YearRef] = []
+    for r in refs:
+        if r.tense == "relative" and r.text in ("今年", "本年度", "明年"):
+            y = year + 1 if r.text == "明年" else year
+            out.append(YearRef(r.start, r.end, y, r.text, "future", attributive=r.attributive))
+        else:
+            out.append(r)
+    end = len(f) if end is None else end
+    if f.find("未来", start, end) >= 0:
+        for m in _NEXT_YEARS.finditer(f, start, end):
+            n = m.group("n")
+            k = int(n) if n.isdigit() else _CN_SMALL_NUM.get(n, 0)
+            if 1 <= k <= 15:
+                out.append(YearRef(m.start(), m.end(), year + k - 1, m.group(), "future"))
+        out.sort(key=lambda r: r.start)
+    return out
