@@ -1,0 +1,213 @@
+"""What the progress pages show: the table of targets (``/progress``) and one target in detail
+(``/progress/{target_id}``), built on ``tracking.progress``.
+
+``scoped_progress`` reads the progress of the targets in the actor's scope plan by plan when the scope holds
+a few plans (a city's coordinator, leader or department: one or two). ``tracking.progress`` without a plan
+loads every current target and keeps those in scope afterwards, which for one city in a database of a
+hundred is twenty times the work; by plan, the targets are selected in SQL. With many plans in scope (an
+administrator, a province) one call is cheaper than many.
+
+The chart of a target is in its indicator's canonical unit: the baseline, the expected path to the goal
+(straight for levels, shares and changes, compound for 年均增长), the goal, every reported figure that was
+not rejected (approved ones count; drafts and submitted ones are drawn hollow) and the trend projection
+from the latest figure to the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from innocity.catalog.model import DIMENSION_NAMES
+from innocity.domain.progress import STATUSES
+from innocity.errors import UserInputError
+from innocity.storage.tables import PlanRow, Region
+
+from . import observations, supervise
+from .context import Permission, UnitOfWork, today_or
+from .models import ProgressRow
+from .models.progress_view import (
+    ActualPoint,
+    ChartPoint,
+    Option,
+    ProgressFilters,
+    ProgressTable,
+    TargetChart,
+    TargetDetail,
+)
+from .regions import list_departments
+from .targets import history, target_in_scope
+from .tracking import check_year, progress, region_scope, status_counts
+
+FEW_PLANS = 8  # up to this many plans in scope, progress is read plan by plan (see the module docstring)
+SEVERITY = ("overdue", "off_track", "behind", "no_data", "needs_input", "on_track", "achieved")
+SORTS = ("status", "region", "indicator", "ratio", "deadline", "dimension", "department")
+
+
+def plans_in_scope(w: UnitOfWork, *, region: str | None = None) -> list[tuple[int, str | None, str | None]]:
+    """(plan id, title, region name) of the plans in the actor's scope (or ``region`` within it)."""
+    w.require(Permission.READ)
+    scope = region_scope(w, region=region)
+    q = select(PlanRow.id, PlanRow.title, Region.name).outerjoin(Region, Region.id == PlanRow.region_id)
+    if scope is not None:
+        q = q.where(PlanRow.region_id.in_(sorted(scope)))
+    return [(int(i), t, n) for i, t, n in w.session.execute(q.order_by(PlanRow.id))]
+
+
+def scoped_progress(
+    w: UnitOfWork,
+    *,
+    region: str | None = None,
+    plan_id: int | None = None,
+    year: int | None = None,
+    include_draft: bool = False,
+    department: str | None = None,
+    dimension: str | None = None,
+) -> list[ProgressRow]:
+    """``tracking.progress`` for the actor's scope, read plan by plan when there are few plans."""
+    kw = {"year": year, "include_draft": include_draft, "department": department, "dimension": dimension}
+    if plan_id is not None:
+        return progress(w, plan_id=plan_id, **kw)  # type: ignore[arg-type]
+    plans = plans_in_scope(w, region=region)
+    if len(plans) > FEW_PLANS:
+        return progress(w, region=region, **kw)  # type: ignore[arg-type]
+    rows: list[ProgressRow] = []
+    for pid, _, _ in plans:
+        rows += progress(w, plan_id=pid, **kw)  # type: ignore[arg-type]
+    return rows
+
+
+def _missing(sort: str, r: ProgressRow) -> bool:
+    """Rows with nothing to sort by (no ratio, no deadline …) go last in either direction."""
+    return {"ratio": r.ratio is None, "deadline": r.target.year is None, "dimension": r.dimension is None,
+            "department": not r.lead}.get(sort, False)
+
+
+def _sort_key(sort: str) -> object:
+    order = {s: i for i, s in enumerate(SEVERITY)}
+    keys = {
+        "status": lambda r: (order.get(r.status, 9), r.region or "", r.indicator),
+        "region": lambda r: (r.region or "", r.plan_id, r.target_id),
+        "indicator": lambda r: (r.indicator, r.region or ""),
+        "ratio": lambda r: (r.ratio or 0.0, r.indicator),
+        "deadline": lambda r: (r.target.year or 0, r.indicator),
+        "dimension": lambda r: (r.dimension or "", r.indicator),
+        "department": lambda r: (r.lead[0] if r.lead else "", r.indicator),
+    }
+    return keys[sort]
+
+
+def sort_rows(rows: list[ProgressRow], *, sort: str, desc: bool = False) -> list[ProgressRow]:
+    """``rows`` sorted by ``sort`` (one of ``SORTS``), rows without that value last."""
+    have = [r for r in rows if not _missing(sort, r)]
+    have.sort(key=_sort_key(sort), reverse=desc)  # type: ignore[arg-type]
+    return have + [r for r in rows if _missing(sort, r)]
+
+
+def progress_table(
+    w: UnitOfWork,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    statuses: list[str] | None = None,
+    department: str | None = None,
+    dimension: str | None = None,
+    plan_id: int | None = None,
+    sort: str = "status",
+    desc: bool = False,
+    today: date | None = None,
+) -> ProgressTable:
+    """The targets in scope that pass the filters, sorted by ``sort`` (one of ``SORTS``), with the
+    counts per status of every target that passes the other filters."""
+    w.require(Permission.READ)
+    if sort not in SORTS:
+        raise UserInputError(f"unknown sort {sort!r} ({', '.join(SORTS)})", field="sort")
+    bad = [s for s in statuses or [] if s not in STATUSES]
+    if bad:
+        raise UserInputError(f"unknown status {bad[0]!r} ({', '.join(STATUSES)})", field="status")
+    if dimension and dimension.upper() not in DIMENSION_NAMES:
+        raise UserInputError(f"unknown dimension {dimension!r} ({', '.join(DIMENSION_NAMES)})", field="dimension")
+    check_year(year)
+    year = year or today_or(today).year
+    base = scoped_progress(w, region=region, plan_id=plan_id, year=year, department=department or None,
+                           dimension=dimension.upper() if dimension else None)
+    rows = sort_rows([r for r in base if r.status in statuses] if statuses else list(base), sort=sort, desc=desc)
+    plans = plans_in_scope(w)
+    return ProgressTable(
+        filters=ProgressFilters(region=region, year=year, statuses=list(statuses or []), department=department,
+                                dimension=dimension.upper() if dimension else None, plan_id=plan_id, sort=sort,
+                                desc=desc),
+        rows=rows,
+        counts=status_counts(base),
+        total=len(base),
+        regions=[Option(value=n, label=n) for n in sorted({n for _, _, n in plans if n})],
+        departments=[Option(value=n, label=n) for n in sorted({d.name for d in list_departments(w)})],
+        plans=[Option(value=str(i), label=f"{n or ''} {t or ''}".strip() or f"方案 {i}") for i, t, n in plans],
+        dimensions=[Option(value=c, label=n) for c, n in DIMENSION_NAMES.items()],
+    )
+
+
+# ------------------------------------------------------------------ one target
+
+
+def _chart(row: ProgressRow, figures: list[ActualPoint]) -> TargetChart:
+    chart = TargetChart(target_id=row.target_id, indicator=row.indicator, unit=row.unit, status=row.status,
+                        evaluated_year=row.evaluated_year, actual=figures)
+    b, t1, goal = row.baseline, row.target.year, row.goal
+    if b.year is not None and b.value is not None:
+        chart.baseline = ChartPoint(year=b.year, value=b.value)
+    if t1 is not None and goal is not None:
+        chart.goal = ChartPoint(year=t1, value=goal)
+    if chart.baseline and goal is not None and t1 is not None and b.year is not None and t1 > b.year:
+        t0, v0 = b.year, chart.baseline.value
+        growth = row.target.kind == "growth" and row.target.value is not None
+        for y in range(t0, t1 + 1):
+            if growth:
+                v = v0 * (1 + (row.target.value or 0.0) / 100) ** (y - t0)
+            else:
+                v = v0 + (goal - v0) * (y - t0) / (t1 - t0)
+            chart.expected.append(ChartPoint(year=y, value=v))
+    if row.projected is not None and row.actual.year is not None and row.actual.value is not None and t1:
+        chart.projection = [ChartPoint(year=row.actual.year, value=row.actual.value),
+                            ChartPoint(year=t1, value=row.projected)]
+    return chart
+
+
+def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, today: date | None = None
+                  ) -> TargetDetail:
+    """One target: its progress on approved figures (and counting drafts, when that differs), the figures
+    with sources and vintages, the audit history, its 督办 items and the chart series."""
+    w.require(Permission.READ)
+    check_year(year)
+    t = target_in_scope(w, target_id=target_id)
+    year = year or today_or(today).year
+    (row,) = progress(w, plan_id=t.plan_id, target_ids=[target_id], year=year)
+    (drafts,) = progress(w, plan_id=t.plan_id, target_ids=[target_id], year=year, include_draft=True)
+    obs = []
+    if row.indicator_code and (row.region_adcode or row.region):
+        obs = observations.list_observations(w, region=row.region_adcode or row.region or "",
+                                             indicator=row.indicator_code)
+    figures = [
+        ActualPoint(year=int(o.period[:4]), value=o.value, status=o.status, vintage=o.vintage, observation_id=o.id)
+        for o in obs
+        if o.status != "rejected" and o.period.isdigit()
+    ]
+    items = [i for i in supervise.list_items(w, include_closed=True, today=today)
+             if i.subject == "target" and i.subject_id == target_id]
+    plan = w.session.get(PlanRow, t.plan_id)
+    differs = (drafts.status, drafts.actual) != (row.status, row.actual)
+    return TargetDetail(
+        row=row,
+        with_drafts=drafts if differs else None,
+        plan_title=plan.title if plan else None,
+        observations=obs,
+        history=history(w.session, "targets", target_id),
+        supervision=items,
+        chart=_chart(row, figures),
+    )
+
+
+def target_chart(w: UnitOfWork, *, target_id: int, year: int | None = None) -> TargetChart:
+    """The chart series alone (the JSON the target page's chart is drawn from)."""
+    return target_detail(w, target_id=target_id, year=year).chart

@@ -1,0 +1,81 @@
+"""The progress pages' service: the filtered, sorted table with counts per status, and one target with its
+chart series (baseline, expected path, goal, figures with their status, projection)."""
+
+from __future__ import annotations
+
+import pytest
+from seed import Scenario
+
+from innocity.errors import NotFoundError, UserInputError
+from innocity.services import progress_view, tracking
+
+
+@pytest.fixture
+def figures(scenario: Scenario) -> Scenario:
+    scenario.observe("TEC01", 2016, 2.3)
+    scenario.observe("TEC01", 2017, 2.35)
+    scenario.observe("TEC01", 2018, 2.7, status="submitted")  # not approved yet: drawn hollow
+    scenario.observe("TEC06", 2018, 820)  # achieved
+    scenario.observe("GOV01", 2018, 4.0, status="rejected")  # never drawn
+    return scenario
+
+
+def test_table_filters_sorts_and_counts(figures: Scenario) -> None:
+    coord = figures.actor("coordinator")
+    with figures.app.uow(coord) as w:
+        all_rows = tracking.progress(w, year=2018)
+        t = progress_view.progress_table(w, year=2018)
+        only = progress_view.progress_table(w, year=2018, statuses=["achieved"])
+        tec = progress_view.progress_table(w, year=2018, dimension="tec", sort="indicator")
+        dept = progress_view.progress_table(w, year=2018, department="市商务局")
+        by_ratio = progress_view.progress_table(w, year=2018, sort="ratio", desc=True)
+    assert t.total == len(all_rows) == 5 and t.counts == tracking.status_counts(all_rows)
+    assert t.rows[0].status == "behind"  # the most severe first (2.35 vs 2.44 expected)
+    assert [r.indicator_code for r in only.rows] == ["TEC06"] and only.counts == t.counts
+    assert {r.indicator_code for r in tec.rows} == {"TEC01", "TEC06"} and tec.total == 2
+    assert [r.indicator_code for r in dept.rows] == ["TRA08"]
+    assert {o.value for o in t.dimensions} == {"GOV", "ORI", "TEC", "TRA", "DRV"}
+    assert [o.value for o in t.regions] == ["芜湖市"] and "市科技局" in {o.value for o in t.departments}
+    ratios = [r.ratio for r in by_ratio.rows]
+    known = [x for x in ratios if x is not None]
+    assert known == sorted(known, reverse=True) and ratios[: len(known)] == known  # no ratio: last
+    with pytest.raises(UserInputError), figures.app.uow(coord) as w:
+        progress_view.progress_table(w, sort="colour")
+    with pytest.raises(UserInputError), figures.app.uow(coord) as w:
+        progress_view.progress_table(w, statuses=["late"])
+
+
+def test_scoped_progress_equals_progress(figures: Scenario) -> None:
+    for actor in (figures.actor("coordinator"), figures.actor("admin"), figures.department("bengbu")):
+        with figures.app.uow(actor) as w:
+            a = [r.model_dump() for r in tracking.progress(w, year=2018)]
+            b = [r.model_dump() for r in progress_view.scoped_progress(w, year=2018)]
+        assert a == b
+
+
+def test_target_detail_and_chart(figures: Scenario) -> None:
+    tid = figures.targets["TEC01"]
+    with figures.app.uow(figures.actor("leader")) as w:
+        d = progress_view.target_detail(w, target_id=tid, year=2018)
+    c = d.chart
+    assert d.row.status == "behind" and d.row.actual.value == 2.35  # approved figures only
+    assert d.with_drafts is not None and d.with_drafts.actual.value == 2.7
+    assert (c.baseline and (c.baseline.year, c.baseline.value)) == (2015, 2.2)
+    assert (c.goal and (c.goal.year, c.goal.value)) == (2020, 2.8)
+    assert [p.year for p in c.expected] == list(range(2015, 2021))
+    assert c.expected[3].value == pytest.approx(2.2 + 0.6 * 3 / 5)
+    assert [(p.year, p.status) for p in c.actual] == [(2016, "approved"), (2017, "approved"), (2018, "submitted")]
+    assert c.projection and c.projection[0].year == 2017 and c.projection[-1].year == 2020
+    assert c.unit == "%" and d.row.span is not None and d.plan_title
+    assert [o.period for o in d.observations] == ["2016", "2017", "2018"]
+    assert any(h.field == "department.lead" for h in d.history)  # 市科技局 was assigned (audited)
+
+
+def test_growth_path_compounds_and_scope_hides_other_cities(figures: Scenario) -> None:
+    figures.observe("TRA08", 2015, 100.0)
+    with figures.app.uow(figures.actor("coordinator")) as w:
+        c = progress_view.target_detail(w, target_id=figures.targets["TRA08"], year=2018).chart
+    assert c.goal is not None and c.goal.value == pytest.approx(100 * 1.2**5)
+    assert c.expected[2].value == pytest.approx(144.0)
+    with pytest.raises(NotFoundError), figures.app.uow(figures.actor("coordinator", city="bengbu")) as w:
+        progress_view.target_detail(w, target_id=figures.targets["TEC01"])
