@@ -245,6 +245,7 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
     if ua is not None:
         warnings.extend(ua.warnings)
         p5, p95 = ua.rank_quantile(0.05), ua.rank_quantile(0.95)
+        mean, median = ua.rank_mean, ua.rank_median  # properties over (R, units): compute once
     obs = model.obstacles(t) if obstacles > 0 else None
     contrib = model.contributions(t)
     dims = [int(i) for i in np.flatnonzero(fw.parent == len(fw.nodes) - 1)]
@@ -255,7 +256,7 @@ def run_index(*, spec: FrameworkSpec, data: LongRows, year: int | str | None = N
                           groups={fw.nodes[g].code: _num(model.scores_[t, u, g]) for g in groups})
         if ua is not None:
             item.rank_interval = [_clean(p5[u]), _clean(p95[u])]
-            item.rank_mean, item.rank_median = _clean(ua.rank_mean[u]), _clean(ua.rank_median[u])
+            item.rank_mean, item.rank_median = _clean(mean[u]), _clean(median[u])
         if spec.scoring == "index" and model.aggregate == "arithmetic":
             # points each dimension adds to the score (exact for the arithmetic mean)
             item.contributions = {fw.nodes[g].code: _num(contrib[u, g]) for g in dims}
