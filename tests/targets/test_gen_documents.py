@@ -55,7 +55,9 @@ def test_provincial_action_plan() -> None:
         ("新建全国重点实验室", "range", 3, 5, "家", False),
     }
     assert not any(t.value == 100 and t.unit == "亿元" for t in p.targets)  # 超过100亿元的 qualifies
-    assert {t.year for t in p.targets} == {2026}
+    # every goal is for 2026, except the yearly amount (每年引进…100个), which has no deadline of its own
+    assert {t.year for t in p.targets if "每年" not in t.text} == {2026}
+    assert [t.year for t in p.targets if "每年" in t.text] == [None]
     duties = [(d.lead, d.support) for d in p.duties]
     assert duties == [
         (["省科技厅", "省经济和信息化厅"], []),

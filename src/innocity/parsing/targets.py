@@ -54,7 +54,9 @@ _QUOTED = re.compile(
     r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\""
     r"|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』"
 )
+_HEADING_NUMBER = re.compile(r"\d{1,2}\.\d+(?![\d%])")  # "11.121人才梯队项目": heading 11. and the name 121
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
+_QUOTED_STATEMENT = re.compile(r"(?:达到|突破|超过|不低于|不少于|增长|提高到|控制在)[^,;。]{0,12}\d[^,;。]{0,12}[,;。]")
 _LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
 _RATE_WORDS = re.compile(r"(?:年均|年平均|平均每年|每年)?(?:增长|增速|增幅|提高|提升|递增|增加)率?$")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
@@ -122,6 +124,8 @@ class _Run:
         self.p_starts = [p.start for p in self.phrases]
         future = [p.year for p in self.phrases if p.tense == "future" and p.year]
         self.horizon = max(future) if future else None
+        # "2012年起5年内" states the plan's period: goals without a clause of their own are for its end.
+        self.ctx.root_clause = next((p for p in self.phrases if p.tense == "future" and p.text and "起" in p.text), None)
         self._seen: set[tuple[int, int, str, float | None]] = set()
         self._row_ref: YearRef | None = None
         self._resp: dict[int, tuple[str, str, str]] = {}  # 分别 pairs in the current paragraph
@@ -178,7 +182,10 @@ class _Run:
         if not qs and ":" not in par and " " not in par and "_" not in par and "X" not in par:
             return
         has_quotes = any(c in par for c in _QUOTE_OPENERS)
-        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)] if has_quotes else []
+        # A quoted name (“5568”工程) holds no value; a quoted statement of goals (实现“…达到2000名左右,…”的目标)
+        # is read like any other sentence.
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(f, ps, pe)
+                  if not _QUOTED_STATEMENT.search(f, m.start(), m.end())] if has_quotes else []
         bounds = [m.start() for m in _BOUND.finditer(f, ps, pe)]
         used: list[tuple[int, int]] = []
         for m in _RATIO.finditer(f, ps, pe) if ":" in par else ():
@@ -259,8 +266,10 @@ class _Run:
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         rule = decide(self._reading(q.start, pre, post, gov))
-        row_gap = (q.start == ps or f[ps:q.start].isspace()) and f[q.num_start:q.end].find(" ") > 0
-        window = Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap, rule.verdict)
+        line_start = q.start == ps or f[ps:q.start].isspace()
+        row_gap = line_start and f[q.num_start:q.end].find(" ") > 0
+        window = Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap, rule.verdict,
+                        line_start and _HEADING_NUMBER.match(f, q.start) is not None)
         neg = hard_negative(window)
         if neg is not None:
             self._decide(q, "dropped", neg.name)
@@ -293,6 +302,13 @@ class _Run:
             return None, None
         return ref.year, ref.text
 
+    def _recurring(self, pos: int, gov: YearRef | None) -> tuple[None, None] | None:
+        """每年新增…50名: a yearly amount has no deadline of its own, unless its sentence names one."""
+        sent = max(self.f.rfind("。", max(0, pos - MAX_CLAUSE), pos) + 1, pos - MAX_CLAUSE, 0)
+        if self.f.find("每年", sent, pos) < 0 or (gov is not None and gov.start >= sent):
+            return None
+        return None, None
+
     def _quote(self, seg_start: int, end: int) -> tuple[int, int, str]:
         a, b = seg_start + self.s0, end + self.s0
         while b > a and self.text[b - 1].isspace():
@@ -319,7 +335,7 @@ class _Run:
                 kind = "growth"  # "年均增长20%以上,力争达到25%": the same rate, a higher aim
         end = seg_end if _COUNTED_NOUN.match(post) and (q.unit or "") in _QUOTE_TO_NOUN else q.end
         a, b, quote = self._quote(seg_start, end)
-        year, year_text = self._target_year(gov)
+        year, year_text = self._recurring(q.start, gov) or self._target_year(gov)
         value, vmax = q.value, q.value_max
         if down and value is not None:
             value, vmax = -value, (-vmax if vmax is not None else None)

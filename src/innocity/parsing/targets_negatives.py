@@ -28,6 +28,7 @@ class Window:
     target_context: bool  # False inside a baseline section, where figures are read as facts
     row_gap: bool = False  # the number opens its line and a blank follows it ("5 大力发展…": a row number)
     verdict: str = "target"  # what the tense rules made of it (target | fact)
+    heading_number: bool = False  # "11.121人才…" opens its line: the heading number 11. ran into a name
 
     @property
     def unit(self) -> str:
@@ -116,6 +117,8 @@ def _descriptor(w: Window) -> bool:
 HARD_NEGATIVES: tuple[Rule, ...] = (
     Rule("row-number", "a number that opens a line, followed by a blank, numbers a row of a flattened table",
          lambda w: w.row_gap and w.q.comparator == "=", "重点任务\n5 大力发展数字经济"),
+    Rule("heading-number", "11.121人才梯队项目: a heading's number ran into the digits of a name after it",
+         lambda w: w.heading_number, "一、重点项目\n11.121人才梯队项目。建立人才梯队。"),
     Rule("ordinal-session", "sessions, rounds and congresses are ordinals (十四届人大三次会议), not amounts",
          lambda w: w.unit in ("次", "届", "轮") and (
              bool(_SESSION_AFTER.match(w.post)) or bool(_SESSION_BEFORE.search(w.pre))),

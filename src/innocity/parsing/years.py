@@ -156,10 +156,14 @@ _CN_SMALL_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")
 
 def resolve_relative(refs: list[YearRef], f: str, year: int | None, *, start: int = 0,
                      end: int | None = None) -> list[YearRef]:
-    """``refs`` (from ``find_time_phrases(f, start, end)``) with the years a document's own date gives:
-    今年 and 本年度 are ``year``, 明年 ``year + 1``, and 未来N年 (found here) ends ``year + N − 1``; each
-    becomes a deadline (tense "future") that keeps its words. 今年以来 stays a past period; without a
-    ``year`` nothing changes."""
+    """``refs`` (from ``find_time_phrases(f, start, end)``) with the years the text or the document's own
+    date gives to relative phrases. Each resolved phrase becomes a deadline (tense "future") that keeps its
+    words:
+
+    - "2012年起5年内" ends 2016, and every later "5年内" of the text with it (the plan's own horizon);
+    - with the document's ``year``: 今年 and 本年度 are ``year``, 明年 ``year + 1``, 未来N年 (found here)
+      ends ``year + N − 1``. 今年以来 stays a past period."""
+    refs = _explicit_starts(refs, f)
     if year is None:
         return refs
     out: list[YearRef] = []
@@ -172,9 +176,37 @@ def resolve_relative(refs: list[YearRef], f: str, year: int | None, *, start: in
     end = len(f) if end is None else end
     if f.find("未来", start, end) >= 0:
         for m in _NEXT_YEARS.finditer(f, start, end):
-            n = m.group("n")
-            k = int(n) if n.isdigit() else _CN_SMALL_NUM.get(n, 0)
+            k = _small_number(m.group("n"))
             if 1 <= k <= 15:
                 out.append(YearRef(m.start(), m.end(), year + k - 1, m.group(), "future"))
         out.sort(key=lambda r: r.start)
+    return out
+
+
+_STARTS_THEN = re.compile(r" ?起 ?[,，]? ?(?:用|的)?$")
+_SPAN_YEARS = re.compile(r"(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
+
+
+def _small_number(n: str) -> int:
+    return int(n) if n.isdigit() else _CN_SMALL_NUM.get(n, 0)
+
+
+def _explicit_starts(refs: list[YearRef], f: str) -> list[YearRef]:
+    """"2012年起5年内": the point year and the span become one deadline, and the same span later ends there."""
+    ends: dict[int, int] = {}  # span in years → the deadline a stated start gives it
+    out: list[YearRef] = []
+    for r in refs:
+        if r.tense == "relative" and r.text is None:
+            m = _SPAN_YEARS.match(f, r.start, r.end)
+            k = _small_number(m.group("n")) if m else 0
+            prev = out[-1] if out else None
+            if (prev is not None and prev.tense == "point" and prev.year and not prev.heading_period
+                    and _STARTS_THEN.search(f, prev.end, r.start) and r.start - prev.end <= 4 and 1 <= k <= 15):
+                ends[k] = prev.year + k - 1
+                out[-1] = YearRef(prev.start, r.end, ends[k], f[prev.start:r.end], "future")
+                continue
+            if k in ends:
+                out.append(YearRef(r.start, r.end, ends[k], f[r.start:r.end], "future"))
+                continue
+        out.append(r)
     return out
