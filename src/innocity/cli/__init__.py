@@ -14,7 +14,7 @@ import typer
 from innocity.errors import InnocityError
 from innocity.settings import settings_help
 
-from . import catalog, demo, eval, index, parse, plans, track
+from . import catalog, demo, eval, index, parse, plans, serve, track, users
 from .common import flag_for, reset_app_context
 
 app = typer.Typer(
@@ -46,7 +46,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, plans, track, index, eval, demo):
+for _module in (parse, catalog, plans, track, index, eval, demo, users, serve):
     _module.register(app)
 
 

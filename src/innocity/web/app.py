@@ -1,0 +1,106 @@
+"""The web application's composition root: ``create_app(settings or AppContext) -> FastAPI``.
+
+One ``AppContext`` per process (database, catalogue, matcher) lives in ``app.state.ctx``; the web settings
+(secret key, cookies, upload limit) in ``app.state.web``. Routers are listed explicitly below, one module
+per area: add an area by adding its router to ``API_ROUTERS`` or ``PAGE_ROUTERS`` (page routers get the
+CSRF check on every state-changing request). ``uvicorn --factory innocity.web.app:create_app`` builds it
+from the environment, as ``innocity serve`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+from starlette.types import Scope
+
+from innocity import __version__
+from innocity.app import AppContext
+from innocity.settings import Settings
+
+from . import errors
+from .api import auth as api_auth
+from .api import docs as api_docs
+from .api import plans as api_plans
+from .api import progress as api_progress
+from .api import supervision as api_supervision
+from .config import WebSettings
+from .pages import auth as page_auth
+from .pages import compare as page_compare
+from .pages import home as page_home
+from .pages import plans as page_plans
+from .pages import review as page_review
+from .security import SecurityMiddleware, csrf_protect
+from .templating import STATIC
+
+API_ROUTERS: list[APIRouter] = [
+    api_auth.router,
+    api_plans.router,
+    api_progress.router,
+    api_supervision.router,
+    api_docs.router,
+]
+PAGE_ROUTERS: list[APIRouter] = [
+    page_auth.router,
+    page_home.router,
+    page_plans.router,
+    page_compare.router,
+    page_review.router,
+]
+
+
+class VersionedStatic(StaticFiles):
+    """Static files; a URL carrying ``?v=<hash>`` (``templating.static_url``) never changes, so browsers
+    keep it for a year instead of asking again on every page."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        scope: Scope = args[2] if len(args) > 2 else kwargs["scope"]
+        if b"v=" in scope.get("query_string", b""):
+            response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["cache-control"] = "no-cache"
+        return response
+
+
+def create_app(source: Settings | AppContext | None = None, *, web: WebSettings | None = None) -> FastAPI:
+    """The FastAPI application on ``source`` (an ``AppContext`` to share, or settings to build one from;
+    default: the environment)."""
+    owns = not isinstance(source, AppContext)
+    ctx = source if isinstance(source, AppContext) else AppContext(source or Settings.from_env())
+    web = web or WebSettings.of(ctx.settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Open the database (migrating it if needed) and build the matcher before the first request.
+        await run_in_threadpool(lambda: (ctx.db, ctx.matcher, ctx.dataset_label))
+        yield
+        if owns:
+            ctx.dispose()
+
+    app = FastAPI(
+        title="innocity API",
+        summary="创新型城市建设实施方案监测平台的 HTTP API",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    app.state.web = web
+    errors.install(app)
+    for router in API_ROUTERS:
+        app.include_router(router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router, dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    app.mount("/static", VersionedStatic(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityMiddleware, web=web)
+    return app
