@@ -23,7 +23,7 @@ from innocity.errors import DocumentError, FrameworkError, InnocityError, UserIn
 MAX_FRAMEWORK_BYTES = 1 << 20  # 1 MiB: a framework of a thousand nodes is about 60 KB
 MAX_DATA_BYTES = 50 << 20  # 50 MiB of CSV; larger panels belong in the database (--from-db)
 MAX_YAML_DEPTH = 64  # nested mappings and sequences
-MAX_YAML_NODES = 200_000  # scalars and collections, every alias expanded
+MAX_YAML_NODES = 1_000_000  # scalars and collections, every alias expanded (1 MB holds at most ~500,000)
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -117,8 +117,8 @@ def _measure(text: str, source: str) -> None:
                 raise FrameworkError(f"recursive YAML alias *{event.anchor} (it contains itself)", source=source)
             count += sizes.get(event.anchor or "", 1)
         if count > MAX_YAML_NODES:
-            raise FrameworkError(f"YAML expands to more than {MAX_YAML_NODES:,} nodes (aliases repeating "
-                                 "aliases?); the documented maximum", source=source)
+            raise FrameworkError(f"YAML expands to more than {MAX_YAML_NODES:,} nodes once its aliases are "
+                                 "followed (the documented maximum)", source=source)
 
 
 def load_yaml(text: str, *, source: str) -> Any:
