@@ -193,7 +193,7 @@ def bench_background() -> None:
                 spun += _spin(0.02)  # the caller keeps working, polling every 20 ms
                 spins += 0.02
                 with app.uow() as w:
-                    st = index_runs.get_run(w, ref.id)
+                    st = index_runs.get_run(w, run_id=ref.id)
                 status = st.status
             walls.append(time.perf_counter() - t0)
             if k:

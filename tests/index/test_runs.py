@@ -42,7 +42,7 @@ def _wait(app: AppContext, run_id: int, actor: Actor | None = None, timeout: flo
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with app.uow(actor) as w:
-            st = get_run(w, run_id)
+            st = get_run(w, run_id=run_id)
         seen.append(st.progress)
         if st.status in ("done", "failed"):
             assert seen == sorted(seen)  # progress never goes back
@@ -55,7 +55,7 @@ def test_a_run_goes_through_a_worker_process_to_its_result(app: AppContext, runn
     _simulated(app)
     with app.uow() as w:
         ref = start_run(w, framework="default", year=2014, uncertainty=300, runner=runner)
-        assert get_run(w, ref.id).status == "queued"  # nothing runs before the request commits
+        assert get_run(w, run_id=ref.id).status == "queued"  # nothing runs before the request commits
     done = _wait(app, ref.id)
     assert done.status == "done" and done.error is None and done.progress == 100, done.error
     assert done.finished_at is not None and done.framework == "default" and done.uncertainty == 300
@@ -121,7 +121,7 @@ def test_runs_belong_to_the_scope_they_were_started_in(app: AppContext, runner: 
     assert done.result is not None and {u.unit for u in done.result.units} == set(HUNAN)  # no 西宁市
     with app.uow(qinghai) as w:
         with pytest.raises(NotFoundError):
-            get_run(w, ref.id)
+            get_run(w, run_id=ref.id)
         assert list_runs(w) == []
     with app.uow() as w:  # the shell user sees every run
         assert [r.id for r in list_runs(w)] == [ref.id]
@@ -144,6 +144,6 @@ def test_queued_runs_survive_a_restart_and_a_rolled_back_request_queues_nothing(
     assert runner.recover() == [ref.id]
     assert _wait(app, ref.id).status == "done"
     with app.uow() as w:
-        left = get_run(w, stale.id)
+        left = get_run(w, run_id=stale.id)
         assert left.status == "failed" and left.error is not None and left.error.code == "internal"
         assert [r.id for r in list_runs(w)] == [stale.id, ref.id]

@@ -181,7 +181,7 @@ def build_dataset(data: LongRows, framework: Framework) -> Dataset:
 
 
 # -- the store ----------------------------------------------------------------------------------------------
-def find_region(uow: UnitOfWork, text: str, *, field: str = "region") -> int:
+def find_region(uow: UnitOfWork, *, text: str, field: str = "region") -> int:
     """The id of a region in the actor's scope, by adcode or name (市/省 optional); cities first."""
     from innocity.storage.tables import Region
 
@@ -197,7 +197,7 @@ def find_region(uow: UnitOfWork, text: str, *, field: str = "region") -> int:
     return int(sorted(rows, key=lambda r: order.get(r[1], 3))[0][0])
 
 
-def subtree(uow: UnitOfWork, root: int) -> frozenset[int]:
+def subtree(uow: UnitOfWork, *, root: int) -> frozenset[int]:
     """``root`` and every region under it."""
     from innocity.storage.tables import Region
 
@@ -220,8 +220,8 @@ def read_data_db(uow: UnitOfWork, *, spec: FrameworkSpec, region: str | None = N
     from innocity.storage.tables import ObservationRow, Region
 
     s = uow.session
-    root = find_region(uow, region) if region else region_id
-    scope = subtree(uow, root) if root is not None else uow.region_ids
+    root = find_region(uow, text=region) if region else region_id
+    scope = subtree(uow, root=root) if root is not None else uow.region_ids
     fw = spec.framework
     codes = fw.indicator_codes + sorted({n.denominator for n in fw.nodes if n.denominator})
     o = ObservationRow

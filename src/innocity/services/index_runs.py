@@ -4,7 +4,7 @@
         ref = index_runs.start_run(uow, framework="default", year=2014, runner=runner)
     ...
     with app.uow(actor) as uow:                      # later requests
-        status = index_runs.get_run(uow, ref.id)     # queued → running (progress 0–100) → done | failed
+        status = index_runs.get_run(uow, run_id=ref.id)  # queued → running (progress 0–100) → done | failed
 
 ``start_run`` validates everything it can before queueing (a bad framework is an error now, not a failed
 run later) and records the actor's scope with the run: its units are the regions that scope covers, and only
@@ -75,7 +75,7 @@ def start_run(uow: UnitOfWork, *, framework: str, year: int | str | None = None,
         raise FrameworkError("give \"default\" or a framework's YAML text", field="framework")
     spec = framework_spec(framework, catalog=uow.catalog)
     period = _year(year)
-    region_id = find_region(uow, region) if region else uow.actor.region_id
+    region_id = find_region(uow, text=region) if region else uow.actor.region_id
     row = IndexRun(status="queued", progress=0, region_id=region_id, created_by=uow.user, created_at=utcnow(),
                    params={"framework": framework, "name": spec.name, "year": period,
                            "uncertainty": uncertainty, "region": region})
@@ -95,7 +95,7 @@ def _year(year: int | str | None) -> int | str | None:
     return int(text) if text.isascii() and text.isdigit() else text
 
 
-def get_run(uow: UnitOfWork, run_id: int) -> IndexRunStatus:
+def get_run(uow: UnitOfWork, *, run_id: int) -> IndexRunStatus:
     """A run's status, progress and (once done) result; a run outside the actor's scope is not found."""
     uow.require(Permission.READ)
     row = uow.session.get(IndexRun, run_id) if isinstance(run_id, int) and 0 < run_id < 2**62 else None
@@ -105,7 +105,7 @@ def get_run(uow: UnitOfWork, run_id: int) -> IndexRunStatus:
     return IndexRunStatus(**_summary(row).model_dump(), result=result)
 
 
-def list_runs(uow: UnitOfWork, limit: int = 20) -> list[IndexRunSummary]:
+def list_runs(uow: UnitOfWork, *, limit: int = 20) -> list[IndexRunSummary]:
     """The actor's visible runs, newest first, without their results."""
     uow.require(Permission.READ)
     q = select(IndexRun).order_by(IndexRun.id.desc()).limit(max(1, min(int(limit), MAX_LIST)))
