@@ -35,6 +35,7 @@ _FROM = re.compile(r"(?:从|由)(?:(?P<y>(?:19|20)\d\d)年(?:末|底)?的?|(?P<l
 _TO = re.compile(r"^\s*(?:增长|增加|提高|提升|上升|下降|降低|减少|扩大|缩小|调整|发展|变)?(?:到|至|为)\s*(?:(?P<y>(?:19|20)\d\d)年(?:末|底)?的?)?\s*$")
 # in a span of years, a level that was reached (达到9000公里) is the value at its end; others are totals
 _REACHED = re.compile(r"(?:达到|达|突破|增至|增加到|增长到|提高到|提升到|提高至|提升至|上升到|升至|跃升至|接近)\s*$")
+_KIND_OF = {"doubling": "growth", "growth_verb": "growth", "share_words": "share", "percent_share": "share"}
 _NOT_PERIOD_AFTER = ("不变价", "价格", "为基", "基期", "可比价")
 
 
@@ -166,6 +167,13 @@ def _span_events(g: str, year: int | None) -> list[tuple[int, int, tuple[int, in
     return out
 
 
+def _this_year(doc: _Doc, t: YearRef) -> int | None:
+    """今年 in a work report is the year after the one it reviews (明年 the one after that)."""
+    if doc.year is None or doc.kind != "work_report" or not t.text:
+        return None
+    return doc.year + (2 if t.text.startswith("明年") else 1) if t.text.startswith(("今年", "本年度", "明年")) else None
+
+
 def _time_state(doc: _Doc, pos: int) -> _Time:
     """The last governing time phrase before ``pos`` in its paragraph; else its section's; else the
     document's year."""
@@ -175,9 +183,9 @@ def _time_state(doc: _Doc, pos: int) -> _Time:
         t = doc.times[i]
         if t.end <= pos:
             if t.tense in ("future", "relative"):
-                return _Time(doc.year, goal="future_time")
+                return _Time(t.year if t.year is not None else _this_year(doc, t), goal="future_time")
             if t.year is not None and doc.year is not None and t.year > doc.year:
-                return _Time(doc.year, goal="future_time")
+                return _Time(t.year, goal="future_time")
             if t.year is not None and t.text and t.text[:4].isdigit():
                 return _Time(t.year)
             if t.year is not None:  # “十四五”时期, “十二五”以来: the plan's five years
@@ -233,7 +241,7 @@ def _read_sentence(doc: _Doc, s: int, e: int) -> None:
             else:
                 k = rules.first(rules.KIND_RULES, ctx)
                 krule = k.name if k else "level"
-                kind = {"growth_verb": "growth", "share_words": "share", "percent_share": "share"}.get(krule, "level")
+                kind = _KIND_OF.get(krule, "level")
         if kind == "growth" and not same_run and rules.NEGATIVE.search(ctx.lead):
             c.value = -abs(c.value)
         elif kind == "growth" and same_run and prev is not None and prev.cand.value < 0:
@@ -241,6 +249,8 @@ def _read_sentence(doc: _Doc, s: int, e: int) -> None:
         goal = rules.first(rules.GOAL_RULES, ctx)
         quote = (prev.quote[0] if (same_run or from_to) and prev is not None else _trim(g, lead_from, c.start), c.end)
         period = _period(doc, c, time, ctx.lead, from_to)
+        if goal is not None and time.goal is None:
+            period = str(doc.year + 1) if doc.kind == "work_report" and doc.year is not None else None
         if from_to and prev is not None:
             prev.period = _from_period(doc, prev, time)
         if c.ratio is not None:
@@ -280,6 +290,7 @@ def _context(doc: _Doc, c: cands.Cand, s: int, cstart: int, lead_from: int, time
         unit=c.unit,
         chinese=c.chinese,
         comparator=c.comparator,
+        double=c.double,
         section_mode="goals" if in_list else (sec.mode if sec else "neutral"),
         time_goal=time.goal,
     )

@@ -36,6 +36,7 @@ class Cand:
     comparator: str = "="
     approx: bool = False
     chinese: bool = False
+    double: bool = False  # 翻一番
     # ratio parts: (clause phrase, part index, number of parts, baseline year (-1: 上年), ratio start, end)
     ratio: tuple[str, int, int, int | None, int, int] | None = None
 
@@ -80,7 +81,7 @@ def candidates(g: str, s: int, e: int) -> list[Cand]:
             start, value = start - 1, -value
         if unit in _SCALES and q.post is None and (m := _COUNTER_AFTER.match(g, end)) is not None:
             unit, end = unit + m.group(), m.end()
-        out.append(Cand(start, end, value, unit, q.comparator, q.approx, q.chinese))
+        out.append(Cand(start, end, value, unit, q.comparator, q.approx, q.chinese, q.special == "double"))
         if unit:
             pos = start
             while (m := _LIST_BARE.search(g, max(s, pos - 16), pos)) is not None:

@@ -162,7 +162,8 @@ def sections(f: str, fig_year: int | None) -> list[Section]:
     for i, (start, _, heading, rank) in enumerate(heads):
         end = next((h[0] for h in heads[i + 1:] if h[3] <= rank), len(f))
         mode, year = _mode(heading, fig_year)
-        span = heading_span(heading, fig_year) if mode == "review" else None
+        # 一、2025年和“十四五”时期工作回顾: the named year governs; the five years have their own paragraphs
+        span = heading_span(heading, fig_year) if mode == "review" and year is None else None
         if rank == 0:
             parent_mode, parent_year, parent_span = mode, year, span
         elif mode == "neutral":

@@ -37,6 +37,7 @@ class Context:
     chinese: bool
     comparator: str
     section_mode: str
+    double: bool  # 翻一番 (numbers.py reads it as +100 %)
     time_goal: str | None  # a goal rule decided by the governing time phrase (future_time) or None
 
 
@@ -80,8 +81,10 @@ SKIP_RULES: tuple[Rule, ...] = (
          "全年新增就业5万人。工业生产者出厂价格上升9.7个百", "9.7个"),
     Rule("other_place", "a difference from another place's figure (比全国高1.9个百分点) is not this place's value",
          lambda c: _last(c.clause, _OTHER_PLACE), "地区生产总值增长8.8%,比全国高1.9个百分点。", "1.9个百分点"),
-    Rule("rank", "a rank (第3位, 前10强) is not a value of the indicator",
-         lambda c: _last(c.clause, _RANK) and (c.unit or "") in ("位", "名", "强", ""),
+    Rule("quoted_name", "a number inside quotation marks is part of a name or slogan (“1小时经济圈”)",
+         lambda c: c.clause.count("“") > c.clause.count("”"), "建成“1小时经济圈”,全年新增就业5万人。", "1小时"),
+    Rule("rank", "a rank (第3位, 前10强, 跻身500强) is not a value of the indicator",
+         lambda c: c.unit == "强" or (_last(c.clause, _RANK) and (c.unit or "") in ("位", "名", "")),
          "地区生产总值增长8.8%,增速居全省前3位。", "3位"),
     Rule("damaged_ratio", "a part of a ratio whose separators were lost in the text (14.33:46.3439.33)",
          lambda c: _RATIO_NEXT.match(c.after) is not None or _RATIO_PREV.search(c.clause) is not None,
@@ -135,6 +138,8 @@ def is_growth(lead: str) -> bool:
 
 
 KIND_RULES: tuple[Rule, ...] = (
+    Rule("doubling", "翻一番/翻两番 double a value: a growth of 100 %/300 %",
+         lambda c: c.double, "2019年进出口总值实现翻番。", "翻番"),
     Rule("growth_verb", "a change verb right before the number (增长7.8%, 下降0.05个百分点, 比上年末增加17.35万人)",
          lambda c: is_growth(c.lead), "2016年地区生产总值653亿元,比上年增长7.8%。", "7.8%"),
     Rule("share_words", "a part of a whole: 占…比重, 之比, 比例, 构成, 贡献率",
