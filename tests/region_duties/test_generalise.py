@@ -43,13 +43,18 @@ def test_unlabelled_lists_ending_in_fuze_are_all_leads(line: str, region: Region
 @pytest.mark.parametrize(
     "line",
     [
-        "由市科技局负责组织实施(详见附件)。",
+        "推进科技成果转化工作(详见附件)。",
         "建立专家咨询制度(专家由市科协负责推荐)。",  # a sentence in brackets, not a list of bodies
         "完善考核办法(考核结果作为干部任用的重要依据,组织部门负责)。",
     ],
 )
 def test_brackets_that_are_not_responsibility_lists(line: str) -> None:
     assert duties_of("二、保障措施\n" + line + "\n", CITY) == []
+
+
+def test_a_sentence_saying_who_answers_for_a_task_is_read_as_prose_not_as_its_bracket() -> None:
+    ds = duties_of("二、保障措施\n由市科技局负责组织实施(详见附件)。\n", CITY)
+    assert [(d.lead, d.rule, d.task) for d in ds] == [(["市科技局"], "prose-responsible-for", "组织实施")]
 
 
 @pytest.mark.parametrize(

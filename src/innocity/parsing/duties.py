@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 
 from innocity.domain.plan import Duty, Region, Section, Span
+from innocity.parsing.duty_prose import prose_duties
+from innocity.parsing.duty_stacked import stacked_table_duties
 from innocity.parsing.duty_tables import extract_table_duties
 from innocity.parsing.duty_units import (
     DEADLINE_LABELS,
@@ -83,6 +85,8 @@ def extract_duties(text: str, span: Span, outline: list[Section], region: Region
         _label_lines(text, fold(text[ls:le]), ls, outline, region, out, first)
     out += _bare_lists(text, start, end, outline, region)
     out += extract_table_duties(text, span, outline, region)
+    out += stacked_table_duties(text, span, outline, region, [d.span for d in out])
+    out += prose_duties(text, span, outline, region, [d.span for d in out])
     out.sort(key=lambda d: d.span)
     return out
 
@@ -98,7 +102,8 @@ def _bare_lists(text: str, start: int, end: int, outline: list[Section], region:
             continue
         lead, support = assign_roles(names, "lead")
         if lead:
-            out.append(make_duty(text, (a, b), outline, region, None, lead, support, None))
+            out.append(make_duty(text, (a, b), outline, region, None, lead, support, None,
+                                 rule="bracketed-list", confidence=0.85))
     return out
 
 

@@ -31,7 +31,8 @@ _HEADER_HINT = re.compile("牵头|责任单位|责任部门|主责")
 # -- task tables flattened to text ------------------------------------------------------------------------
 
 
-def _column_kind(cell: str) -> str:
+def column_kind(cell: str) -> str:
+    """The kind of a task-table column from its header cell: seq, task, lead, support, deadline or other."""
     c = cell.replace(" ", "")
     if c in _SEQ_HEAD:
         return "seq"
@@ -103,7 +104,7 @@ def extract_table_duties(text: str, span: Span, outline: list[Section], region: 
         if sep is None:
             continue
         heads = [header[a:b].replace(" ", "") for a, b in _cells(header, sep)]
-        kinds = _demote_plain_lead(heads, [_column_kind(h) for h in heads])
+        kinds = _demote_plain_lead(heads, [column_kind(h) for h in heads])
         if "lead" not in kinds or len(kinds) < 2 or not ({"task", "support", "deadline"} & set(kinds)):
             continue
         rows, next_free = _table_rows(text, le + 1, end, sep, kinds, outline, region)
@@ -188,7 +189,8 @@ def _row_duty(
     b = len(line.rstrip())
     if not (lw or sw):
         return None
-    return make_duty(text, (pos + a, pos + b), outline, region, task, lw, sw, deadline)
+    return make_duty(text, (pos + a, pos + b), outline, region, task, lw, sw, deadline, rule="task-table",
+                     confidence=0.9)
 
 
 _NUMBERING = re.compile(r"^\s*(?:\d+[.、．]?|[一二三四五六七八九十]+、)\s*")

@@ -48,14 +48,14 @@ _SINGLE_MARK = re.compile(r"\([^()]*\)$")
 _LEADING = re.compile(r"^(?:由|分别由|其中|以)")
 _TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
 UNIT_END = re.compile(
-    r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|支行|分行|海关|协会|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
+    r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|支行|分行|海关|协会|科协|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
 )
 _CONJ = re.compile(r"(?:和|及|与|以及)")
 # Bodies whose name without a level prefix means "the plan's own": bureaus, commissions, offices.
 _BUREAU = re.compile(r"(?:局|委|厅|办|委员会|办公室|科协|工商联|总工会|妇联|团委|文联|残联|侨联)$")
 _NOT_BUREAU = re.compile(r"管委会|管理委员会|领导小组|开发区|园区|新区|工业区|高新区|集团|公司|大学|学院")
 _LEVEL_START = re.compile(
-    r"^(?:自治区|市(?![场民])|省|县|区|州|盟|旗|国家|中央|中共|共青团|团|全|各|有关|相关|驻|国务院)"
+    r"^(?:自治区|市(?!场|民(?!政|宗|族|委))|省|县|区|州|盟|旗|国家|中央|中共|共青团|团|全|各|有关|相关|驻|国务院)"
 )
 _PLACE_CHARS = re.compile(r"[省市县区州旗]")
 _NOT_PLACE = re.compile(r"市场|城市|都市|社区|地区|园区|市政|市民")
@@ -98,6 +98,23 @@ def split_names(original: str, folded: str) -> list[_Name]:
                     out.append(_Name("", role, True))
                 continue
             out.append(_Name(sub_o, role, group))
+    return _collectives(out)
+
+
+# 各区、县级市 and 各县(市、区) name one collective body (every district and county-level city), not two.
+_EACH_LEVEL = re.compile(r"^各(?:有关)?(?:区|县|市|镇|乡|乡镇|街道|县区)$")
+_BARE_LEVEL = re.compile(r"^(?:县级市|县|区|市|镇|乡|乡镇|街道|开发区|功能区)$")
+
+
+def _collectives(names: list[_Name]) -> list[_Name]:
+    out: list[_Name] = []
+    for n in names:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.role is None and _BARE_LEVEL.match(n.written)
+                and (_EACH_LEVEL.match(prev.written) or _EACH_LEVEL.match(prev.written.split("、")[0]))):
+            out[-1] = _Name(f"{prev.written}、{n.written}", n.role, n.group_mark)
+            continue
+        out.append(n)
     return out
 
 
@@ -193,7 +210,12 @@ def make_duty(
     lead_w: list[str],
     support_w: list[str],
     deadline: str | None,
+    *,
+    rule: str = "labelled-line",
+    confidence: float = 0.95,
 ) -> Duty:
+    """A ``Duty`` for ``text[span]`` with names normalised for the plan's level, its task (the enclosing
+    heading unless given), section path, the reading ``rule`` that found it and how sure that rule is."""
     lead, carry = normalise_units(lead_w, region)
     support, _ = normalise_units(support_w, region, carry)
     if task is None:
@@ -209,6 +231,8 @@ def make_duty(
         lead_as_written=_dedupe(lead_w),
         support_as_written=_dedupe(support_w),
         deadline=deadline,
+        confidence=confidence,
+        rule=rule,
     )
 
 
