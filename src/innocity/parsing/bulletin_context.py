@@ -33,6 +33,8 @@ _YEAR_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
      re.compile(rf"(?P<y>{_Y})年(?:的)?[^\n。,;]{{0,8}}?工作(?:回顾|情况|总结)|回顾(?:了|过去的)?(?P<y2>{_Y})年"), 0),
     # ——2014年1月13日在宜昌市第五届人民代表大会第五次会议上: the report reviews the year before
     ("report_date_year", re.compile(rf"(?P<y>{_Y})年\d{{1,2}}月\d{{1,2}}日在[^\n]{{0,30}}人民代表大会"), -1),
+    # 2021年政府工作报告, 2026年河北省政府工作报告: the report of a year reviews the year before
+    ("report_title_year", re.compile(rf"(?P<y>{_Y})年[^\n。,]{{0,12}}?政府工作报告"), -1),
     # 2016年,面对复杂多变的…: a paragraph that opens with the year it reviews
     ("preamble_year", re.compile(rf"(?:^|\n)\s*(?P<y>{_Y})年(?:是|,|以来,|我市|全市|全省|全区|全县)"), 0),
 )
@@ -122,7 +124,7 @@ def figures_year(f: str, kind: DocumentKind, date: str | None) -> tuple[int | No
     for name, pattern, offset in _YEAR_RULES:
         if name == "bulletin_title_year" and kind != "bulletin":
             continue
-        if name in ("review_heading_year", "report_date_year") and kind == "bulletin":
+        if name in ("review_heading_year", "report_date_year", "report_title_year") and kind == "bulletin":
             continue
         m = pattern.search(f)
         if m:

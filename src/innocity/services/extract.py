@@ -225,7 +225,8 @@ def _chosen(
         if not isinstance(i, int) or not 0 <= i < n:
             raise UserInputError(f"no proposal {i!r} (there are {n})", field="accepted")
     known_region = bool(result.region.name) and result.region.level != "national"
-    picked = accepted if accepted is not None else [f.index for f in result.observations if f.storable]
+    # default: every proposal; those that cannot be stored come back in ``not_stored`` with their reason
+    picked = accepted if accepted is not None else [f.index for f in result.observations]
     rows: list[tuple[ExtractedFigure, dict[str, Any]]] = []
     left: list[NotStored] = []
     seen: dict[tuple[str, str, str], int] = {}
