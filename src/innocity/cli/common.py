@@ -135,23 +135,22 @@ def flag_for(field: str | None, argv: list[str] | None = None) -> str | None:
 
 
 def _param_for(field: str, argv: list[str]) -> str | None:
-    import click
     import typer.main
 
     from innocity.cli import app
 
-    cmd: click.Command = typer.main.get_command(app)
+    cmd: Any = typer.main.get_command(app)
     for token in argv:
-        sub = cmd.commands.get(token) if isinstance(cmd, click.Group) else None
+        sub = getattr(cmd, "commands", {}).get(token)
         if sub is None:
             break
         cmd = sub
     names = {field, field.removesuffix("_id"), field.removesuffix("_on")}
     for p in cmd.params:
         if p.name in names:
-            if isinstance(p, click.Option):
-                return max(p.opts, key=len)
-            return p.human_readable_name
+            if getattr(p, "param_type_name", "") == "option":
+                return str(max(p.opts, key=len))
+            return str(getattr(p, "metavar", None) or (p.name or field).upper())
     return None
 
 

@@ -67,7 +67,11 @@ def run_demo(
     try:
         step("parse and store the sample page, import the real published figures, resolve the demo assumptions")
         with real_app.uow() as w:
-            load = demo.load_real(w)
+            load = demo.load_plans(w)
+        with real_app.uow() as w:
+            load.imported = demo.import_figures(w)
+        with real_app.uow() as w:
+            load.resolutions = demo.resolve_assumptions(w)
         step("progress, scorecards and 督办 on real figures")
         with real_app.uow() as w:
             real = demo.scenario(w, label="real published figures (sources in data/observations/PROVENANCE.md)",
@@ -85,7 +89,10 @@ def run_demo(
         try:
             with sim_app.uow() as w:
                 demo.label_simulated(w)
-                demo.load_simulated(w, real_progress=real.progress, out=sim_file)
+            with sim_app.uow() as w:
+                demo.import_simulated(w, real_progress=real.progress, out=sim_file)
+            with sim_app.uow() as w:
+                demo.simulate_tasks(w)
             step("SIMULATED: progress, scorecards, 督办 and one item's whole lifecycle")
             with sim_app.uow() as w:
                 sim = demo.scenario(w, label="training data (SIMULATED)", db_path=str(sim_db))

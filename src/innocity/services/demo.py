@@ -120,11 +120,8 @@ def as_user(w: UnitOfWork, *, username: str) -> UnitOfWork:
     return dataclasses.replace(w, actor=Actor.system(username))
 
 
-def load_real(w: UnitOfWork, *, sample: Path | None = None, observations: Path | None = None) -> RealLoad:
-    """Parse and store the sample plans, import the real published figures (approved, with their sources)
-    and apply the demo assumptions, in one unit of work."""
-    from .observations import import_file
-
+def load_plans(w: UnitOfWork, *, sample: Path | None = None) -> RealLoad:
+    """Parse and store the sample plans."""
     src = sample or sample_path()
     data = src.read_bytes()
     doc = parse_bytes(w, data=data, name=src.name)
@@ -137,14 +134,23 @@ def load_real(w: UnitOfWork, *, sample: Path | None = None, observations: Path |
         for p in doc.plans
     ]
     ingest_bytes(w, data=data, name=src.name, doc=doc)
+    return RealLoad(plans=plans, warnings=list(doc.warnings))
+
+
+def import_figures(w: UnitOfWork, *, path: Path | None = None) -> dict[str, int]:
+    """Import the real published figures (approved, with their sources). Run it in a unit of work of its
+    own: a bulk import writes on its own connection, so nothing else may hold the write lock meanwhile."""
+    from .observations import import_file
+
     # No fixed "today" here: a figure whose source gives no date is recorded as known on the day it is
     # loaded, never on the demo's pretend date (which would claim 2016 figures were known in 2015).
-    rep = import_file(w, path=observations or observations_path(), status="approved")
-    n = _resolve(w)
-    return RealLoad(
-        plans=plans, imported={"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged},
-        resolutions=n, warnings=list(doc.warnings),
-    )
+    rep = import_file(w, path=path or observations_path(), status="approved")
+    return {"rows": rep.rows, "stored": rep.stored, "unchanged": rep.unchanged}
+
+
+def resolve_assumptions(w: UnitOfWork) -> int:
+    """Apply ``ASSUMPTIONS`` to every current target (and fact) that still needs it; returns how many."""
+    return _resolve(w)
 
 
 def _resolve(w: UnitOfWork) -> int:
@@ -196,12 +202,18 @@ def label_simulated(w: UnitOfWork) -> None:
     set_meta(w.session, DATASET_LABEL, "SIMULATED")
 
 
-def load_simulated(w: UnitOfWork, *, real_progress: list[ProgressRow], out: Path) -> int:
-    """Write and import the SIMULATED training series, and SIMULATED task reports; returns the rows written."""
+def import_simulated(w: UnitOfWork, *, real_progress: list[ProgressRow], out: Path) -> int:
+    """Write and import the SIMULATED training series (in a unit of work of its own, as any bulk import);
+    returns the rows written."""
     from .observations import import_file
 
     n = write_simulated(real_progress, out)
     import_file(w, path=out, status="approved")
+    return n
+
+
+def simulate_tasks(w: UnitOfWork) -> None:
+    """SIMULATED task reports: every other task done on time, the rest still open past a deadline."""
     for i, t in enumerate(tasks.list_tasks(w, today=TODAY)):
         done = i % 2 == 0
         tasks.set_task(
@@ -212,7 +224,6 @@ def load_simulated(w: UnitOfWork, *, real_progress: list[ProgressRow], out: Path
             completed_on=date(2014, 5, 31) if done else None,
             note=SIMULATED,
         )
-    return n
 
 
 # ---------------------------------------------------------------- the SIMULATED training series
