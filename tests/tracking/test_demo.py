@@ -72,7 +72,24 @@ def test_simulated_scenario_is_labelled_and_exercises_the_loop(report: demo.Demo
 
 
 def test_cli_demo_prints_progress_and_labels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--db", str(tmp_path / "d.sqlite3"), "--real-only"]) == 0
+    assert main(["demo", "--db", str(tmp_path / "d.sqlite3"), "--real-only", "--no-serve"]) == 0
     out = capsys.readouterr().out
     assert "目标进度" in out and "部门记分卡" in out and "demo assumptions" in out
     assert "SIMULATED" not in out
+
+
+def test_demo_accounts_one_per_role_with_fresh_passwords(report: demo.DemoReport) -> None:
+    """The main job prints one account per role; passwords are generated each time, never fixed."""
+    from innocity.cli.demo import DEMO_ACCOUNTS, demo_accounts
+
+    db = Path(report.real.db_path)
+    first = demo_accounts(db)
+    again = demo_accounts(db)  # re-running the demo on the same database resets them
+    assert [a[2] for a in first] == ["admin", "coordinator", "department", "leader", "evaluator"]
+    assert [a[0] for a in first] == [a[0] for a in DEMO_ACCOUNTS]
+    assert all(len(a[1]) >= 12 for a in first)
+    assert all(x[1] != y[1] for x, y in zip(first, again, strict=True))
+    with sqlite3.connect(db) as con:
+        hashes = [h for (h,) in con.execute("select password_hash from users")]
+    assert len(hashes) == 5 and all(h.startswith("$argon2") for h in hashes)
+    assert not any(a[1] in h for a in again for h in hashes)

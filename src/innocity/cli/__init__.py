@@ -14,7 +14,7 @@ import typer
 from innocity.errors import InnocityError
 from innocity.settings import settings_help
 
-from . import catalog, demo, eval, index, parse, plans, serve, track, users
+from . import catalog, data, db, demo, eval, extract, index, parse, plans, report, serve, track, users
 from .common import flag_for, reset_app_context
 
 app = typer.Typer(
@@ -46,8 +46,9 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (parse, catalog, plans, track, index, eval, demo, users, serve):
+for _module in (parse, eval, catalog, plans, data, db, track, index, report, users, serve, demo):
     _module.register(app)
+extract.register(data.data_app)  # ``innocity data extract``: figures from statistical bulletins
 
 
 def main(argv: list[str] | None = None) -> int:

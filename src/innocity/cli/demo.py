@@ -21,12 +21,25 @@ def demo_cmd(
     db: Annotated[Path | None, typer.Option("--db", help="SQLite file to use (default: a new one in a temp dir)")] = None,
     simulated: Annotated[bool, typer.Option("--simulated/--real-only",
                                             help="also run the SIMULATED training scenario (labelled as such)")] = True,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve",
+                                        help="then serve the web application until Ctrl-C")] = True,
+    serve_db: Annotated[str | None, typer.Option(
+        "--serve-db", help="which database the web application shows: simulated (default when there is one; "
+                           "every page says SIMULATED) or real")] = None,
+    host: Annotated[str, typer.Option("--host", help="address the web application listens on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="its TCP port", min=1, max=65535)] = 8000,
 ) -> None:
-    """Parse the sample plans, store them, import real published figures, track progress, scorecards, 督办.
+    """Parse the sample plans, store them, import real published figures, track progress, scorecards, 督办;
+    then serve the web application with one demo account per role (their passwords are printed).
 
-    Example: innocity demo            (everything in a temp dir)
-             innocity demo --db demo.sqlite3 --real-only
+    Example: innocity demo            (everything in a temp dir, then http://127.0.0.1:8000)
+             innocity demo --db demo.sqlite3 --real-only --no-serve
     """
+    which = serve_db or ("simulated" if simulated else "real")
+    if which not in ("simulated", "real") or (which == "simulated" and not simulated):
+        from innocity.errors import UserInputError
+
+        raise UserInputError("simulated (needs the SIMULATED scenario) or real", field="serve_db")
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -44,6 +57,73 @@ def demo_cmd(
         report = run_demo(workdir, db=Path(db).resolve() if db else None, simulated=simulated, on_step=step)
         bar.update(task, completed=steps)
     _print_report(console, report)
+    if serve:
+        served = Path(report.simulated.db_path if which == "simulated" and report.simulated else report.real.db_path)
+        _serve(console, served, workdir, host=host, port=port)
+
+
+DEMO_ACCOUNTS = (  # (user name, role, region, department): one account per role, all in 湘潭市's scope
+    ("demo-admin", "admin", None, None),
+    ("demo-coordinator", "coordinator", "湘潭市", None),
+    ("demo-department", "department", "湘潭市", "市科技局"),
+    ("demo-leader", "leader", "湘潭市", None),
+    ("demo-evaluator", "evaluator", None, None),
+)
+
+
+def demo_accounts(db_path: Path) -> list[tuple[str, str, str, str]]:
+    """Create (or reset) one account per role in ``db_path`` with a freshly generated password each;
+    returns (user, password, role, scope) to print. No fixed or default password exists anywhere."""
+    import secrets
+
+    from innocity.app import AppContext
+    from innocity.services import users
+    from innocity.services.demo import DEMO_USER
+    from innocity.settings import Settings
+
+    app = AppContext(Settings(database_url=f"sqlite:///{db_path}", data_dir=db_path.parent, user=DEMO_USER))
+    out = []
+    try:
+        with app.uow() as w:
+            existing = {u.username for u in users.list_users(w)}
+            for name, role, region, dept in DEMO_ACCOUNTS:
+                password = secrets.token_urlsafe(12)
+                if name in existing:
+                    users.reset_password(w, username=name, password=password)
+                else:
+                    users.create_user(w, username=name, password=password, role=role, region=region,
+                                      department=dept)
+                scope = "、".join(x for x in (region, dept) if x) or "全部地区"
+                out.append((name, password, role, scope))
+    finally:
+        app.dispose()
+    return out
+
+
+def _serve(console: Any, db_path: Path, workdir: Path, *, host: str, port: int) -> None:
+    """Create the demo accounts, print them, and serve the web application on ``db_path`` until Ctrl-C."""
+    import os
+
+    from rich.table import Table
+
+    accounts = demo_accounts(db_path)
+    t = Table(title=f"演示账号 (demo accounts on {db_path.name}; passwords generated now, shown once)")
+    for c in ("用户名", "密码", "角色", "范围"):
+        t.add_column(c)
+    for row in accounts:
+        t.add_row(*row)
+    console.print(t)
+    if "SIMULATED" in db_path.name:
+        console.print("[bold red]The web application shows the SIMULATED training database: every page says "
+                      "so. Real data: innocity demo --serve-db real[/]")
+    os.environ["INNOCITY_DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["INNOCITY_DATA_DIR"] = str(workdir)
+    from .common import reset_app_context
+    from .serve import serve
+
+    reset_app_context()
+    console.print(f"web application: http://{host}:{port}  (Ctrl-C to stop)")
+    serve(host=host, port=port, workers=1)
 
 
 def run_demo(
