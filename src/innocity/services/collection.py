@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from innocity.domain.observation import Status, Vintage
-from innocity.errors import ConflictError, DataValidationError, NotFoundError, RowProblem
+from innocity.errors import ConflictError, DataValidationError, NotFoundError, RowProblem, UserInputError
 from innocity.storage import audit
 from innocity.storage import observations as obs_repo
 from innocity.storage.tables import Department, PlanRow, Region, utcnow
@@ -50,6 +50,7 @@ from .models.collection import (
     TargetRef,
 )
 from .models.collection import Entry as Entry
+from .models.observations import ObservationOut
 from .obs_checks import NOT_NEGATIVE_KINDS
 from .tracking import progress
 
@@ -369,4 +370,20 @@ def submit_drafts(w: UnitOfWork, *, ids: list[tuple[int, int]]) -> SaveResult:
     return SaveResult(submitted=len(ids), ids=[oid for oid, _ in ids])
 
 
-__all__ = ["Entry", "department_for", "parse_number", "save", "sheet", "submit_drafts", "value_range"]
+def review_values(
+    w: UnitOfWork, *, items: list[tuple[int, int]], action: str, comment: str | None = None
+) -> list[ObservationOut]:
+    """Approve or reject many submitted values at once (``(observation id, version)`` as the reviewer saw
+    them), all or none: one stale version or one refused step and nothing changes (a rejection needs the
+    comment saying why)."""
+    w.require(Permission.APPROVE_DATA)
+    if action not in ("approve", "reject"):
+        raise UserInputError(f"unknown action {action!r} (approve or reject)", field="action")
+    if not items:
+        raise UserInputError("选择至少一个数值", field="items")
+    to = Status.APPROVED if action == "approve" else Status.REJECTED
+    text = (comment or "").strip() or None
+    return [observations.set_status(w, obs_id=oid, to=to, version=version, comment=text) for oid, version in items]
+
+
+__all__ = ["Entry", "department_for", "parse_number", "review_values", "save", "sheet", "submit_drafts", "value_range"]

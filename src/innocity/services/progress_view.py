@@ -26,7 +26,7 @@ from innocity.storage.tables import PlanRow, Region
 
 from . import observations, supervise
 from .context import Permission, UnitOfWork, today_or
-from .models import ProgressRow
+from .models import ProgressRow, ScorecardRow
 from .models.progress_view import (
     ActualPoint,
     ChartPoint,
@@ -37,6 +37,8 @@ from .models.progress_view import (
     TargetDetail,
 )
 from .regions import list_departments
+from .scorecard import build_scorecards
+from .tasks import list_tasks
 from .targets import history, target_in_scope
 from .tracking import check_year, progress, region_scope, status_counts
 
@@ -146,6 +148,16 @@ def progress_table(
         plans=[Option(value=str(i), label=f"{n or ''} {t or ''}".strip() or f"方案 {i}") for i, t, n in plans],
         dimensions=[Option(value=c, label=n) for c, n in DIMENSION_NAMES.items()],
     )
+
+
+def scorecards(
+    w: UnitOfWork, *, region: str | None = None, year: int | None = None, today: date | None = None
+) -> list[ScorecardRow]:
+    """``scorecard.scorecard`` on the scoped reading of progress (see ``scoped_progress``)."""
+    w.require(Permission.READ)
+    check_year(year)
+    rows = scoped_progress(w, region=region, year=year or today_or(today).year)
+    return build_scorecards(rows, list_tasks(w, region=region, today=today))
 
 
 # ------------------------------------------------------------------ one target

@@ -27,6 +27,7 @@ from innocity.settings import Settings
 from . import errors
 from .api import auth as api_auth
 from .api import docs as api_docs
+from .api import loop as api_loop
 from .api import plans as api_plans
 from .api import progress as api_progress
 from .api import supervision as api_supervision
@@ -34,12 +35,14 @@ from .config import WebSettings
 from .pages import auth as page_auth
 from .pages import compare as page_compare
 from .pages import home as page_home
+from .pages import loop as page_loop
 from .pages import plans as page_plans
 from .pages import review as page_review
 from .security import SecurityMiddleware, csrf_protect
 from .templating import STATIC
 
 API_ROUTERS: list[APIRouter] = [
+    api_loop.router,
     api_auth.router,
     api_plans.router,
     api_progress.router,
@@ -47,6 +50,7 @@ API_ROUTERS: list[APIRouter] = [
     api_docs.router,
 ]
 PAGE_ROUTERS: list[APIRouter] = [
+    page_loop.router,
     page_auth.router,
     page_home.router,
     page_plans.router,

@@ -118,7 +118,7 @@ class Entry(Model):
     region: str
     indicator: str
     period: str
-    value: str
+    value: str | float | None = None
     vintage: str | None = None
     note: str | None = None
     source: str | None = None

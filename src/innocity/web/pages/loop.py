@@ -1,0 +1,15 @@
+"""Every page router of the loop (issue 11), as one router for the app factory's list.
+
+Listed before the core's home page: ``/`` shows coordinators, leaders and administrators the dashboard on
+top of the home page (``pages.dashboard``), and everyone else the home page as it is.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import dashboard, data, progress
+
+router = APIRouter()
+for _r in (dashboard.router, data.router, progress.router):
+    router.include_router(_r)

@@ -1,0 +1,91 @@
+"""The words and filters the loop's templates share (statuses in the order people read them, 督办 states,
+data workflow states, vintages), registered once on the template environment when a page module is
+imported. Kept here rather than in ``templating`` so the core's module is not edited for each new page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from innocity.catalog.model import DIMENSION_NAMES
+from innocity.domain.supervision import ACTION_ZH
+from innocity.services.models.collection import STATUS_ZH as VALUE_STATUS_ZH
+from innocity.services.models.collection import VINTAGE_ZH
+from innocity.services.models.tracking import fmt_num
+
+from ..templating import env
+
+# from worst to best, then the two that cannot be judged: the order of every count and legend
+STATUS_ORDER = ("overdue", "off_track", "behind", "on_track", "achieved", "no_data", "needs_input")
+SUPERVISION_ORDER = ("raised", "responded", "extended", "escalated", "closed")
+SUPERVISION_ZH = {"raised": "已立项", "responded": "已说明", "extended": "已延期", "closed": "已销号",
+                  "escalated": "已提级"}
+REASON_ZH = {"target_off_track": "指标进度严重滞后", "target_overdue": "指标逾期未完成", "task_late": "任务逾期",
+             "manual": "人工立项"}
+DEADLINE_ZH = {"target": "目标", "task": "任务", "milestone": "节点", "supervision": "督办答复"}
+ROLE_IN_ZH = {"lead": "牵头", "support": "配合", "coordinator": "全部"}
+TASK_STATUSES = ("未启动", "进行中", "已完成", "延期")
+KIND_GOAL_ZH = {"level": "水平值", "growth": "年均增速", "change": "比基期变化"}
+
+
+# The tracking rules explain a status in English (the command line's words); the pages say it in Chinese.
+# (pattern, Chinese with the pattern's groups): the first that matches wins; unknown reasons are shown as is.
+REASONS: tuple[tuple[str, str], ...] = (
+    (r"the plan leaves the value blank", "方案未给出目标值"),
+    (r"no deadline year \(masked or absent\)", "目标年份不明（如“201*”），请在方案审核中确定"),
+    (r"a relative target needs a baseline", "增速或增幅目标需要基期年份和数值"),
+    (r"the baseline year is not before the deadline", "基期年份不早于目标年份"),
+    (r"no figure for this indicator", "还没有该指标的数据"),
+    (r"indicator not matched to the catalogue", "指标未匹配到指标目录，无法找到数据"),
+    (r"no figure after the baseline year (\d+)", r"基期 \1 年之后还没有数据"),
+    (r"no baseline: set one", "缺少基期数值，请设定"),
+    (r"deadline (\d+) passed, goal not met \(no baseline\)", r"\1 年已过，目标未完成（无基期）"),
+    (r"deadline (\d+) passed, goal not met", r"\1 年已过，目标未完成"),
+    (r"moving the wrong way", "指标向相反方向变化"),
+    (r"unit: (.*)", r"单位无法换算：\1"),
+)
+
+
+def reason_zh(text: str | None) -> str:
+    """The Chinese of a tracking reason (see ``REASONS``)."""
+    if not text:
+        return ""
+    for pattern, zh in REASONS:
+        m = re.search(pattern, text)
+        if m:
+            return m.expand(zh)
+    return text
+
+
+def pct(x: Any, digits: int = 1) -> str:
+    """0.834 → "83.4%"; "—" when missing."""
+    if x is None:
+        return "—"
+    return f"{float(x) * 100:.{digits}f}%"
+
+
+def signed(x: Any) -> str:
+    """A change in per cent with its sign: +12.5%, −3%."""
+    if x is None:
+        return "—"
+    v = float(x)
+    return ("+" if v > 0 else "−" if v < 0 else "") + fmt_num(abs(v)) + "%"
+
+
+env.globals.update(
+    STATUS_ORDER=STATUS_ORDER,
+    SUPERVISION_ORDER=SUPERVISION_ORDER,
+    SUPERVISION_ZH=SUPERVISION_ZH,
+    REASON_ZH=REASON_ZH,
+    DEADLINE_ZH=DEADLINE_ZH,
+    ROLE_IN_ZH=ROLE_IN_ZH,
+    VALUE_STATUS_ZH=VALUE_STATUS_ZH,
+    VINTAGE_ZH=VINTAGE_ZH,
+    ACTION_ZH=ACTION_ZH,
+    TASK_STATUSES=TASK_STATUSES,
+    KIND_GOAL_ZH=KIND_GOAL_ZH,
+    DIMENSION_ZH=DIMENSION_NAMES,
+    REASON_TEXT=reason_zh,
+)
+env.filters["pct"] = pct
+env.filters["signed"] = signed
