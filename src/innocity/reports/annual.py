@@ -19,6 +19,7 @@ from docx.document import Document
 from docx.shared import Pt
 
 from innocity.services.models.reports import AnnualReportData
+from innocity.services.models.work import TaskRow
 
 from . import blocks as b
 from . import charts, gongwen
@@ -156,6 +157,7 @@ class _Writer:
     def targets(self) -> None:
         d, doc = self.d, self.doc
         self.h1(self.o.targets)
+        self.h2("分维度完成情况")
         for dim in d.dimensions:
             counted = [f"{status_zh(s)}{getattr(dim.counts, s)}项" for s in STATUS_ORDER if getattr(dim.counts, s)]
             if dim.code is None:
@@ -175,6 +177,7 @@ class _Writer:
             self.caption("图", "重点指标实际值与计划路径")
         else:
             b.para(doc, "基期之后有两年以上统计数据的目标不足一项，暂不绘制重点指标走势图。")
+        self.h2("主要指标完成情况表")
         self.caption("表", f"{d.region}主要指标完成情况（{d.year}年）")
         notes = indicator_table(doc, d)
         for text in notes:
@@ -196,15 +199,18 @@ class _Writer:
             by_status[t.status] = by_status.get(t.status, 0) + 1
         late = [t for t in d.tasks if t.late]
         counted = "、".join(f"{k}{v}项" for k, v in by_status.items())
+        self.h2("总体进展")
         b.para(doc, f"方案分解重点任务{len(d.tasks)}项，截至{cn_date(d.today)}：{counted}；"
-                    f"逾期任务{len(late)}项。")
-        depts: dict[str, list] = {}
+                    f"逾期任务{len(late)}项" + (f"（{joined([t.task for t in late])}）。" if late else "。"))
+        self.h2("分部门推进情况")
+        depts: dict[str, list[TaskRow]] = {}
         for t in d.tasks:
             depts.setdefault(t.lead[0] if t.lead else "（未指定牵头单位）", []).append(t)
-        for name, mine in depts.items():
+        for i, (name, mine) in enumerate(depts.items(), start=1):
+            b.heading(doc, f"{i}. {name}", 3)
             done = sum(1 for t in mine if t.status == "已完成")
             late_names = [t.task for t in mine if t.late]
-            text = f"{name}牵头{len(mine)}项，已完成{done}项"
+            text = f"牵头重点任务{len(mine)}项（{joined([t.task for t in mine])}），已完成{done}项"
             text += f"，逾期{len(late_names)}项（{joined(late_names, limit=5)}）。" if late_names else "，无逾期任务。"
             b.para(doc, text)
         self.caption("表", "重点任务推进情况")

@@ -176,6 +176,12 @@ def _style_ppr(
         ppr.remove(el)
     if keep_next:
         ppr.append(OxmlElement("w:keepNext"))
+    # no hanging punctuation (ECMA-376 §17.3.1.21: val 0 = punctuation may not extend past the line), so a
+    # line-end 、，。 stays in the 版心 in Word and WPS. LibreOffice 7.4 reads this value the other way round
+    # and hangs such a mark into the margin; the rendering tests allow exactly that one mark.
+    punct = OxmlElement("w:overflowPunct")
+    punct.set(qn("w:val"), "0")
+    ppr.append(punct)
     if not snap:
         el = OxmlElement("w:snapToGrid")
         el.set(qn("w:val"), "0")
