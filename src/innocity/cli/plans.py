@@ -6,12 +6,14 @@ Each parses its arguments, calls one service and prints.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from innocity.errors import NoPlanFoundError, UserInputError
-from innocity.services.models import IngestResult, PlanDetail
+
+if TYPE_CHECKING:  # the models (pydantic) are imported when a command runs, not at start-up
+    from innocity.services.models import IngestResult, PlanDetail
 
 from .common import TABLE_OR_JSON, Format, emit, id_argument, print_rich, simple_table, uow
 

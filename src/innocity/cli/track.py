@@ -5,12 +5,12 @@ Each command parses its arguments, calls one service in one unit of work and pri
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from innocity.services.models import ProgressRow, ScorecardRow, SupervisionItem, TaskRow
-from innocity.services.models.tracking import fmt_num
+if TYPE_CHECKING:  # the models (pydantic) are imported when a command runs, not at start-up
+    from innocity.services.models import ProgressRow, ScorecardRow, SupervisionItem, TaskRow
 
 from .common import TABLE_OR_JSON, TODAY, Format, emit, id_argument, id_option, parse_date, print_rich, safe, uow
 
@@ -41,6 +41,8 @@ STATUS_STYLE = {
 def progress_table(rows: list[ProgressRow], title: str | None = None) -> Any:
     """A Rich table of progress rows (shared with ``innocity demo``)."""
     from rich.table import Table
+
+    from innocity.services.models.tracking import fmt_num
 
     t = Table(title=title, show_lines=False)
     widths = {"indicator": 18, "lead": 12, "note": 30}
