@@ -153,7 +153,7 @@ def test_comparison_years_are_baselines_not_clauses(run: Any) -> None:
 
 def test_base_year_of_a_doubling_is_not_the_target_year(run: Any) -> None:
     targets, _ = run("到2025年,力争全市高新技术企业数量在2020年基础上翻一番。")
-    assert [(t.kind, t.value, t.year) for t in targets] == [("growth", 100, 2025)]
+    assert [(t.kind, t.value, t.year, t.multiplier) for t in targets] == [("change", 100, 2025, 2)]
 
 
 def test_a_modern_municipal_plan() -> None:

@@ -15,7 +15,7 @@ ONE_TARGET: list[tuple[str, dict[str, Any]]] = [
     ("“十四五”期间,单位GDP能耗下降15%。", dict(value=-15, unit="%", kind="growth", year=2025)),
     ("到2020年,万元GDP能耗控制在0.5吨标准煤/万元以内。", dict(value=0.5, unit="吨标准煤/万元", comparator="<=", year=2020)),
     ("地区生产总值年均增长12%左右。", dict(value=12, unit="%", kind="growth", approximate=True)),
-    ("到2030年,全市技术合同成交额翻一番。", dict(value=100, unit="%", kind="growth", year=2030)),
+    ("到2030年,全市技术合同成交额翻一番。", dict(value=100, unit="%", kind="change", year=2030, multiplier=2)),
     ("力争到2025年,科技进步贡献率提高2个百分点。", dict(value=2, unit="百分点", kind="change", year=2025)),
     ("新建省级以上重点实验室8—10家。", dict(value=8, value_max=10, unit="家", comparator="range")),
     ("每年引进高层次创新团队3到5个。", dict(value=3, value_max=5, unit="个", comparator="range")),
@@ -47,9 +47,6 @@ ONE_TARGET: list[tuple[str, dict[str, Any]]] = [
     ("高新技术企业数量比2020年增长50%。", dict(value=50, unit="%", kind="change")),
     ("全省科技企业孵化器达到三十六个。", dict(value=36, unit="个")),
     ("到2025年,新增上市公司五千亿元市值。", dict(value=5000, unit="亿元")),
-    ("力争5年内有 家特色小镇创成省级示范。", dict(value=None, unit="家", year=None)),
-    ("到20XX年,全市高新技术企业达到XX家。", dict(value=None, unit="家", year=None, year_text="20XX")),
-    ("到2025年,新增省级研发平台____个。", dict(value=None, unit="个", year=2025)),
     ("全市规上工业企业有研发活动的比例达到50%", dict(value=50, unit="%")),
     ("研究与试验发展经费投入强度≥3.2%", dict(value=3.2, unit="%", comparator=">=")),
     ("全省规上工业企业研发费用加计扣除政策落实率达到100%。", dict(value=100, unit="%")),
@@ -65,7 +62,8 @@ ONE_TARGET: list[tuple[str, dict[str, Any]]] = [
     ("“十二五”末,全市高新技术企业总数达到200家左右。", dict(value=200, unit="家", year=2015, approximate=True)),
     ("2011年—2015年,每年新增高新技术企业20家。", dict(value=20, unit="家", year=2015)),
     ("到2015年,单位GDP能耗降低16%。", dict(value=-16, unit="%", kind="growth", year=2015)),
-    ("到2015年,全市专利授权量比2010年翻一番以上。", dict(value=100, unit="%", kind="growth", comparator=">=")),
+    ("到2015年,全市专利授权量比2010年翻一番以上。", dict(value=100, unit="%", kind="change", comparator=">=",
+                                                    multiplier=2)),
 ]
 
 

@@ -211,6 +211,7 @@ class Target(JsonMixin):
     baseline: Baseline | None = field(default=None, kw_only=True)
     unit_text: str | None = field(default=None, kw_only=True, metadata=_OMIT)
     match_score: float | None = field(default=None, kw_only=True, metadata=meta(omit_none=True, digits=4))
+    multiplier: float | None = field(default=None, kw_only=True, metadata=meta(omit_none=True, whole=True))
 
 
 @dataclass(slots=True)

@@ -39,7 +39,8 @@ _BASE_UNITS = sorted(
 _DENOMS = "万元|亿元|万人|千人|百人|人|年|户|平方公里|公顷|亩|km²"
 _UNIT = rf"(?:{'|'.join(re.escape(u) for u in _BASE_UNITS)})(?:/(?:{_DENOMS}))?"
 _SCALE = r"万亿|千万|百万|万|亿|千"
-_POST = r"及以上|以上|以内|以下|之内|左右|上下"
+# A qualifier a PDF broke over two lines ("95%以" at the end of one, "上" on the next) is still one word.
+_POST = r"及以上|以\n?上|以\n?内|以\n?下|之内|左右|上下"
 _DASH = r"—{1,2}|-|~|到|至|\?"
 
 _QTY = re.compile(
@@ -289,6 +290,8 @@ def _finish(
     qualifier: str | None,
     post: str | None,
 ) -> Quantity:
+    if post is not None and "\n" in post:
+        post = post.replace("\n", "")
     pm = _PRE_WORDS.search(f, max(0, start - 4), start) if start else None
     comparator = "="
     approx = False

@@ -155,8 +155,12 @@ def _year(v: Any) -> int | None:
 def _target_ok(g: dict[str, Any], t: Any) -> bool:
     gk = g.get("comparator")
     kind = gk if gk in ("growth", "change") else "level"
-    return (_num_eq(g.get("value"), t.value) and _num_eq(g.get("value_max"), t.value_max)
-            and (g.get("unit") or None) == (t.unit or None) and _year(g.get("year")) == t.year and kind == t.kind)
+    value, unit = g.get("value"), g.get("unit")
+    if g.get("multiplier") and value is None:
+        # 翻一番 written in a gold as {multiplier: 2, value: null}: the parser's change of +100 % (gold-conventions)
+        kind, value, unit = "change", (float(g["multiplier"]) - 1) * 100, "%"
+    return (_num_eq(value, t.value) and _num_eq(g.get("value_max"), t.value_max)
+            and (unit or None) == (t.unit or None) and _year(g.get("year")) == t.year and kind == t.kind)
 
 
 def _fact_ok(g: dict[str, Any], x: Any) -> bool:

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from innocity.domain.plan import Baseline, Decision, Fact, Section, Span, Target
+from innocity.parsing import targets_shapes as shapes
 from innocity.parsing import targets_tables
 from innocity.parsing.doctime import document_time
 from innocity.parsing.numbers import Quantity, find_quantities
@@ -138,6 +139,7 @@ class _Run:
         f = self.f
         first = True
         table = targets_tables.TableState()
+        stacked = targets_tables.StackedState()
         for m in _LINE.finditer(f):
             ps, pe = m.start(), m.end()
             if pe - ps < 8 and not f[ps:pe].strip():
@@ -163,6 +165,12 @@ class _Run:
                     in_title = [p for p in phrases if p.end <= head[1] and not p.attributive]
                     self.ctx.frames[-1].period = in_title[-1] if in_title else None
             line = f[ps:pe]
+            if pe - ps <= 48 and "\t" not in line:
+                cells = targets_tables.read_stacked(f, ps, pe, stacked)
+                if cells is not None:
+                    for cell in cells:
+                        self._emit_table_cell(cell, phrases)
+                    continue
             if "\t" in line or "  " in line or "|" in line:
                 rows = targets_tables.read_row(f, ps, pe, table)
                 if rows is not None:
@@ -179,7 +187,7 @@ class _Run:
     def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef], par: str) -> None:
         f = self.f
         qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
-        if not qs and ":" not in par and " " not in par and "_" not in par and "X" not in par:
+        if not qs and not any(c in par for c in ": _X倍番亿万"):
             return
         has_quotes = any(c in par for c in _QUOTE_OPENERS)
         # A quoted name (“5568”工程) holds no value; a quoted statement of goals (实现“…达到2000名左右,…”的目标)
@@ -192,17 +200,27 @@ class _Run:
             used.append((m.start("r"), m.end("r")))
             self._ratio(m, ps, pe, bounds, phrases)
         for m in _BLANK.finditer(f, ps, pe) if (" " in par or "_" in par or "X" in par or "×" in par) else ():
-            self._blank(m, ps, pe, bounds, phrases)
+            self._blank(m, ps, pe, bounds)
+        q_open = [a for a, _ in quoted]
+        if "倍" in par or "番" in par:
+            for m in shapes.MULTIPLE.finditer(f, ps, pe):
+                k = bisect_right(q_open, m.start()) - 1
+                if k >= 0 and quoted[k][1] > m.start():
+                    continue  # “六个倍增”: the name of a programme
+                used.append((m.start(), m.end()))
+                self._multiple(m, ps, pe, bounds, phrases)
+        if "亿" in par or "万" in par:
+            for m in shapes.SCALE_ONLY.finditer(f, ps, pe):
+                self._scale_only(m, ps, pe, bounds, phrases)
         self._resp = respective(f, qs, ps) if "分别" in par else {}
         prev_end = ps
-        q_open = [a for a, _ in quoted]
         for i, q in enumerate(qs):
             k = bisect_right(q_open, q.start) - 1  # quotes do not nest: only the last one opened can hold q
             if k >= 0 and quoted[k][1] > q.start:
                 self._decide(q, "dropped", "inside-quotes")  # “5568”工程, 《2025行动》: names
                 continue
             if any(a <= q.start < b for a, b in used):
-                continue  # read as part of a ratio
+                continue  # read as part of a ratio or a multiple (翻一番, 增长1倍)
             next_start = qs[i + 1].start if i + 1 < len(qs) else pe
             self._quantity(q, ps, pe, bounds, phrases, prev_end, next_start)
             prev_end = q.end
@@ -326,8 +344,10 @@ class _Run:
         if not indicator:
             # "争取上级资金支持,确保超过6000万元": the subject is the clause before
             indicator = previous_clause_subject(self.f, seg_start, q, self.q_starts)
-        if not indicator and self.targets and self.f.find("。", self.targets[-1].span[1] - self.s0, q.start) < 0:
-            last = self.targets[-1]
+        # the target read last before this figure (multiples are read ahead of the plain figures of a paragraph)
+        last = max((t for t in self.targets[-4:] if t.span[0] - self.s0 < q.start), key=lambda t: t.span[0],
+                   default=None)
+        if not indicator and last is not None and self.f.find("。", last.span[1] - self.s0, q.start) < 0:
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
             if last.kind != "level":
                 indicator = _RATE_WORDS.sub("", indicator) or indicator  # "GDP年均增长10%,突破2000亿元"
@@ -340,18 +360,32 @@ class _Run:
         if down and value is not None:
             value, vmax = -value, (-vmax if vmax is not None else None)
         comparator = paired[1] if paired else q.comparator
+        unit, unit_text = q.unit, q.unit_text
+        implied, as_written = shapes.implied_unit(q.unit, pre, self._earlier_unit(q))
+        if implied:
+            unit, unit_text = implied, as_written  # 120万亩…150万 → 万亩; 总规模…三千亿 → 亿元
         baseline = None
         if kind == "change":
             refs = find_time_phrases(base_text) if base_text else []
             baseline = Baseline(year=refs[0].year if refs else None, text=base_text)
-        for name in [indicator] if paired else split_subjects(indicator, q, kind, pre):
+        for name in [indicator] if paired else split_subjects(indicator, q, kind, pre, post):
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=name, kind=kind,  # type: ignore[arg-type]
                 comparator=comparator,  # type: ignore[arg-type]
-                value=value, unit=q.unit, year=year, year_text=year_text, value_max=vmax,
-                approximate=q.approx, section=section_path(self.outline, a), unit_text=q.unit_text,
+                value=value, unit=unit, year=year, year_text=year_text, value_max=vmax,
+                approximate=q.approx, section=section_path(self.outline, a), unit_text=unit_text,
                 baseline=baseline,
             ))
+
+    def _earlier_unit(self, q: Quantity) -> str | None:
+        """The unit of the figure just before ``q`` in the same clause (从现状120万亩增加到150万)."""
+        i = bisect_left(self.q_starts, q.start) - 1
+        if i < 0:
+            return None
+        e = self.quantities[i]
+        if q.start - e.end > 30 or _BOUND.search(self.f, e.end, q.start):
+            return None
+        return e.unit
 
     def _add_target(self, t: Target) -> None:
         key = (t.span[0], t.span[1], t.indicator, t.value)
@@ -402,20 +436,53 @@ class _Run:
                 year=year, year_text=year_text, section=section_path(self.outline, a),
             ))
 
-    def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
+    def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int]) -> None:
+        """建成 个省级孵化器: the number was lost (in scraping, or left blank): no target, a warning instead."""
         seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
+        a, _, quote = self._quote(seg_start, seg_end)
+        self.warnings.append(f"targets: a number is missing in 「{quote[:40]}」 (offset {a}); no target was read")
+        if self.decisions is not None:
+            s = m.start("u") + self.s0
+            self.decisions.append(Decision(self.text[m.start() + self.s0: s + len(m.group("u"))], (m.start() + self.s0,
+                                           s + len(m.group("u"))), "dropped", "blank-number", None, m.group("u")))
+
+    def _multiple(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
+        """翻一番, 倍增, 增加两倍: a multiple of the baseline is a change of (multiple − 1) × 100 %."""
+        times = shapes.multiple_of(m)
+        q = Quantity(m.start(), m.end(), (times - 1) * 100, unit="%", comparator=">=" if m.group("above") else "=",
+                     special="double", num_start=m.start())
+        seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
+        pre, post = self.f[seg_start: m.start()], self.f[m.end(): seg_end]
         gov = self._governing(m.start(), phrases)
-        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start()], m.start()):
+        rule = decide(self._reading(m.start(), pre, post, gov))
+        self._decide(q, rule.verdict if rule.verdict == "target" else "dropped",
+                     "multiple-of-baseline" if rule.verdict == "target" else rule.name)
+        if rule.verdict != "target":
             return
-        year, year_text = self._target_year(gov)
-        post = self.f[m.end(): seg_end]
-        a, b, quote = self._quote(seg_start, seg_end)
-        noun = _NOUN_END.split(post, maxsplit=1)[0]
+        year, year_text = self._recurring(m.start(), gov) or self._target_year(gov)
+        base = shapes.baseline_before(pre)
+        a, b, quote = self._quote(seg_start, m.end())
         self._add_target(Target(
-            text=quote, span=(a, b), indicator=noun or self.f[seg_start: m.start()], kind="level",
-            comparator="=", value=None, unit=m.group("u"), year=year, year_text=year_text,
-            section=section_path(self.outline, a),
+            text=quote, span=(a, b), indicator=indicator_of(shapes.before_baseline(pre), post, q), kind="change",
+            comparator=q.comparator,  # type: ignore[arg-type]
+            value=q.value, unit="%", year=year, year_text=year_text, section=section_path(self.outline, a),
+            baseline=Baseline(year=base[0], text=base[1]) if base else None, multiplier=times,
         ))
+
+    def _scale_only(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
+        """冲刺八千亿, 总规模突破三千亿: a Chinese numeral with only a scale word after it."""
+        value = shapes.scale_value(m)
+        if value is None:
+            return
+        q = Quantity(m.start("n"), m.end(), value, unit=m.group("s"), comparator=">=" if m.group("ge") else "=",
+                     chinese=True, num_start=m.start("n"))
+        seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, ps)
+        pre, post = self.f[seg_start: q.start], self.f[q.end: seg_end]
+        gov = self._governing(q.start, phrases)
+        rule = decide(self._reading(q.start, pre, post, gov))
+        self._decide(q, rule.verdict, rule.name)
+        if rule.verdict == "target":
+            self._emit_target(q, seg_start, seg_end, pre, post, gov, pre)
 
     def _emit_table_cell(self, cell: targets_tables.Cell, phrases: Sequence[YearRef]) -> None:
         a, b, quote = self._quote(cell.start, cell.end)

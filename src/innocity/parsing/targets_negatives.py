@@ -89,6 +89,19 @@ _PACKAGE_AFTER = re.compile(r"^(?:大)?(?:民生实事|惠民实事|为民办实
 _PLACES_AFTER = re.compile(r"^(?:乡镇|乡|镇|县区|县市区|县(?:\(市、区\))?|区|街道|村|社区|园区)")
 
 
+# 6大产业集群总规模突破三千亿: the count names the subject whose amount the clause then gives.
+_MEASURED_AFTER = re.compile(
+    r"^[^,;。、\d]{1,16}?(?:总规模|规模|总产值|产值|营业收入|收入|总额|增加值|产出|总量|营收|市值)[^,;。、\d]{0,4}?"
+    r"(?:突破|达到|超过|超|达|实现|冲刺|迈上|迈向)"
+)
+
+
+def _count_of_subject(w: Window) -> bool:
+    m = _MEASURED_AFTER.match(w.post) if (w.q.unit_text or w.unit) in _LABEL_UNITS else None
+    # 培育10家年销售收入超50亿元的企业: there the amount describes what is counted, and the count is the goal
+    return m is not None and "的" not in w.post[m.end():]
+
+
 def _places_scope(w: Window) -> bool:
     m = _PLACES_AFTER.match(w.post) if w.unit == "个" else None
     return m is not None and w.post[m.end(): m.end() + 1].isdigit()
@@ -163,6 +176,9 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
          lambda w: w.unit in ("件", "项", "个") and bool(_PACKAGE_AFTER.match(w.post)), "全年十件民生实事全部办结。"),
     Rule("scope-before-amount", "对4个乡镇34.76万亩灌区: a count of places that says where the next figure applies",
          _places_scope, "对6个乡镇12万亩农田实施改造。"),
+    Rule("count-of-subject", "6大产业集群总规模突破三千亿: the count names the subject, the amount is the goal",
+         _count_of_subject,
+         "到2025年,6大产业集群总规模突破三千亿。"),
     Rule("duration", "3个月内, 5个工作日: a duration", lambda w: w.unit == "个" and w.post.startswith(("月", "工作日")),
          "在3个月内完成审批。"),
     Rule("tax-rule", "按150%抵扣应纳税所得额: a tax rule, not a goal",

@@ -36,7 +36,7 @@ def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
     """(kind, baseline text, decrease?) for a quantity and the text before it in its clause."""
     unit = q.unit or ""
     if q.special == "double":
-        return "growth", None, False
+        return "change", None, False  # 翻一番: a multiple of the baseline (see targets_shapes)
     if unit not in ("%", "百分点", "‰"):
         return "level", None, False
     m = _GROWTH_TAIL.search(pre, max(0, len(pre) - 20))
@@ -123,15 +123,16 @@ def indicator_of(pre: str, post: str, q: Quantity) -> str:
     return subj[:60]
 
 
-def split_subjects(subject: str, q: Quantity, kind: str, pre: str) -> list[str]:
+def split_subjects(subject: str, q: Quantity, kind: str, pre: str, post: str = "") -> list[str]:
     """Several indicators when a rate or a 均-predicate is shared ("A、B和C均达到90%以上"); else one.
 
-    Counts stay one combined total ("人才和学科带头人达到300名") unless 均/分别 says each.
+    Counts stay one combined total ("人才和学科带头人达到300名") unless 均/分别 says each; a share of what
+    follows it ("A区、B区50%的社区建成…") is one target whose list only says where.
     """
     # 均 says each conjunct reaches the value; 分别 pairs conjuncts with several values, already separate.
     shared = "均" in pre[-6:] and "分别" not in pre
     rate = (q.unit in ("%", "百分点", "‰")) or kind == "growth"
-    if not subject or not (shared or rate):
+    if not subject or not (shared or rate) or (post.startswith("的") and not shared):
         return [subject]
     head, sep, tail = subject.partition("占")
     if sep and not shared:

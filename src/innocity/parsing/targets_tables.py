@@ -152,3 +152,105 @@ def _target_column(state: TableState, cols: list[int]) -> int:
     if dated:
         return max(dated)[1]
     return cols[-1]
+
+
+# --- tables flattened with one cell per line (PDF and HTML text) -------------------------------------------
+_STACK_HEAD = re.compile(
+    r"(?:主要)?指标(?:名称)?|序号|单位|类别|属性|指标类别"
+    r"|(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?:\s*(?:目标值?|基期值?|预期值?|现状值?))?"
+    r"|(?P<w>基期|目标|现状|预期|规划)值?(?:\((?P<y2>(?:19|20)[0-9Xx*]{2})年?\))?"
+)
+_STACK_OPEN = re.compile(r"(?:主要)?指标(?:名称)?")
+
+
+@dataclass(slots=True)
+class StackedState:
+    """A table whose cells stand one per line: its header columns so far, and the row being read."""
+
+    heads: list[tuple[int | None, str | None, str]] = field(default_factory=list)  # (year, text, role)
+    has_unit: bool = False
+    has_seq: bool = False
+    open: bool = False  # inside a header that began with 指标
+    label: tuple[int, int, str] | None = None
+    unit: str | None = None
+    cells: list[tuple[int, int, re.Match[str]]] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.heads, self.has_unit, self.has_seq, self.open = [], False, False, False
+        self.label, self.unit, self.cells = None, None, []
+
+
+def read_stacked(f: str, ps: int, pe: int, st: StackedState) -> list[Cell] | None:
+    """Feed one line of a one-cell-per-line indicator table; None when the line is not part of one.
+
+    The header opens with 指标 (or 指标名称) on a line of its own, followed by column lines with years or
+    基期/目标 words; then each row is its label (its unit in brackets, or a 单位 line) and one value line per
+    column. A row's cells come back once it is complete; the value under the target column (the latest
+    dated or 目标 column) is the target, the others are baselines."""
+    a, b = ps, pe
+    while a < b and f[a] in " \t\u3000":
+        a += 1
+    while b > a and f[b - 1] in " \t\u3000\r":
+        b -= 1
+    cell = f[a:b]
+    if not cell:
+        return [] if st.open or st.heads else None
+    if (len(cell) <= 16 and _STACK_HEAD.fullmatch(cell) and not st.label
+            and (st.open or _STACK_OPEN.fullmatch(cell) or cell == "序号")):
+        st.open = True
+        m = _STACK_HEAD.fullmatch(cell)
+        assert m is not None
+        if cell == "单位":
+            st.has_unit = True
+        elif cell == "序号":
+            st.has_seq = True
+        elif m.group("y") or m.group("w"):
+            y = m.group("y") or m.group("y2")
+            role = "target" if _TARGET_WORD.search(cell) else "base" if _BASE_WORD.search(cell) else ""
+            st.heads.append((int(y) if y and y.isdigit() else None, y, role))
+        return []
+    if not st.heads:
+        if st.open:
+            st.reset()
+        return None
+    st.open = False
+    num = _numeric(cell)
+    if st.label is None:
+        if num is not None and st.has_seq and cell.isdigit():
+            return []  # the row's number
+        if num is None and _CJK.search(cell) and len(cell) <= 40:
+            lu = _LABEL_UNIT.search(cell)
+            label = cell[: lu.start()].strip() if lu else cell
+            st.label, st.unit = (a, b, label), (lu.group("u").strip() if lu else None)
+            return []
+        st.reset()
+        return None
+    if st.has_unit and st.unit is None and not st.cells and _UNITS.match(cell):
+        st.unit = cell
+        return []
+    if num is None:
+        st.reset()
+        return None
+    st.cells.append((a, b, num))
+    if len(st.cells) < len(st.heads):
+        return []
+    out = _stacked_row(st)
+    st.label, st.unit, st.cells = None, None, []
+    return out
+
+
+def _stacked_row(st: StackedState) -> list[Cell]:
+    assert st.label is not None
+    targets = [i for i, h in enumerate(st.heads) if h[2] == "target"]
+    dated = [(h[1] or "", i) for i, h in enumerate(st.heads) if h[1]]
+    target_i = targets[-1] if targets else (max(dated)[1] if dated else len(st.heads) - 1)
+    label = st.label[2]
+    out = []
+    for i, ((y, yt, _), (s, e, m)) in enumerate(zip(st.heads, st.cells, strict=False)):
+        cu = m.group("u") if m.group("u") and _UNITS.match(m.group("u")) else None
+        u = cu or st.unit
+        kind = "growth" if re.search(r"增长|增速|年均", label) and u == "%" else "level"
+        ty, tyt, _ = st.heads[target_i]
+        out.append(Cell(s, e, label, float(m.group("n")), u, y if i != target_i else ty,
+                        yt if i != target_i else tyt, i == target_i, kind, _comparator(m.group("pre"), m.group("post"))))
+    return out
