@@ -42,7 +42,7 @@ def test_previous_and_current_year_figures_are_the_stored_ones(city: City) -> No
 
 
 def test_a_draft_is_left_out_but_announced_unless_drafts_are_counted(city: City) -> None:
-    code, year, value = DRAFT
+    code, _, value = DRAFT
     with city.app.uow() as w:
         plain = reports.annual_report_data(w, region="芜湖市", year=YEAR, today=TODAY)
         drafts = reports.annual_report_data(w, region="芜湖市", year=YEAR, today=TODAY, include_draft=True)
