@@ -52,7 +52,10 @@ _QTY = re.compile(
 _PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
 _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
 # A round figure written as a bare scale after a verb: 突破千亿元 → 1000 亿元, 超过万人 → 1 万人.
-_ROUND = re.compile(r"(?<=突破|达到|超过|实现)(?P<r>百|千|万)(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)(?=[,;。、)\s]|以上|左右|$)")
+_ROUND = re.compile(
+    r"(?:(?<=突破|达到|超过|实现)|(?<=稳定在|保持在|控制在))(?P<r>百|千|万)(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)"
+    r"(?=[,;。、)\s]|以上|左右|大关|$)"
+)
 
 # One backwards look decides the comparator words written before a number.
 _PRE_WORDS = re.compile(

@@ -337,7 +337,7 @@ class _Run:
                      gov: YearRef | None, ind_pre: str) -> None:
         paired = self._resp.get(q.start)
         kind, base_text, down = kind_of(q, paired[2] if paired else pre)  # 分别年均增长7%、8%: all growth
-        indicator = paired[0] if paired else indicator_of(ind_pre, post, q)
+        indicator = paired[0] if paired and paired[0] else indicator_of(ind_pre, post, q)
         if not indicator and seg_start > 0 and self.f[seg_start - 1] == ":":
             head = _LABEL_BEFORE_COLON.search(self.f, max(0, seg_start - 40), seg_start - 1)
             indicator = head.group(1).strip() if head else ""  # "——研发投入强度:达到3%"
@@ -368,7 +368,7 @@ class _Run:
         if kind == "change":
             refs = find_time_phrases(base_text) if base_text else []
             baseline = Baseline(year=refs[0].year if refs else None, text=base_text)
-        for name in [indicator] if paired else split_subjects(indicator, q, kind, pre, post):
+        for name in [indicator] if paired and paired[0] else split_subjects(indicator, q, kind, pre, post):
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=name, kind=kind,  # type: ignore[arg-type]
                 comparator=comparator,  # type: ignore[arg-type]
@@ -399,7 +399,7 @@ class _Run:
         if q.value is None:
             return
         paired = self._resp.get(q.start)
-        indicator = paired[0] if paired else indicator_of(pre, post, q)
+        indicator = paired[0] if paired and paired[0] else indicator_of(pre, post, q)
         a, b, quote = self._quote(seg_start, q.end)
         gov = gov or self.ctx.heading_period()
         year, year_text = (gov.year, gov.text) if gov is not None and gov.tense != "now" else (None, None)

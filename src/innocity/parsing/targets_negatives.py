@@ -55,7 +55,7 @@ _MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
 _MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单|经验|做法)")
 _SPREAD_AFTER = re.compile(r"[^,;。\d]{0,20}?(?:推广|复制|出台|印发|发布|实施)")
 _MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
-_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及")
+_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及|落实|贯彻|执行")
 _LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
 _LIST_ITEM_SEP = re.compile(r"、|和|及|与")
 # 十四届人大三次会议, 二十届三中全会, 第三次党代会: sessions and rounds are ordinals, not amounts.
@@ -94,6 +94,9 @@ _MEASURED_AFTER = re.compile(
     r"^[^,;。、\d]{1,16}?(?:总规模|规模|总产值|产值|营业收入|收入|总额|增加值|产出|总量|营收|市值)[^,;。、\d]{0,4}?"
     r"(?:突破|达到|超过|超|达|实现|冲刺|迈上|迈向)"
 )
+
+
+_STEP_AFTER = re.compile(r"^(?:\d|[一二三四五六七八九十]?[百千万]亿|[一二三四五六七八九十]?千万)")
 
 
 def _count_of_subject(w: Window) -> bool:
@@ -144,6 +147,8 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
     Rule("small-chinese-count", "五个平台, 八个基地: small counts in words label lists the text spells out",
          lambda w: w.target_context and w.q.chinese and (w.q.value or 0) < 10
          and not w.unit.startswith(("万", "亿", "千")), "重点建设五个平台。"),
+    Rule("count-of-steps", "跨越两个千亿元台阶: a count of steps of a size, not an amount",
+         lambda w: w.unit == "个" and bool(_STEP_AFTER.match(w.post)), "一、发展成效\n五年跨越两个千亿元台阶。"),
     Rule("count-after-etc", "a count after 等/包括 sums up a list (清华、北大等10所高校)",
          lambda w: w.target_context and w.pre.rstrip()[-3:].endswith(("等", "等共", "包括")),
          "引进清华大学、浙江大学等10所高校。"),
@@ -192,6 +197,8 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
          "经国家6部委联合认定。"),
     Rule("measure-descriptor", "300km/h高速动车组, 12英寸集成电路: a measure that describes a product", _descriptor,
          "研制300km/h高速动车组。"),
+    Rule("times-an-action", "5次调高养老金标准: how often something was done, not a value of an indicator",
+         lambda w: w.unit == "次" and w.post[:1] in "调提上下召开举修出降组发", "五年来5次调高城乡居民基础养老金标准。"),
     Rule("frequency-name", "3次产业, 2次开发: a name, not a frequency",
          lambda w: w.unit == "次" and w.post.startswith(("产业", "开发", "性", "分配")), "推动3次产业融合发展。"),
 )

@@ -25,8 +25,8 @@ _AND = re.compile(r"和|及|与")
 
 # --- kind -----------------------------------------------------------------------------------------------
 _GROWTH_TAIL = re.compile(
-    r"(?P<avg>年均|年平均|平均每年|每年|逐年|年)?(?P<verb>增长|增加|递增|提高|提升|上升|增幅|增速|下降|降低|减少|削减|缩减|降幅)"
-    r"(?:了)?(?:率)?(?:幅度)?(?:保持在|达到|达|为|在)?(?:约|近)?\s*$"
+    r"(?P<avg>年均|年平均|平均每年|每年|逐年|年)?(?P<verb>增长|增加|递增|提高|提升|上升|增幅|增速|涨幅|上涨|下降|降低|减少|削减|缩减|降幅)"
+    r"(?:了)?(?:率)?(?:幅度)?(?:保持在|控制在|达到|达|为|在)?(?:约|近)?\s*$"
 )
 _DOWN = ("下降", "降低", "减少", "削减", "缩减", "降幅")
 _BASELINE = re.compile(r"(?:比|较|相比|相较于?)(?P<b>[^,;。比较]{1,16}?)(?:年均|平均)?(?:增长|增加|提高|提升|上升|下降|降低|减少|削减|缩减)")
@@ -198,7 +198,7 @@ def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str,
     """Values paired with subjects by 分别 ("总产值、增加值分别为190亿元和67亿元", "A和B…,分别超过90家和870家"):
     quantity start → (its own indicator, comparator, the words before the list's first value). The
     comparator (超过, 不低于) and the verb (年均增长) written before the first value govern every value of the
-    list. Empty when the counts of subjects and values differ."""
+    list; when the counts of subjects and values differ, the indicator is left empty for the caller."""
     out: dict[int, tuple[str, str, str]] = {}
     i = 0
     while i < len(qs):
@@ -218,7 +218,7 @@ def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str,
             continue
         names = _respective_subjects(f, ps, k)
         if len(names) != len(group):
-            continue
+            names = [""] * len(group)  # the subjects cannot be paired; the verb and comparator still govern all
         comp = next((g.comparator for g in group if g.comparator != "="), "=")
         lead_pre = f[k: q.start]
         for g, name in zip(group, names, strict=True):

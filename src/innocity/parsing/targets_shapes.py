@@ -17,7 +17,7 @@ from innocity.parsing.numbers import cn_value
 from innocity.parsing.vocabulary import MONEY_NOUN
 
 MULTIPLE = re.compile(
-    r"(?:翻(?P<fan>一|两|二|三)番|(?P<verb>增加|增长|提高|扩大|提升|增)(?:了)?(?P<n>[一两二三四五六七八九十]|\d+(?:\.\d+)?)倍"
+    r"(?:翻(?P<fan>一|两|二|三)?番|(?P<verb>增加|增长|提高|扩大|提升|增)(?:了)?(?P<n>[一两二三四五六七八九十]|\d+(?:\.\d+)?)倍"
     r"|(?<![“\"])倍增(?!计划|行动|工程|专项|计|行|工))(?P<above>以上)?"
 )
 _FAN = {"一": 1, "两": 2, "二": 2, "三": 3}
@@ -37,8 +37,8 @@ _YEAR = re.compile(r"((?:19|20)\d\d)")
 
 def multiple_of(m: re.Match[str]) -> float:
     """How many times the baseline a ``MULTIPLE`` match asks for (翻两番 → 4, 增加两倍 → 3, 倍增 → 2)."""
-    if m.group("fan"):
-        return float(2 ** _FAN[m.group("fan")])
+    if m.group(0).startswith("翻"):
+        return float(2 ** _FAN.get(m.group("fan") or "一", 1))
     n = m.group("n")
     if n:
         return (float(n) if n[0].isdigit() else float(_SMALL[n])) + 1.0
