@@ -25,7 +25,7 @@ def test_status_chart_draws_every_label_without_missing_glyphs() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font" for tofu
         img = _png(charts.status_chart(StatusCounts(achieved=3, behind=2, no_data=5), simulated=True))
-    assert img.width >= 1000 and img.height < img.width
+    assert img.width >= 900 and img.height < img.width  # ≥ 150 dpi at 150 mm
 
 
 def test_trajectory_chart_small_multiples() -> None:

@@ -94,16 +94,20 @@ def _new_table(doc: Document, rows: int, widths_mm: list[float]) -> Table:
     ))
     for col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(round(w * TWIPS_PER_MM)))
+    widths = [Mm(w) for w in widths_mm]
     for row in t.rows:
-        for c_i, cell in enumerate(row.cells):
-            cell.width = Mm(widths_mm[c_i])
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     return t
 
 
-def _fill(cell: Any, value: str, *, style: Any, align: WD_ALIGN_PARAGRAPH | None, bold: bool) -> None:
-    """Write ``value`` into ``cell``; a "\n" in it is a line break."""
+def _fill(cell: Any, value: str, *, style: str, align: WD_ALIGN_PARAGRAPH | None, bold: bool) -> None:
+    """Write ``value`` into ``cell`` in the paragraph style whose id is ``style``; "\n" is a line break.
+
+    The style id is set on the XML directly: python-docx's ``paragraph.style = …`` looks the style up among
+    all styles on every call, which was most of the time of a 60-row table."""
     p = cell.paragraphs[0]
-    p.style = style
+    p._p.style = style
     if align is not None:
         p.alignment = align
     for k, part in enumerate(value.split("\n")):
@@ -125,16 +129,17 @@ def table(
     """A ruled table in 宋体五号 whose header row repeats on every page; columns ``left_cols`` are
     left-aligned (text), the others centred. Widths are fixed so that Word and LibreOffice agree."""
     t = _new_table(doc, 1 + len(rows), widths_mm)
-    style = doc.styles[STYLE_TABLE]
+    style = doc.styles[STYLE_TABLE].style_id
     for r_i, values in enumerate([header, *rows]):
         row = t.rows[r_i]
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never split across pages
         if r_i == 0:
             tr_pr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
+        cells = row.cells  # python-docx rebuilds this list on every access
         for c_i, value in enumerate(values):
             left = bool(r_i) and c_i in left_cols
-            _fill(row.cells[c_i], value, style=style, align=WD_ALIGN_PARAGRAPH.LEFT if left else None,
+            _fill(cells[c_i], value, style=style, align=WD_ALIGN_PARAGRAPH.LEFT if left else None,
                   bold=r_i == 0)
     return t
 
@@ -144,7 +149,7 @@ def form(doc: Document, rows: list[list[str | None]], *, widths_mm: list[float],
     """A form: label cells (even columns) in bold and centred, content cells left-aligned. ``None`` in a
     row merges that cell into the one before it; ``min_height_mm`` gives rows room to write in by hand."""
     t = _new_table(doc, len(rows), widths_mm)
-    style = doc.styles[STYLE_TABLE]
+    style = doc.styles[STYLE_TABLE].style_id
     for r_i, values in enumerate(rows):
         row = t.rows[r_i]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
