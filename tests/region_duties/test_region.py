@@ -231,3 +231,10 @@ def test_weights_are_one_named_structure() -> None:
     assert detect_region(text, (0, len(text))).name == "合肥市"
     strict = replace(WEIGHTS, winner_share=1.01, province_fallback_min=1e9)
     assert detect_region(text, (0, len(text)), weights=strict).name is None
+
+
+def test_a_text_that_names_one_county_and_never_its_city_is_about_the_county() -> None:
+    text = ("2024年10月,寿县2023年度农村饮水安全巩固提升工程顺利通过验收。寿县水利局提前谋划,"
+            "涉及寿县12个乡镇,受益人口3.2万人。")
+    r = region_of(text)
+    assert (r.name, r.level, r.province) == ("寿县", "county", "安徽省")

@@ -7,6 +7,9 @@ nothing else. Each stage lives in its own module:
     targets.extract (skipping watermarks) → duties.extract_duties → phases.extract_phases →
     programs.extract_programs
 
+A slice of text that cannot hold a plan (too few Chinese characters, no word plans are made of) is no plan:
+``innocity parse`` then reports "no plan found" (exit 1) instead of inventing one.
+
 A stage that raises on some odd input costs that stage's output for that plan (and adds a warning),
 never the whole document: the parser must not fail on arbitrary text. ``strict=True`` lets the
 exception through instead, so tests see a stage's bug rather than an empty result.
@@ -14,6 +17,7 @@ exception through instead, so tests see a stage's bug rather than an empty resul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -44,6 +48,8 @@ def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tup
     plans: list[Plan] = []
     for sl in seg.plans:
         span: Span = sl.span
+        if not holds_a_plan(text, span):
+            continue
         skip = [b for b in seg.boilerplate if b[0] < span[1] and b[1] > span[0]]
         tree: list[Section] = run("outline", [], outline.build_outline, text, span)
         place = run(
@@ -67,6 +73,26 @@ def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tup
             )
         )
     return plans, warnings
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PLAN_WORDS = re.compile(
+    r"目标|任务|规划|方案|计划|建设|发展|推进|实施|工作|措施|意见|要点|创新|项目|行动|达到|提高|增长|力争|确保|企业|"
+    r"科技|研发|产业|经济|政府"
+)
+MIN_CJK = 10  # fewer Chinese characters than this hold no plan (a letter in German, /etc/passwd, a number dump)
+
+
+def holds_a_plan(text: str, span: Span) -> bool:
+    """True when ``text[span]`` can hold a plan: at least ``MIN_CJK`` Chinese characters and a word plans are
+    made of. Both searches stop early and run in C, so a 50 MB line of digits is dismissed in milliseconds."""
+    start, end = span
+    found = 0
+    for _ in _CJK.finditer(text, start, end):
+        found += 1
+        if found >= MIN_CJK:
+            return _PLAN_WORDS.search(text, start, end) is not None
+    return False
 
 
 def parse_bytes(data: bytes, name: str, *, explain: bool = False) -> ParsedDocument:

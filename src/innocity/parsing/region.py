@@ -157,6 +157,10 @@ def detect_region(text: str, span: Span, *, weights: RegionWeights = WEIGHTS) ->
 
     found = _city(v, divs, w, answer)
     if found is not None:
+        only = _only_county(v, found, divs)
+        if only is not None:
+            # 东至县…涉及尧渡等9个乡镇: a text that names one county and never its city is about that county
+            return answer(only, _saturate(v.county_named[only.adcode], w), {only.adcode}, "county")
         return found
     if best_prov is not None:
         code, share = best_prov
@@ -212,6 +216,15 @@ def _count_votes(plan: str, hits: list[Hit], abbrs: list[tuple[str, Span]], scop
         if p is not None and p.name not in MUNICIPALITIES:
             v.prov_total[p.adcode] += w.city_to_province * wt
     return v
+
+
+def _only_county(v: _Votes, city: Region, divs: Divisions) -> Division | None:
+    """The one county a city was named through, when the city itself is never named."""
+    if city.inferred or city.level != "city" or not city.adcode or v.named.get(city.adcode, 0.0) > 0:
+        return None
+    mine = [c for c, x in v.county_named.items() if x > 0 and (d := divs.by_adcode(c)) is not None
+            and (p := divs.city_of(d)) is not None and p.adcode == city.adcode]
+    return divs.by_adcode(mine[0]) if len(mine) == 1 else None
 
 
 def _county_level_city(v: _Votes, divs: Divisions, w: RegionWeights) -> Division | None:

@@ -196,11 +196,18 @@ _SELF_KIND = {"县": "county", "旗": "county", "区": "district", "市": "city"
 
 
 def title_end(plan: str) -> int | None:
-    """End of the plan's title line when the first line reads like a title (方案, 规划 …), else None."""
+    """End of the plan's title when its first line reads like a title (方案, 规划 …), or its first two lines do
+    (a title broken after its first words: "洞头区大力提升科技创新能力\n全面落实…实施方案"); else None."""
     lead = len(plan) - len(plan.lstrip())
     nl = plan.find("\n", lead)
     end = min(nl if nl >= 0 else len(plan), lead + 80)
-    return end if TITLE_WORD.search(plan, lead, end) else None
+    if TITLE_WORD.search(plan, lead, end):
+        return end
+    if nl < 0 or end - lead > 30:
+        return None
+    nl2 = plan.find("\n", nl + 1)
+    end2 = min(nl2 if nl2 >= 0 else len(plan), nl + 1 + 80)
+    return end2 if TITLE_WORD.search(plan, nl + 1, end2) else None
 
 
 def title_division(plan: str, offset: int, hits: list[Hit], divs: Divisions) -> Division | None:

@@ -51,8 +51,11 @@ _NOTICE = re.compile(
 )
 _META_KEY = (
     r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目|"
-    r"索引号|发布机构|发文机关|发文字号|文号|主题分类|成文日期|有效性|联系电话|电话|信息来源"
+    r"索引号|发布机构|发文机关|发文字号|文\s?号|主题分类|成文日期|有效性|联系电话|电话|信息来源|"
+    r"原文链接|原文地址|法宝引证码|发布部门|实施日期|生效日期|废止日期|时效性|效力级别|法规类别|所属主题|组配分类|公开方式|发布单位"
 )
+# A law database's export header: 【法宝引证码】CLI…, 【发布部门】…, 【时效性】现行有效.
+_META_BRACKET = re.compile(r"^[【\[](?:法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|标题|来源|原文链接)[】\]]")
 # optionally behind the publication time: "2022-03-15 10:20:33  来源:宁波日报  作者:…"
 _META_START = re.compile(
     rf"^(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*)?(?P<key>{_META_KEY})\s*:"
@@ -73,7 +76,7 @@ _FOOTER_START = re.compile(
     r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇|分享到|扫一扫|打印本页|关闭窗口"
 )
 # "首页 | 机构概况 | 政务公开 | 互动交流": a navigation menu
-_MENU = re.compile(r"^[^|。,]{1,10}(?:\s*[|｜·]\s*[^|。,]{1,10}){2,}$")
+_MENU = re.compile(r"^[^|。,]{1,10}(?:\s*[|｜·]\s*[^|。,]{1,10}){2,}\s*[|｜]?$")
 
 _TITLE = re.compile(
     r"(?:方案|行动计划|实施计划|工作计划|规划|纲要|意见|通知|决定|工作要点|办法|细则|若干措施|政策措施)"
@@ -124,7 +127,7 @@ def _is_chrome(t: str) -> bool:
         return bool(_URL.match(t))  # body paragraphs: only a long address can be chrome
     if _HEADING_START.match(t) and not t.startswith("附"):
         return False  # a numbered heading (most short lines of a plan) is never site chrome
-    if _CHROME_LINE.match(t) or _MENU.match(t):
+    if _CHROME_LINE.match(t) or _MENU.match(t) or _META_BRACKET.match(t):
         return True
     if len(t) <= 160 and _NOTICE.search(t):
         return True
@@ -181,6 +184,36 @@ def _mark_chrome(lines: list[_Line]) -> None:
             ln.chrome = True  # an entry of a related-articles list
         else:
             in_footer = False
+
+
+_ISSUER_OR_DATE = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委)$|^\d{4}年\d{1,2}月\d{1,2}日$|\d{4}-\d{1,2}-\d{1,2}")
+_PUNCT = re.compile(r"[。,;:!?、()《》“”]")
+
+
+def _title_head(head: _Line, title: _Line) -> bool:
+    """True when ``head`` is the first half of a title broken over two lines, ``title`` the second half: a short
+    line of words without punctuation that is neither chrome, a heading, an issuer or a date, above a title
+    that does not open by itself (关于…)."""
+    t = head.text
+    return (not head.chrome and 4 <= len(t) <= 30 and not _PUNCT.search(t) and not _HEADING_START.match(t)
+            and not _ISSUER_OR_DATE.search(t) and not _is_title(t) and not title.text.startswith("关于")
+            and len(_HAN.findall(t)) >= 4)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _drop_header_blocks(lines: list[_Line], starts: list[int]) -> list[int]:
+    """A leading slice with no sentence in it (a portal's metadata table, a database's export header) is
+    chrome, not a plan of its own ahead of the real one."""
+    while len(starts) > 1:
+        block = [ln for ln in lines[starts[0]: starts[1]] if not ln.chrome]
+        if any("。" in ln.text or ";" in ln.text for ln in block):
+            break
+        for ln in lines[starts[0]: starts[1]]:
+            ln.chrome = True
+        starts = starts[1:]
+    return starts
 
 
 def _starts_by_label(lines: list[_Line]) -> list[int]:
@@ -245,6 +278,10 @@ def split_plans(text: str) -> Segmentation:
                 starts = [first_content, *starts[1:]]  # a masthead or 文号 above the title
         # "附件1" on the line above an attached plan's title belongs to that plan
         starts = [i - 1 if i > 0 and _ATTACHMENT.match(lines[i - 1].text) else i for i in starts]
+        # "洞头区大力提升科技创新能力" above "全面落实…实施方案(2023-2027年)": one title broken over two lines
+        starts = [i - 1 if i > 0 and (i - 1) not in starts and _title_head(lines[i - 1], lines[i]) else i
+                  for i in starts]
+    starts = _drop_header_blocks(lines, starts)
     plans: list[PlanSlice] = []
     for k, si in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(lines)
@@ -268,6 +305,9 @@ def split_plans(text: str) -> Segmentation:
                     break
                 if _is_title(ln.text):
                     title_span = (ln.start, ln.end)
+        if title_span is not None and len(content) > 1 and content[0].end < title_span[0] and \
+                content[1].start == title_span[0] and _title_head(content[0], content[1]):
+            title_span = (content[0].start, title_span[1])
         if title_span is None and not label and len(content) > 1 and _is_headline(content[0].text):
             title_span = (content[0].start, content[0].end)  # a news headline, a 任务分解表 caption
         if title_span is not None:
