@@ -105,6 +105,7 @@ def create_app(source: Settings | AppContext | None = None, *, web: WebSettings 
     for router in PAGE_ROUTERS:
         app.include_router(router, dependencies=[Depends(csrf_protect)], include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
+    app.add_middleware(errors.CatchAll)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityMiddleware, web=web)
     return app

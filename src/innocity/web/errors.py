@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from innocity.errors import (
     AuthenticationError,
@@ -32,6 +33,8 @@ from innocity.errors import (
     StorageError,
     UserInputError,
 )
+
+from .security import TooLarge
 
 log = logging.getLogger("innocity.web")
 
@@ -207,11 +210,41 @@ async def model_error(request: Request, exc: Exception) -> Response:
     return _answer(request, 422, error_body(UserInputError(f"{field}: {msg}" if field else msg, field=field)))
 
 
+class CatchAll:
+    """The last resort for an error nothing else handled: a 500 answer with the request id, the traceback
+    in the log. A middleware inside the security one (so the answer carries the usual headers), not an
+    exception handler, which Starlette would call outside every middleware."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except TooLarge:
+            raise  # the security middleware answers 413
+        except Exception as exc:
+            if started:
+                raise
+            response = await unexpected_error(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
-    """Register every handler on ``app``."""
+    """Register every handler on ``app`` (and ``CatchAll`` as a middleware, see ``create_app``)."""
     app.add_exception_handler(InnocityError, innocity_error)
     app.add_exception_handler(ValidationError, model_error)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, unexpected_error)

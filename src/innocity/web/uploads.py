@@ -11,9 +11,13 @@ import zipfile
 
 from fastapi import UploadFile
 
+from innocity.errors import DocumentError
+
 from .errors import PayloadTooLarge, UnsupportedMediaType
 
 CHUNK = 1 << 20
+MAX_MEMBER = 64 * 2**20  # one part of a Word package, inflated (a long plan's document.xml is a few MB)
+MAX_UNZIPPED = 256 * 2**20  # the whole package, images included
 ACCEPT = ".txt,.htm,.html,.docx,.pdf,text/plain,text/html,application/pdf," \
          "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -54,9 +58,17 @@ def check_type(data: bytes, name: str) -> None:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:  # reads the directory only, nothing is inflated
-                names = set(zf.namelist())
+                members = zf.infolist()
         except (zipfile.BadZipFile, ValueError):
             return  # damaged: the reader explains what is wrong with it
+        names = {m.filename for m in members}
+        # zipfile never inflates a member past its declared size (it stops and fails the CRC), so the
+        # directory bounds what reading the package can cost: refuse a bomb before anything is inflated
+        biggest = max((m.file_size for m in members), default=0)
+        if biggest > MAX_MEMBER or sum(m.file_size for m in members) > MAX_UNZIPPED:
+            raise DocumentError(
+                f"{name}：解压后过大（{biggest / 2**20:.0f} MB），疑似压缩炸弹，已拒绝", field="file"
+            )
         if "word/document.xml" not in names:
             kind = "Excel 表格" if any(n.startswith("xl/") for n in names) else "压缩包"
             raise UnsupportedMediaType(f"{name}：{kind}不是方案文档（支持 .txt、.html、.docx、.pdf）", field="file")
