@@ -31,12 +31,12 @@ _NUM1 = rf"(?:{_AR_NUM}|{_CN_NUM}{_CN_UNIT_AHEAD})"
 # Base units, longest first so 平方公里 wins over 公里 and 个百分点 over 个.
 _BASE_UNITS = sorted(
     """个百分点 百分点 微克/立方米 毫克/立方米 标准箱 千伏安 千伏 人年 场次 项次 家次 户次 台套 吨标准煤 吨标煤 千克标准煤 平方公里 平方千米 平方米 立方米 公里/小时 km/h 千瓦时 千瓦 兆瓦 吉瓦
-    公顷 摄氏度 ℃ 毫米 厘米 千米 公里 米 公斤 千克 吨 亩 km² km2 m² m2 km MW GW kW kWh 美元 元 人次 人 名 位 个 家 项
+    公顷 摄氏度 ℃ 毫米 厘米 千米 公里 米 公斤 千克 克 斤 吨 亩 km² km2 m² m2 km MW GW kW kWh 美元 元 人次 人 名 位 个 家 项
     件 所 处 座 条 台 套 部 种 批 期 次 支 户 篇 门 辆 间 张 床 只 头 株 款 类 栋 场 届 强 倍 天 小时 分钟 区 县 大""".split(),
     key=len,
     reverse=True,
 )
-_DENOMS = "万元|亿元|万人|千人|百人|人|年|户|平方公里|公顷|亩|km²"
+_DENOMS = "万元|亿元|万人|千人|百人|人|年|户|平方公里|公顷|亩|km²|千克"
 _UNIT = rf"(?:{'|'.join(re.escape(u) for u in _BASE_UNITS)})(?:/(?:{_DENOMS}))?"
 _SCALE = r"万亿|千万|百万|万|亿|千"
 # A qualifier a PDF broke over two lines ("95%以" at the end of one, "上" on the next) is still one word.

@@ -110,9 +110,13 @@ def _places_scope(w: Window) -> bool:
     return m is not None and w.post[m.end(): m.end() + 1].isdigit()
 
 
+_LIST_START = re.compile(r"[,;:“”\"](?=[^,;:“”\"]*$)|(?:支持|推动|培育|发展|建设|打造|包括|聚焦|围绕)(?=[^,;:“”\"]*、)")
+
+
 def _list_size(pre: str) -> int:
-    """How many items the list right before a count names (A、B和C → 3)."""
-    tail = pre[pre.rfind(",") + 1 :]
+    """How many items the list right before a count names (A、B和C → 3; “甲、乙”支持A、B、C → 3)."""
+    m = _LIST_START.search(pre)
+    tail = pre[m.end():] if m else pre
     return len(_LIST_ITEM_SEP.split(tail))
 
 
