@@ -19,12 +19,12 @@ from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from websupport import SAMPLE, LiveServer, password_of, seed_web  # noqa: E402
+from websupport import SAMPLE, LiveServer, password_of, seed_web
 
-from innocity.app import AppContext  # noqa: E402
-from innocity.settings import Settings  # noqa: E402
-from innocity.web.app import create_app  # noqa: E402
-from innocity.web.config import WebSettings  # noqa: E402
+from innocity.app import AppContext
+from innocity.settings import Settings
+from innocity.web.app import create_app
+from innocity.web.config import WebSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
