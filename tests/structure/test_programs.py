@@ -156,3 +156,10 @@ def test_items_after_the_count_or_under_its_heading() -> None:
     assert three.parts[0].found == ["科创走廊", "高新区", "科技城"] and three.consistent
     five = by_name(progs, "五大工程")
     assert len(five.parts[0].found) == 3 and not five.consistent
+
+
+def test_congress_and_plan_ordinals_are_not_programmes() -> None:
+    text = ("深入贯彻党的二十大精神和十九届历次全会精神,依据《某市国民经济和社会发展第十四个五年规划纲要》,"
+            "实施八大工程:甲工程、乙工程。")
+    got = extract_programs(text, (0, len(text)), [])
+    assert all("二十大" not in p.name and "十四个" not in p.name for p in got), got

@@ -288,6 +288,8 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
             k += 1  # count matches come in order: code spans wholly before this one are done
         if any(x < b and a < y for x, y in taken[k : k + 8]):
             continue
+        if _ordinal(folded, m):
+            continue
         p = _list_program(text, folded, s0, m, secs)
         if p is None:
             continue
@@ -300,6 +302,18 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
         out.append(p)
     out.sort(key=lambda p: p.span[0])
     return _merge_pairs(text, out)
+
+
+# 党的二十大精神, 十九大和十九届二中全会, 第十四个五年规划: ordinals of congresses and plans, not counts.
+_CONGRESS_AFTER = re.compile(r"(?:精神|报告|以来|和|、|胜利|召开|提出|部署|作出|重要|及)")
+
+
+def _ordinal(folded: str, m: re.Match[str]) -> bool:
+    before = folded[max(0, m.start() - 2): m.start()]
+    if before.endswith("第") or before.endswith("党的"):
+        return True
+    n = m.group("n")
+    return m.group("unit") == "大" and len(n) >= 2 and bool(_CONGRESS_AFTER.match(m.group("label")))
 
 
 def _merge_pairs(text: str, progs: list[Program]) -> list[Program]:
