@@ -32,10 +32,11 @@ def test_the_notice_names_the_matter_the_department_the_deadline_and_the_facts(c
     text = text_of(doc)
     assert number in text and f"{item.department}：" in text
     cells = _cells(doc)
-    for label in ("督办编号", "督办事项", "承办单位", "协办单位", "督办事由", "办理时限", "有关情况", "督办要求",
+    for label in ("督办编号", "督办事项", "承办单位", "协办单位", "督办事由", "办理时限", "办理状态", "延期次数",
+                  "有关情况", "督办要求",
                   "办理情况", "承办人", "联系电话", "反馈日期"):
         assert label in cells
-    assert item.title in cells and "市统计局" in cells
+    assert item.title in cells and "市统计局" in cells and "已销号" in cells
     assert cn_date(item.due_on) in cells
     facts = next(c for c in cells if c.startswith("指标："))
     assert f"目标：{r.goal_text()}" in facts

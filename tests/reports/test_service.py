@@ -127,6 +127,14 @@ def test_supervision_notice_has_the_facts_of_its_target(city: City) -> None:
     assert data.support == ["市统计局"]
     with city.app.uow() as w, pytest.raises(NotFoundError):
         reports.supervision_notice_data(w, item_id=999)
+    # by default the facts are assessed in the year of the latest figure: still with a ratio, not merely
+    # "overdue" as in a year after the deadline
+    with city.app.uow() as w:
+        later = reports.supervision_notice_data(w, item_id=city.open_item, today=date(2019, 1, 1))
+        overdue = reports.supervision_notice_data(w, item_id=city.open_item, year=2018, today=date(2019, 1, 1))
+    assert later.target is not None and later.target.evaluated_year == later.target.actual.year == YEAR
+    assert later.target.ratio == data.target.ratio
+    assert overdue.target is not None and overdue.target.status == "overdue"
 
 
 def test_compare_and_progress_workbook_data(city: City) -> None:

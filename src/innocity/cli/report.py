@@ -86,7 +86,7 @@ def supervision_cmd(
     item_id: Annotated[int, id_argument("督办 item id (see innocity supervise list)")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="the .docx to write")] = None,
     year: Annotated[int | None, typer.Option("--year", help="evaluation year of the facts quoted (default: "
-                                             "this year)", min=1949, max=2100)] = None,
+                                             "the year of the target's latest figure)", min=1949, max=2100)] = None,
     today: Today = None,
 ) -> None:
     """The 督办通知单 of one item (DOCX, 公文 format). Example: innocity report supervision 3 -o 督办3.docx"""

@@ -71,7 +71,9 @@ def caption(doc: Document, text: str, *, above: bool = True) -> Paragraph:
     """A table title (``above``: kept with the table below it) or a figure title (below the picture)."""
     p = doc.add_paragraph(text, style=STYLE_CAPTION)
     p.paragraph_format.keep_with_next = above
-    if not above:
+    if above:
+        p.paragraph_format.space_before = Pt(6)
+    else:
         p.paragraph_format.space_after = Pt(6)
     return p
 
@@ -153,7 +155,8 @@ def form(doc: Document, rows: list[list[str | None]], *, widths_mm: list[float],
     for r_i, values in enumerate(rows):
         row = t.rows[r_i]
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        if min_height_mm and r_i in min_height_mm:
+        tall = bool(min_height_mm and r_i in min_height_mm)
+        if min_height_mm and tall:
             row.height = Mm(min_height_mm[r_i])
         start = 0
         for c_i, value in enumerate(values):
@@ -164,7 +167,10 @@ def form(doc: Document, rows: list[list[str | None]], *, widths_mm: list[float],
             label = c_i % 2 == 0
             _fill(row.cells[c_i], value, style=style,
                   align=WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT, bold=label)
-            row.cells[c_i].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            # labels centred; the content of a row left room for handwriting starts at the top
+            top = tall and not label
+            row.cells[c_i].vertical_alignment = (WD_CELL_VERTICAL_ALIGNMENT.TOP if top
+                                                 else WD_CELL_VERTICAL_ALIGNMENT.CENTER)
     return t
 
 

@@ -75,7 +75,7 @@ def status_chart(counts: StatusCounts, *, simulated: bool = False) -> bytes:
     with _style():
         labels = [STATUS_ZH[s] for s in STATUS_ORDER]
         values = [getattr(counts, s) for s in STATUS_ORDER]
-        fig = Figure(figsize=(WIDTH_IN, 2.6), layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 2.1), layout="constrained")
         ax = fig.add_subplot()
         ys = list(range(len(labels)))[::-1]
         ax.barh(ys, values, color=["#" + STATUS_COLOURS[s] for s in STATUS_ORDER], edgecolor="#555555",

@@ -15,7 +15,7 @@ from innocity.services.models.reports import SupervisionNoticeData
 
 from . import blocks as b
 from . import gongwen
-from .words import SUPERVISION_REASON_ZH, cn_date, num, percent, short_date, status_zh
+from .words import SUPERVISION_REASON_ZH, SUPERVISION_STATUS_ZH, cn_date, num, percent, short_date, status_zh
 
 FORM_WIDTHS = [26.0, 52.0, 26.0, 52.0]
 HISTORY_HEADER = ["步骤", "日期", "经办人", "内容"]
@@ -75,7 +75,7 @@ def _write(doc: Document, data: SupervisionNoticeData) -> None:
     b.para(doc, f"根据{region}创新型城市建设目标任务跟踪监测情况，“{item.title}”事项需加快推进。现予立项督办，"
                 f"请认真研究落实，并于{due}前将办理情况书面反馈。")
     reason = SUPERVISION_REASON_ZH.get(item.reason, item.reason)
-    limit = due + (f"（已延期{item.extensions}次）" if item.extensions else "")
+    state = SUPERVISION_STATUS_ZH.get(item.status, item.status) + ("（逾期未反馈）" if item.reply_overdue else "")
     requirements = (
         "1. 对照目标查找进度滞后的原因，制定切实可行的整改措施；\n"
         f"2. 于{due}前书面反馈办理情况（情况说明），确需延期的应说明理由、申请延期"
@@ -87,7 +87,8 @@ def _write(doc: Document, data: SupervisionNoticeData) -> None:
         ["督办编号", f"督〔{item.raised_at.year}〕{item.id}号", "立项日期", cn_date(item.raised_at.date())],
         ["督办事项", item.title, None, None],
         ["承办单位", item.department or "—", "协办单位", "、".join(data.support) or "—"],
-        ["督办事由", reason, "办理时限", limit],
+        ["督办事由", reason, "办理时限", due],
+        ["办理状态", state, "延期次数", f"{item.extensions}次"],
         ["有关情况", _facts(data), None, None],
         ["督办要求", requirements, None, None],
     ], widths_mm=FORM_WIDTHS)

@@ -249,9 +249,11 @@ def annual_report_data(
 def supervision_notice_data(
     w: UnitOfWork, *, item_id: int, year: int | None = None, today: date | None = None
 ) -> SupervisionNoticeData:
-    """One 督办 item with its history and, when it is about a target, that target's progress in ``year``
-    (default: this year). The facts the notice quotes (goal, expected, actual, ratio) are those of the
-    latest figure, which an evaluation year after it does not change; the 督办事由 is the item's own."""
+    """One 督办 item with its history and, when it is about a target, that target's progress in ``year``.
+
+    By default the target is assessed in the year of its latest figure, so that the notice quotes what the
+    figure says against the plan's path then (expected value, ratio); assessed in a later year a target
+    past its deadline is only "overdue", with no ratio. The 督办事由 is the item's own."""
     w.require(Permission.REPORT)
     tracking.check_year(year)
     today = today_or(today)
@@ -260,6 +262,9 @@ def supervision_notice_data(
     support: list[str] = []
     if item.subject == "target":
         found = tracking.progress(w, target_ids=[item.subject_id], year=year or today.year)
+        latest = found[0].actual.year if found else None
+        if year is None and latest is not None and latest < today.year:
+            found = tracking.progress(w, target_ids=[item.subject_id], year=latest)
         target = found[0] if found else None
         support = list(target.support) if target else []
     elif item.subject == "task":
