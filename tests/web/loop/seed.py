@@ -174,3 +174,34 @@ def build(app: AppContext) -> Scenario:
             other_targets=tb, kejiju=dept(wuhu, "市科技局"), shangwu=dept(wuhu, "市商务局"),
             bengbu_kejiju=dept(bengbu, "市科技局"),
         )
+
+
+INDEX_CODES = ("TEC01", "TEC06", "TRA08", "GOV01", "ORI08", "TRA03", "TEC15", "TRA10")
+
+
+def index_data(app: AppContext, *, years: tuple[int, ...] = (2016, 2017, 2018), seed: int = 11) -> list[str]:
+    """Approved test figures (SIMULATED, not statistics) of eight indicators for the cities of 安徽省, so an
+    index run has units to rank; returns the cities' names."""
+    import random
+
+    from innocity.storage.tables import Region as R
+
+    rng = random.Random(seed)
+    with app.uow() as w:
+        anhui = w.session.scalar(select(R.id).where(R.adcode == "340000"))
+        cities = list(w.session.execute(select(R.id, R.name).where(R.parent_id == anhui).order_by(R.adcode)))
+        have = set(w.session.execute(select(ObservationRow.region_id, ObservationRow.indicator_code,
+                                            ObservationRow.period_year)))
+        for rid, _ in cities:
+            strength = rng.uniform(0.5, 1.5)
+            for code in INDEX_CODES:
+                base = {"TEC01": 2.0, "GOV01": 3.0, "TRA03": 30.0}.get(code, 100.0) * strength * rng.uniform(0.8, 1.2)
+                for k, y in enumerate(years):
+                    if (rid, code, y) in have:
+                        continue
+                    w.session.add(ObservationRow(
+                        region_id=rid, indicator_code=code, period=str(y), period_kind="year", period_year=y,
+                        period_index=0, value=round(base * (1 + 0.05 * k), 3), unit=w.catalog.get(code).unit,
+                        vintage="final", known_on=date(y + 1, 3, 1), status="approved", entered_by="tester",
+                        note="SIMULATED test figure"))
+    return [name for _, name in cities]

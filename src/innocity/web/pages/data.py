@@ -24,14 +24,15 @@ from starlette.responses import Response
 
 from innocity.errors import ConflictError, DataValidationError, InnocityError, UserInputError
 from innocity.reports.data_template import build_template
-from innocity.services import collection, collection_xlsx, observations, regions
+from innocity.services import bulletin_review, collection, collection_xlsx, observations, regions
 from innocity.services.collection_xlsx import MAX_TEMPLATE_BYTES
 from innocity.services.context import Permission, UnitOfWork
 from innocity.services.models.collection import CollectionSheet, Entry, TemplateUpload
 
-from ..deps import AppDep, PageUowDep, PageUser
+from ..deps import AppDep, PageUowDep, PageUser, WebDep
+from ..highlight import Span, highlight
 from ..templating import render
-from ..uploads import read_limited
+from ..uploads import check_type, read_limited
 from . import vocab  # noqa: F401  (the templates' words)
 from .formdata import FormDep, integer, picks, text, year_param
 
@@ -164,6 +165,83 @@ def upload_template(request: Request, user: PageUser, w: PageUowDep,
     return RedirectResponse("/data" + _query(dept, yr, saved=done), status_code=303)
 
 
+# ---------------------------------------------------------------------- a statistical bulletin
+
+
+@router.post("/data/bulletin")
+def upload_bulletin(request: Request, user: PageUser, w: PageUowDep, web: WebDep,
+                    file: Annotated[UploadFile, File()],
+                    region: Annotated[str | None, Form(max_length=100)] = None,
+                    year: Annotated[str | None, Form(max_length=8)] = None) -> Response:
+    """Keep an uploaded 统计公报 and open its review beside the highlighted source."""
+    name = file.filename or "bulletin"
+    try:
+        data = read_limited(file, web.max_upload_bytes)
+        check_type(data, name)
+        doc_id = bulletin_review.keep(w, data=data, name=name, region=region or None, year=year_param(year))
+    except InnocityError as exc:
+        w.session.rollback()
+        return entry_page(request, w, department_id=None, year=None, error=f"公报未读取：{exc.message}",
+                          status_code=422)
+    q = {k: v for k, v in {"region": region, "year": year}.items() if v}
+    return RedirectResponse(f"/data/bulletin/{doc_id}" + (f"?{urlencode(q)}" if q else ""), status_code=303)
+
+
+def bulletin_page(request: Request, w: UnitOfWork, doc_id: int, *, region: str | None, year: int | None,
+                  error: str | None = None, problems: dict[int, str] | None = None,
+                  status_code: int = 200) -> Response:
+    rv = bulletin_review.review(w, document_id=doc_id, region=region, year=year)
+    res = rv.result
+    spans = [Span(f"{'facts' if f.storable else 'phases'}-{f.index}", "facts" if f.storable else "phases",
+                  f.span[0], f.span[1]) for f in res.observations]
+    spans += [Span(f"programs-{f.index}", "programs", f.span[0], f.span[1]) for f in res.goals]
+    return render(request, "data/bulletin.html", {
+        "rv": rv, "res": res, "source": highlight(rv.source_text, spans), "region": region or "",
+        "year": year or "", "error": error, "problems": problems or {},
+        "names": {i.code: i.name_zh for i in w.catalog.indicators},
+    }, status_code=status_code)
+
+
+@router.get("/data/bulletin/{doc_id:int}")
+def bulletin(request: Request, doc_id: int, user: PageUser, w: PageUowDep,
+             region: Annotated[str | None, Query(max_length=100)] = None,
+             year: Annotated[str | None, Query(max_length=8)] = None) -> Response:
+    return bulletin_page(request, w, doc_id, region=region or None, year=year_param(year))
+
+
+@router.post("/data/bulletin/{doc_id:int}")
+def store_bulletin(request: Request, doc_id: int, user: PageUser, w: PageUowDep, form: FormDep) -> Response:
+    """Store the proposals ticked, with the corrections typed beside them, as drafts (all or nothing)."""
+    region, year = text(form, "region", limit=100), year_param(text(form, "year", limit=8))
+    accepted = [int(str(v)) for v in form.getlist("accept") if str(v).isdigit()]
+    edits: dict[int, dict[str, Any]] = {}
+    for i in accepted:
+        e: dict[str, Any] = {}
+        code, value = text(form, f"code-{i}", limit=64), text(form, f"value-{i}", limit=40)
+        if code and code != text(form, f"code0-{i}", limit=64):
+            e["indicator_code"] = code
+        if value and value != text(form, f"value0-{i}", limit=40):
+            parsed = collection.parse_number(value)
+            if not isinstance(parsed, float):
+                return bulletin_page(request, w, doc_id, region=region, year=year, status_code=422,
+                                     problems={i: parsed or "请填写数值"}, error="有数值无法识别，未保存。")
+            e["value"] = parsed
+        if e:
+            edits[i] = e
+    try:
+        res = bulletin_review.store(w, document_id=doc_id, accepted=accepted, edits=edits, region=region,
+                                    year=year)
+    except DataValidationError as exc:
+        w.session.rollback()
+        return bulletin_page(request, w, doc_id, region=region, year=year, status_code=422,
+                             problems={p.row: p.reason for p in exc.problems},
+                             error=f"{len(exc.problems)} 个数值不能保存，未保存任何数据。")
+    except InnocityError as exc:
+        w.session.rollback()
+        return bulletin_page(request, w, doc_id, region=region, year=year, error=exc.message, status_code=422)
+    return RedirectResponse(f"/data/review?status=draft&done={res.stored}-draft", status_code=303)
+
+
 # ---------------------------------------------------------------------- the approval queue
 
 
@@ -191,7 +269,8 @@ def review_queue(request: Request, user: PageUser, w: PageUowDep,
     notice = None
     if done:
         n, _, action = done.partition("-")
-        notice = f"已{'审核通过' if action == 'approve' else '退回'} {n} 个数值"
+        notice = {"approve": f"已审核通过 {n} 个数值", "reject": f"已退回 {n} 个数值",
+                  "draft": f"已从公报保存 {n} 个数值为草稿，请核对后审核"}.get(action)
     return review_page(request, w, region=region or None, indicator=indicator or None, status=status,
                        notice=notice)
 
@@ -212,7 +291,10 @@ def review(request: Request, user: PageUser, w: PageUowDep, form: FormDep) -> Re
             message = "数值已被他人修改（例如已由他人审核或被退回后更正），请刷新后再试；本次未作任何更改。"
         elif exc.field == "comment":
             message = "退回时请填写审核意见，说明原因。"
-        return review_page(request, w, region=region, indicator=indicator, status="submitted", error=message,
+        back = text(form, "status", limit=12) or "submitted"
+        return review_page(request, w, region=region, indicator=indicator,
+                           status=back if back in STATUSES else "submitted", error=message,
                            status_code=409 if isinstance(exc, ConflictError) else 422)
-    q = {"done": f"{len(res)}-{action}", "region": region, "indicator": indicator}
+    q = {"done": f"{len(res)}-{action}", "region": region, "indicator": indicator,
+         "status": text(form, "status", limit=12)}
     return RedirectResponse("/data/review?" + urlencode({k: v for k, v in q.items() if v}), status_code=303)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import dashboard, data, progress
+from . import dashboard, data, index, progress, supervision, tasks
 
 router = APIRouter()
-for _r in (dashboard.router, data.router, progress.router):
+for _r in (dashboard.router, data.router, progress.router, tasks.router, supervision.router, index.router):
     router.include_router(_r)

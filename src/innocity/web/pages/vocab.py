@@ -46,11 +46,41 @@ REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The index engine's reasons and warnings, likewise.
+INDEX_REASONS: tuple[tuple[str, str], ...] = (
+    (r"^no values for the indicators kept in (\S+)$", r"\1 年纳入计算的指标均无数据"),
+    (r"^no values in (\S+)$", r"\1 年无数据"),
+    (r"^no values$", "无数据"),
+    (r"^values for (\d+) of (\d+) units in (\S+) \((.+?)\), below the (.+?) required$",
+     r"\3 年只有 \2 个地区中的 \1 个有数据（\4），低于要求的 \5"),
+    (r"^values for (\d+) of (\d+) indicators in (\S+) \((.+?)\), below the (.+?) required$",
+     r"\3 年只有 \2 个指标中的 \1 个有数据（\4），低于要求的 \5"),
+    (r"^none of its indicators is usable$", "该维度没有可用的指标"),
+    (r"^a (\w+)-level region; this ranking compares (\w+)-level regions$", r"层级不同：本次排名比较同一层级的地区"),
+    (r"^(\d+) of (\d+) indicators left out for low coverage in (\S+)",
+     r"\2 个指标中有 \1 个因 \3 年数据覆盖不足未纳入计算（见下方列表）"),
+    (r"^(\d+) unit\(s\) left out for missing data in (\S+): (.*)$", r"\1 个地区因 \2 年数据缺失未纳入：\3"),
+    (r"^no usable data for (.+?); reporting (\S+), the latest period",
+     r"\1 年没有可用数据；报告 \2 年（有数据的最近年度）"),
+    (r"^(\d+) values are still missing after imputation \((\w+)\)",
+     r"插补后仍有 \1 个缺失值（插补方法：\2），这些值不参与加权平均"),
+)
+
+
+def index_zh(text: str | None) -> str:
+    """The Chinese of an index reason or warning (see ``INDEX_REASONS``); unknown ones as they are."""
+    return _translate(text, INDEX_REASONS)
+
+
 def reason_zh(text: str | None) -> str:
     """The Chinese of a tracking reason (see ``REASONS``)."""
+    return _translate(text, REASONS)
+
+
+def _translate(text: str | None, table: tuple[tuple[str, str], ...]) -> str:
     if not text:
         return ""
-    for pattern, zh in REASONS:
+    for pattern, zh in table:
         m = re.search(pattern, text)
         if m:
             return m.expand(zh)
@@ -86,6 +116,8 @@ env.globals.update(
     KIND_GOAL_ZH=KIND_GOAL_ZH,
     DIMENSION_ZH=DIMENSION_NAMES,
     REASON_TEXT=reason_zh,
+    INDEX_TEXT=index_zh,
+    RUN_ZH={"queued": "排队中", "running": "计算中", "done": "已完成", "failed": "失败"},
 )
 env.filters["pct"] = pct
 env.filters["signed"] = signed
