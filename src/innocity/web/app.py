@@ -30,6 +30,7 @@ from .api import docs as api_docs
 from .api import loop as api_loop
 from .api import plans as api_plans
 from .api import progress as api_progress
+from .api import reports as api_reports
 from .api import supervision as api_supervision
 from .config import WebSettings
 from .pages import auth as page_auth
@@ -37,6 +38,7 @@ from .pages import compare as page_compare
 from .pages import home as page_home
 from .pages import loop as page_loop
 from .pages import plans as page_plans
+from .pages import reports as page_reports
 from .pages import review as page_review
 from .security import SecurityMiddleware, csrf_protect
 from .templating import STATIC
@@ -46,6 +48,7 @@ API_ROUTERS: list[APIRouter] = [
     api_auth.router,
     api_plans.router,
     api_progress.router,
+    api_reports.router,
     api_supervision.router,
     api_docs.router,
 ]
@@ -55,6 +58,7 @@ PAGE_ROUTERS: list[APIRouter] = [
     page_home.router,
     page_plans.router,
     page_compare.router,
+    page_reports.router,
     page_review.router,
 ]
 
