@@ -21,7 +21,6 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from innocity.app import AppContext
-from innocity.services.store import Store, open_store
 from innocity.settings import Settings
 
 # Property tests assert behaviour, not speed: no per-example deadline and no "too slow" health check, so a
@@ -55,10 +54,10 @@ KEEP = {"regions", "alembic_version"}
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    store = open_store(Settings(database_url=f"sqlite:///{path}", data_dir=path.parent, user="tester"))
-    with store.engine.connect() as conn:
+    app = AppContext(Settings(database_url=f"sqlite:///{path}", data_dir=path.parent, user="tester"))
+    with app.db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    store.dispose()
+    app.dispose()
     return path
 
 
@@ -72,8 +71,7 @@ def pg_ready() -> Iterator[str]:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    store = open_store(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester"))
-    store.dispose()
+    AppContext(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester")).db.dispose()
     yield PG_URL
 
 
@@ -102,13 +100,6 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     url = request.getfixturevalue("pg_ready")
     reset_postgres(url)
     return Settings(database_url=url, data_dir=tmp_path, user="tester")
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    st = open_store(settings)
-    yield st
-    st.dispose()
 
 
 @pytest.fixture

@@ -123,6 +123,7 @@ class AppContext:
                 raise StorageError(
                     f"the database was migrated by a newer innocity (revision {rev}); upgrade innocity"
                 )
+            db.enable_wal()
             if state in (S.EMPTY, S.BEHIND):
                 migrate.upgrade(db.engine)
             with db.sessions() as s, s.begin():

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from innocity.catalog.loader import load_catalog
-from innocity.services.store import division_rows
+from innocity.app import division_rows
 
 
 def write_simulated_csv(path: Path, *, rows: int, seed: int = 7, years: int = 15) -> int:

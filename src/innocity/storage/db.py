@@ -26,9 +26,10 @@ class Base(DeclarativeBase):
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Per-connection settings only: WAL mode is persistent in the file, so it is switched on once the file
+    # is known to be ours (``Database.enable_wal``); a foreign file must not be changed by being looked at.
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
@@ -72,6 +73,12 @@ class Database:
         """The SQLite file, or None for another database or an in-memory one."""
         db = self.engine.url.database
         return db if self.is_sqlite and db and db != ":memory:" else None
+
+    def enable_wal(self) -> None:
+        """Readers do not block the writer: write-ahead logging, persistent in a SQLite file (once ours)."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     def dispose(self) -> None:
         """Close every pooled connection (before copying or replacing the database file)."""
