@@ -118,16 +118,26 @@ def _admits_none(hint: Any) -> bool:
     return typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in typing.get_args(hint)
 
 
+_PLANS: dict[type, tuple[tuple[str, bool, Callable[[Any], Any] | None], ...]] = {}
+
+
 def to_json(obj: Any) -> dict[str, Any]:
     """The JSON object of a dataclass instance, key by key in field order (see ``meta``)."""
+    cls = type(obj)
+    plan = _PLANS.get(cls)
+    if plan is None:  # (name, omit when None, encoder or None when the value is written as it is)
+        plan = _PLANS[cls] = tuple((s.name, s.omit_none, None if s.encode is _ident else s.encode)
+                                   for s in _slots(cls))
     out: dict[str, Any] = {}
-    for s in _slots(type(obj)):
-        v = getattr(obj, s.name)
+    for name, omit_none, encode in plan:
+        v = getattr(obj, name)
         if v is None:
-            if not s.omit_none:
-                out[s.name] = None
+            if not omit_none:
+                out[name] = None
+        elif encode is None:
+            out[name] = v
         else:
-            out[s.name] = s.encode(v)
+            out[name] = encode(v)
     return out
 
 

@@ -55,6 +55,8 @@ _QUOTED = re.compile(
     r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\""
     r"|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』"
 )
+_STACK_START = re.compile(r"\s*(?:主要)?(?:指标|序号)")  # a one-cell-per-line indicator table opens so
+_SPECIAL_HINT = re.compile(r"[: _X倍番亿万]")  # ratios, blanks, multiples, bare scales: shapes without a number
 _HEADING_NUMBER = re.compile(r"\d{1,2}\.\d+(?![\d%])")  # "11.121人才梯队项目": heading 11. and the name 121
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
 _QUOTED_STATEMENT = re.compile(r"(?:达到|突破|超过|不低于|不少于|增长|提高到|控制在)[^,;。]{0,12}\d[^,;。]{0,12}[,;。]")
@@ -165,7 +167,7 @@ class _Run:
                     in_title = [p for p in phrases if p.end <= head[1] and not p.attributive]
                     self.ctx.frames[-1].period = in_title[-1] if in_title else None
             line = f[ps:pe]
-            if pe - ps <= 48 and "\t" not in line:
+            if pe - ps <= 48 and "\t" not in line and (stacked.heads or stacked.open or _STACK_START.match(line)):
                 cells = targets_tables.read_stacked(f, ps, pe, stacked)
                 if cells is not None:
                     for cell in cells:
@@ -187,7 +189,7 @@ class _Run:
     def _paragraph(self, ps: int, pe: int, phrases: Sequence[YearRef], par: str) -> None:
         f = self.f
         qs = self.quantities[bisect_left(self.q_starts, ps): bisect_left(self.q_starts, pe)]
-        if not qs and not any(c in par for c in ": _X倍番亿万"):
+        if not qs and _SPECIAL_HINT.search(par) is None:
             return
         has_quotes = any(c in par for c in _QUOTE_OPENERS)
         # A quoted name (“5568”工程) holds no value; a quoted statement of goals (实现“…达到2000名左右,…”的目标)
@@ -284,7 +286,7 @@ class _Run:
         if gov is not None and gov.attributive and q.unit == "倍":
             gov = self._governing(gov.start, phrases)  # 达到2020年的1.5倍: the year is the multiplier's base
         rule = decide(self._reading(q.start, pre, post, gov))
-        line_start = q.start == ps or f[ps:q.start].isspace()
+        line_start = q.start == ps or (q.start - ps <= 8 and f[ps:q.start].isspace())  # bounded: no O(n²)
         row_gap = line_start and f[q.num_start:q.end].find(" ") > 0
         window = Window(q, pre, post, f[seg_start:seg_end], not self.ctx.baseline, row_gap, rule.verdict,
                         line_start and _HEADING_NUMBER.match(f, q.start) is not None)

@@ -43,6 +43,8 @@ class Rule:
     reason: str
     applies: Callable[[Window], bool]
     example: str
+    units: frozenset[str] | None = None  # the units (or units as written) it can apply to; None: any ("" = none)
+    chinese_only: bool = False  # applies to numbers written in Chinese numerals only
 
 
 _MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
@@ -99,6 +101,14 @@ _MEASURED_AFTER = re.compile(
 _STEP_AFTER = re.compile(r"^(?:\d|[一二三四五六七八九十]?[百千万]亿|[一二三四五六七八九十]?千万)")
 
 
+def _definition(w: Window) -> bool:
+    seg, pre = w.segment, w.pre
+    # cheap membership tests first: this rule looks at every number
+    if ("=" in seg or "×" in seg or "÷" in seg or "/" in seg) and _FORMULA.search(seg):
+        return True
+    return ("指" in pre or "定义" in pre) and bool(_DEFINES.search(pre))
+
+
 def _count_of_subject(w: Window) -> bool:
     m = _MEASURED_AFTER.match(w.post) if (w.q.unit_text or w.unit) in _LABEL_UNITS else None
     # 培育10家年销售收入超50亿元的企业: there the amount describes what is counted, and the count is the goal
@@ -142,75 +152,100 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
     Rule("ordinal-session", "sessions, rounds and congresses are ordinals (十四届人大三次会议), not amounts",
          lambda w: w.unit in ("次", "届", "轮") and (
              bool(_SESSION_AFTER.match(w.post)) or bool(_SESSION_BEFORE.search(w.pre))),
-         "市十四届人大三次会议审议通过了规划纲要。"),
+         "市十四届人大三次会议审议通过了规划纲要。",
+         units=frozenset(("次", "届", "轮"))),
     Rule("chinese-name", "a Chinese numeral inside a name (三次产业, 两项制度) names a thing",
-         lambda w: w.q.chinese and bool(_CN_NAME_AFTER.match(w.post)), "建立健全两项制度。"),
-    Rule("definition", "a definition or a formula (达标率=…×100%, 小型企业指…以下) states no aim",
-         lambda w: bool(_FORMULA.search(w.segment)) or bool(_DEFINES.search(w.pre)),
+         lambda w: w.q.chinese and bool(_CN_NAME_AFTER.match(w.post)), "建立健全两项制度。", chinese_only=True),
+    Rule("definition", "a definition or a formula (达标率=…×100%, 小型企业指…以下) states no aim", _definition,
          "小型企业指年营业收入2000万元以下的企业。"),
     Rule("small-chinese-count", "五个平台, 八个基地: small counts in words label lists the text spells out",
          lambda w: w.target_context and w.q.chinese and (w.q.value or 0) < 10
-         and not w.unit.startswith(("万", "亿", "千")), "重点建设五个平台。"),
+         and not w.unit.startswith(("万", "亿", "千")), "重点建设五个平台。", chinese_only=True),
     Rule("count-of-steps", "跨越两个千亿元台阶: a count of steps of a size, not an amount",
-         lambda w: w.unit == "个" and bool(_STEP_AFTER.match(w.post)), "一、发展成效\n五年跨越两个千亿元台阶。"),
+         lambda w: w.unit == "个" and bool(_STEP_AFTER.match(w.post)), "一、发展成效\n五年跨越两个千亿元台阶。",
+         units=frozenset(("个",))),
     Rule("count-after-etc", "a count after 等/包括 sums up a list (清华、北大等10所高校)",
          lambda w: w.target_context and w.pre.rstrip()[-3:].endswith(("等", "等共", "包括")),
          "引进清华大学、浙江大学等10所高校。"),
     Rule("count-labels-list", "a count equal to the items listed right before it labels that list",
          lambda w: w.target_context and w.unit in _LABEL_UNITS and "、" in w.pre
-         and _list_size(w.pre) == w.q.value, "发展电子信息、生物医药和新材料3大产业。"),
+         and _list_size(w.pre) == w.q.value, "发展电子信息、生物医药和新材料3大产业。",
+         units=_LABEL_UNITS),
     Rule("incentive-amount", "money in an incentive (奖励30万元, 安排1亿元) or describing a project (总投资20亿元的)",
          lambda w: w.target_context and w.unit.endswith("元") and (
              bool(INCENTIVE.search(w.segment)) or w.post.startswith("的")), "对新认定的企业给予50万元奖励。"),
     Rule("subsidy-share", "a percentage that sets a subsidy (按研发投入的10%给予补助)",
          lambda w: w.target_context and w.unit == "%" and bool(SUBSIDY.search(w.segment)),
-         "按企业研发投入的10%给予补助。"),
+         "按企业研发投入的10%给予补助。",
+         units=frozenset(("%",))),
     Rule("policy-package", "the size of a policy document (研究提出了18项培育措施, 18条经验在全国推广)",
          lambda w: w.unit in _MEASURE_COUNT_UNITS and bool(_MEASURES_AFTER.match(w.post))
          and (bool(_PROPOSED_BEFORE.search(w.pre)) or bool(_SPREAD_AFTER.match(w.post))),
-         "会议研究提出了18项培育措施。"),
+         "会议研究提出了18项培育措施。",
+         units=_MEASURE_COUNT_UNITS),
     Rule("headline-package", "a headline '18项措施助力…' counts a policy package, with no verb to aim at it",
          lambda w: w.unit in _MEASURE_COUNT_UNITS and not w.pre.strip() and bool(_MEASURES_RIGHT_AFTER.match(w.post)),
-         "18项措施助力企业创新"),
+         "18项措施助力企业创新",
+         units=_MEASURE_COUNT_UNITS),
     Rule("plan-structure", "a count of the plan's own parts (抓好5个方面工作, 实施10大工程, 出台18项措施) is its outline",
-         _structure, "今年重点抓好5个方面工作。"),
+         _structure, "今年重点抓好5个方面工作。",
+         units=_STRUCTURE_UNITS),
     Rule("rank-goal", "跃居全省前40位, 进入长三角20强: a rank is no value to reach (a rank reached is kept as a fact)",
          lambda w: w.verdict == "target" and (
              (w.unit in ("位", "名", "强") and bool(_RANK_BEFORE.search(w.pre))) or w.unit == "强"
              or (w.q.unit is None and bool(_RANK_BEFORE.search(w.pre)) and bool(_RANK_AFTER.match(w.post)))),
-         "科技进步综合评价位次跃居全省前30位。"),
+         "科技进步综合评价位次跃居全省前30位。",
+         units=frozenset(("位", "名", "强", ""))),
     Rule("estimated-effect", "预计每年可增收粮食35万公斤: the estimated effect of a work, neither aim nor result",
-         lambda w: bool(_EFFECT_BEFORE.search(w.pre)), "工程完工后预计每年可增收粮食约20万公斤。"),
+         lambda w: ("可" in w.pre or "带动" in w.pre) and bool(_EFFECT_BEFORE.search(w.pre)),
+         "工程完工后预计每年可增收粮食约20万公斤。"),
     Rule("named-package", "十件民生实事: the name of a yearly package whose items are listed elsewhere",
-         lambda w: w.unit in ("件", "项", "个") and bool(_PACKAGE_AFTER.match(w.post)), "全年十件民生实事全部办结。"),
+         lambda w: w.unit in ("件", "项", "个") and bool(_PACKAGE_AFTER.match(w.post)), "全年十件民生实事全部办结。",
+         units=frozenset(("件", "项", "个"))),
     Rule("scope-before-amount", "对4个乡镇34.76万亩灌区: a count of places that says where the next figure applies",
-         _places_scope, "对6个乡镇12万亩农田实施改造。"),
+         _places_scope, "对6个乡镇12万亩农田实施改造。",
+         units=frozenset(("个",))),
     Rule("count-of-subject", "6大产业集群总规模突破三千亿: the count names the subject, the amount is the goal",
          _count_of_subject,
-         "到2025年,6大产业集群总规模突破三千亿。"),
+         "到2025年,6大产业集群总规模突破三千亿。",
+         units=_LABEL_UNITS),
     Rule("duration", "3个月内, 5个工作日: a duration", lambda w: w.unit == "个" and w.post.startswith(("月", "工作日")),
-         "在3个月内完成审批。"),
+         "在3个月内完成审批。",
+         units=frozenset(("个",))),
     Rule("tax-rule", "按150%抵扣应纳税所得额: a tax rule, not a goal",
          lambda w: ("扣" in w.segment or "税" in w.segment) and bool(TAX.search(w.segment))
          and not w.unit.endswith("人") and not _GOAL_VERB.search(w.pre),
          "研发费用按150%抵扣应纳税所得额。"),
     Rule("scope-of-measure", "在全市5个县市区设立…: the scope of a measure, not a count to reach",
          lambda w: w.unit == "个" and bool(WHOLE_PLACE.search(w.pre)) and w.post[:1] in ("县", "区", "乡", "镇", "市"),
-         "在全市5个县区设立创新服务站。"),
+         "在全市5个县区设立创新服务站。",
+         units=frozenset(("个",))),
     Rule("ministries", "六部委: the number of issuing ministries", lambda w: w.unit.endswith("部") and w.post.startswith("委"),
-         "经国家6部委联合认定。"),
+         "经国家6部委联合认定。",
+         units=frozenset(("部",))),
     Rule("measure-descriptor", "300km/h高速动车组, 12英寸集成电路: a measure that describes a product", _descriptor,
          "研制300km/h高速动车组。"),
     Rule("times-an-action", "5次调高养老金标准: how often something was done, not a value of an indicator",
-         lambda w: w.unit == "次" and w.post[:1] in "调提上下召开举修出降组发", "五年来5次调高城乡居民基础养老金标准。"),
+         lambda w: w.unit == "次" and w.post[:1] in "调提上下召开举修出降组发", "五年来5次调高城乡居民基础养老金标准。",
+         units=frozenset(("次",))),
     Rule("frequency-name", "3次产业, 2次开发: a name, not a frequency",
-         lambda w: w.unit == "次" and w.post.startswith(("产业", "开发", "性", "分配")), "推动3次产业融合发展。"),
+         lambda w: w.unit == "次" and w.post.startswith(("产业", "开发", "性", "分配")), "推动3次产业融合发展。",
+         units=frozenset(("次",))),
 )
+
+
+_FOR_UNIT: dict[tuple[str, str, bool], tuple[Rule, ...]] = {}
 
 
 def hard_negative(w: Window) -> Rule | None:
     """The first rule of ``HARD_NEGATIVES`` that drops the number, or None when it may be a value."""
-    for rule in HARD_NEGATIVES:
+    key = (w.q.unit or "", w.q.unit_text or "", w.q.chinese)
+    rules = _FOR_UNIT.get(key)
+    if rules is None:  # the rules that can apply to such a number, in table order (looked up once per kind)
+        rules = _FOR_UNIT[key] = tuple(
+            r for r in HARD_NEGATIVES
+            if (r.units is None or key[0] in r.units or (key[1] and key[1] in r.units)) and (key[2] or not r.chinese_only))
+    for rule in rules:
         if rule.applies(w):
             return rule
     return None

@@ -54,6 +54,7 @@ class TenseRule:
     reason: str
     applies: Callable[[Reading], bool]
     example: str
+    needs_clause: bool = False  # applies only when a time phrase governs the figure (skipped fast otherwise)
 
 
 def _tense(r: Reading, *tenses: str) -> bool:
@@ -93,7 +94,7 @@ def _goal_marker(r: Reading) -> bool:
 TENSE_RULES: tuple[TenseRule, ...] = (
     TenseRule("future-deadline", "target", "a deadline after the document's date (or inside its plan period) sets a "
               "goal wherever it stands, even in a 现状 section", _future_deadline,
-              "发布日期:2023-05-06\n一、发展基础\n近年来创新能力持续增强。到2025年,全市高新技术企业达到600家。"),
+              "发布日期:2023-05-06\n一、发展基础\n近年来创新能力持续增强。到2025年,全市高新技术企业达到600家。", needs_clause=True),
     TenseRule("goal-marker", "target", "力争, 确保, 将达到, 预计到 state an aim wherever they stand", _goal_marker,
               "一、现状与基础\n全市科技型企业发展迅速,力争高新技术企业突破800家。"),
     TenseRule("baseline-section", "fact", "everything in a section about the present or the past is a fact",
@@ -101,17 +102,17 @@ TENSE_RULES: tuple[TenseRule, ...] = (
     TenseRule("stated-goal", "target", "提出了…达450家的主要目标: a goal reported in the past tense is still a goal",
               lambda r: _STATED_GOAL.match(r.post) is not None, "会议提出了全县科技型企业总数达450家的目标。"),
     TenseRule("from-present-to", "target", "由目前的1.2%提高到2.5%: 目前 dates the first figure; the one after 到 is the aim",
-              _from_present_to, "研发投入强度由目前的1.2%提高到2.5%。"),
+              _from_present_to, "研发投入强度由目前的1.2%提高到2.5%。", needs_clause=True),
     TenseRule("past-clause", "fact", "截至2020年底, 2015年以来: a clause about the past",
-              lambda r: _tense(r, "past"), "截至2022年底,全市拥有高新技术企业560家。"),
+              lambda r: _tense(r, "past"), "截至2022年底,全市拥有高新技术企业560家。", needs_clause=True),
     TenseRule("present-clause", "fact", "目前, 近年来 in the same sentence: the present",
-              _present, "目前全市共有省级研发平台85个。"),
+              _present, "目前全市共有省级研发平台85个。", needs_clause=True),
     TenseRule("dated-before-document", "fact", "a year before the document's own date (its 发布时间, the year after "
               "the one a work report reviews) reports a result",
-              lambda r: _point_before(r, r.doc.year), "发布时间:2024-02-20\n2023年,全县研发投入强度达到3.8%。"),
+              lambda r: _point_before(r, r.doc.year), "发布时间:2024-02-20\n2023年,全县研发投入强度达到3.8%。", needs_clause=True),
     TenseRule("earlier-than-horizon", "fact", "an earlier year than the plan's deadline, outside a goals section",
               lambda r: _point_before(r, r.horizon) and not r.future_section,
-              "2022年全市研发投入强度为2.1%,到2025年达到3%。"),
+              "2022年全市研发投入强度为2.1%,到2025年达到3%。", needs_clause=True),
     TenseRule("past-marker", "fact", "已, 了, 现有, 去年 before the figure report a result",
               lambda r: PAST_MARKER.search(r.pre) is not None, "全市已建成众创空间35家。"),
     TenseRule("reported-change", "fact", "同比, 比上年 in the sentence report a result",
@@ -124,9 +125,12 @@ TENSE_RULES: tuple[TenseRule, ...] = (
 )
 
 
+_WITHOUT_CLAUSE = tuple(rule for rule in TENSE_RULES if not rule.needs_clause)
+
+
 def decide(r: Reading) -> TenseRule:
     """The first rule of ``TENSE_RULES`` that applies (the last one always does)."""
-    for rule in TENSE_RULES:
+    for rule in TENSE_RULES if r.gov is not None else _WITHOUT_CLAUSE:
         if rule.applies(r):
             return rule
     return TENSE_RULES[-1]
