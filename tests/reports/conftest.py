@@ -151,14 +151,25 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _font(family: str) -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    return family in out
+
+
 def require_tools() -> str:
-    """LibreOffice and poppler, or: fail in CI (CI=1: the render checks must run there), skip elsewhere."""
+    """LibreOffice, poppler and the free CJK fonts, or: fail in CI (CI set: the render checks must run
+    there), skip elsewhere, saying what is missing."""
     exe = soffice()
     missing = [name for name, found in (("LibreOffice (libreoffice-writer-nogui)", exe),
-                                        ("pdftotext/pdftoppm (poppler-utils)", shutil.which("pdftoppm")))
+                                        ("pdftotext/pdftoppm (poppler-utils)", shutil.which("pdftoppm")),
+                                        ("Noto CJK (fonts-noto-cjk)", _font("Noto Sans CJK SC")),
+                                        ("AR PL UKai (fonts-arphic-ukai)", _font("AR PL UKai CN")))
                if not found]
     if missing:
-        msg = f"render checks need {', '.join(missing)}; install them (.ci/run does)"
+        msg = (f"render checks need {', '.join(missing)}: apt-get install libreoffice-writer-nogui "
+               "poppler-utils fonts-noto-cjk fonts-arphic-ukai")
         if os.environ.get("CI"):
             pytest.fail(msg)
         pytest.skip(msg)
