@@ -9,7 +9,8 @@ side by side in one run:
 * the pipeline alone in this process (``parse_text``), and catalogue matching (``annotate_document``)
   timed on its own on that result, to show what matching adds.
 
-Targets (issue 2): CLI end to end ≤ jieba, peak memory < 600 MB, matching adds ≤ 20 %.
+Targets: CLI end to end ≤ 0.5 × jieba (issue 9; issue 2 asked for ≤ 1), peak memory < 600 MB, matching adds
+≤ 20 %. The CLI must succeed (exit 0: the sample page holds plans); a failing CLI is an error, not a fast run.
 ``--profile`` adds where the pipeline spends its time, per module, so a slow extractor can be named.
 """
 
@@ -69,8 +70,8 @@ def time_cli(path: Path, runs: int) -> tuple[float, float]:
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         elapsed = time.perf_counter() - t
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"innocity parse failed ({proc.returncode}): {proc.stderr.strip()}")
+        if proc.returncode != 0:  # the page holds plans: anything else means the CLI is broken, not fast
+            raise SystemExit(f"innocity parse failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
         best = min(best, elapsed)
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Linux: kilobytes
     return best, peak_kb / 1024
@@ -148,11 +149,11 @@ def main() -> None:
             f"jieba.lcut                      {jieba_s:7.2f} s  ({len(text) / jieba_s / 1e6:.2f} M chars/s)"
         )
         print(f"innocity parse (CLI, end to end) {cli_s:6.2f} s  ({len(text) / cli_s / 1e6:.2f} M chars/s)")
-        print(f"  ratio CLI / jieba             {cli_s / jieba_s:7.2f}   (target <= 1.00)")
+        print(f"  ratio CLI / jieba             {cli_s / jieba_s:7.2f}   (target <= 0.50)")
         print(f"  peak memory of the CLI        {peak_mb:7.0f} MB (target < 600 MB)")
         print(
             f"pipeline parse_text alone       {parse_s:7.2f} s  ({len(text) / parse_s / 1e6:.2f} M chars/s; "
-            f"{n_plans} plans, {n_targets} targets)"
+            f"{n_plans} plans, {n_targets} targets; ratio to jieba {parse_s / jieba_s:.2f})"
         )
         print(
             f"catalogue matching, first call  {match_s:7.2f} s  (adds {100 * match_s / parse_s:.0f} % to the "
