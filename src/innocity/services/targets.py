@@ -259,9 +259,9 @@ def update_target(w: UnitOfWork, *, target_id: int, patch: TargetPatch) -> PlanI
 
 def target_item(w: UnitOfWork, *, target: TargetRow) -> PlanItem:
     """A target as the API's ``Item``, with its departments."""
-    item = PlanItem.model_validate(t)
-    d = departments_of_targets(w.session, [t.id])[t.id]
+    item = PlanItem.model_validate(target)
+    d = departments_of_targets(w.session, [target.id])[target.id]
     item.lead, item.support = d["lead"], d["support"]
-    if t.resolved_year is not None:
-        item.year = t.resolved_year
+    if target.resolved_year is not None:
+        item.year = target.resolved_year
     return item
