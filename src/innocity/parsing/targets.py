@@ -44,6 +44,7 @@ from innocity.parsing.targets_rules import (
     respective,
     split_subjects,
 )
+from innocity.parsing.targets_special import TARGET_TENSES, SpecialShapes
 from innocity.parsing.targets_tense import MAX_CLAUSE, Reading, decide
 from innocity.parsing.textfold import fold
 from innocity.parsing.vocabulary import BARE_VALUE_BEFORE, COUNT_UNITS, FROM_FIGURE, PURSUE, TITLE_WORD
@@ -68,12 +69,10 @@ _RATIO = re.compile(
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
 _NOUN_END = re.compile(r"[,;。:\s]")
-_SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
 _BLANK = re.compile(
     r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
     r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
-_TARGET_TENSES = ("future", "point", "relative")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
 # Units whose value stands before the noun it counts, so the quote runs on to that noun.
@@ -112,7 +111,7 @@ def extract(
     return got.targets, got.facts
 
 
-class _Run:
+class _Run(SpecialShapes):
     """State of one extraction: the folded slice, context stack and the items found so far."""
 
     def __init__(self, text: str, f: str, s0: int, outline: list[Section], *, explain: bool = False) -> None:
@@ -179,7 +178,7 @@ class _Run:
                     for row in rows:
                         self._emit_table_cell(row, phrases)
                     continue
-            gov = [p for p in phrases if p.tense in _TARGET_TENSES and not p.dated and not p.attributive]
+            gov = [p for p in phrases if p.tense in TARGET_TENSES and not p.dated and not p.attributive]
             # In a table row (cells joined by tabs) a deadline cell belongs to that row, not to what follows.
             self._row_ref = gov[-1] if gov and "\t" in line else None
             self._paragraph(ps, pe, phrases, line)
@@ -315,7 +314,7 @@ class _Run:
             self.decisions.append(Decision(self.text[a:b], (a, b), verdict, rule, q.value, q.unit))  # type: ignore[arg-type]
 
     def _target_year(self, gov: YearRef | None) -> tuple[int | None, str | None]:
-        ref = gov if gov is not None and gov.tense in _TARGET_TENSES else self.ctx.inherited_clause()
+        ref = gov if gov is not None and gov.tense in TARGET_TENSES else self.ctx.inherited_clause()
         if ref is None and self.doc.report and self.doc.year is not None:
             return self.doc.year, None  # a work report's goals without a year are for the report's year
         if ref is None or ref.tense == "relative":
@@ -415,95 +414,6 @@ class _Run:
             text=quote, span=(a, b), indicator=indicator, value=q.value, unit=q.unit, year=year,
             year_text=year_text, section=section_path(self.outline, a), qualifier=q.qualifier,
         ))
-
-    # -- special shapes ----------------------------------------------------------------------------
-    def _ratio(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
-        parts = [float(x) for x in m.group("r").replace(" ", "").split(":")]
-        sm = _SUBJ_BACK.search(self.f, max(ps, m.start() - 20), m.start())
-        subj = sm.group().strip() if sm else ""
-        seg_start, _ = self._segment(m.start("r"), m.end("r"), ps, pe, bounds, ps)
-        unit = "%" if abs(sum(parts) - 100) < 0.51 else None
-        if "三次产业" in subj or "三产" in subj or (len(parts) == 3 and "产业" in subj):
-            names = ["第一产业比重", "第二产业比重", "第三产业比重"][: len(parts)]
-        else:
-            names = [f"{subj}比重({i + 1})" for i in range(len(parts))]
-        gov = self._governing(m.start("r"), phrases)
-        if self.ctx.baseline or self._is_fact(gov, self.f[seg_start: m.start("r")], m.start("r")):
-            return
-        year, year_text = self._target_year(gov)
-        a, b, quote = self._quote(seg_start, m.end("r"))
-        for name, v in zip(names, parts, strict=False):
-            self._add_target(Target(
-                text=quote, span=(a, b), indicator=name, kind="level", comparator="=", value=v, unit=unit,
-                year=year, year_text=year_text, section=section_path(self.outline, a),
-            ))
-
-    def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int]) -> None:
-        """建成 个省级孵化器: the number was lost (in scraping, or left blank): no target, a warning instead."""
-        seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
-        a, _, quote = self._quote(seg_start, seg_end)
-        self.warnings.append(f"targets: a number is missing in 「{quote[:40]}」 (offset {a}); no target was read")
-        if self.decisions is not None:
-            s = m.start("u") + self.s0
-            self.decisions.append(Decision(self.text[m.start() + self.s0: s + len(m.group("u"))], (m.start() + self.s0,
-                                           s + len(m.group("u"))), "dropped", "blank-number", None, m.group("u")))
-
-    def _multiple(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
-        """翻一番, 倍增, 增加两倍: a multiple of the baseline is a change of (multiple − 1) × 100 %."""
-        times = shapes.multiple_of(m)
-        q = Quantity(m.start(), m.end(), (times - 1) * 100, unit="%", comparator=">=" if m.group("above") else "=",
-                     special="double", num_start=m.start())
-        seg_start, seg_end = self._segment(m.start(), m.end(), ps, pe, bounds, ps)
-        pre, post = self.f[seg_start: m.start()], self.f[m.end(): seg_end]
-        gov = self._governing(m.start(), phrases)
-        rule = decide(self._reading(m.start(), pre, post, gov))
-        self._decide(q, rule.verdict if rule.verdict == "target" else "dropped",
-                     "multiple-of-baseline" if rule.verdict == "target" else rule.name)
-        if rule.verdict != "target":
-            return
-        year, year_text = self._recurring(m.start(), gov) or self._target_year(gov)
-        base = shapes.baseline_before(pre)
-        a, b, quote = self._quote(seg_start, m.end())
-        self._add_target(Target(
-            text=quote, span=(a, b), indicator=indicator_of(shapes.before_baseline(pre), post, q), kind="change",
-            comparator=q.comparator,  # type: ignore[arg-type]
-            value=q.value, unit="%", year=year, year_text=year_text, section=section_path(self.outline, a),
-            baseline=Baseline(year=base[0], text=base[1]) if base else None, multiplier=times,
-        ))
-
-    def _scale_only(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
-        """冲刺八千亿, 总规模突破三千亿: a Chinese numeral with only a scale word after it."""
-        value = shapes.scale_value(m)
-        if value is None:
-            return
-        q = Quantity(m.start("n"), m.end(), value, unit=m.group("s"), comparator=">=" if m.group("ge") else "=",
-                     chinese=True, num_start=m.start("n"))
-        seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, ps)
-        pre, post = self.f[seg_start: q.start], self.f[q.end: seg_end]
-        gov = self._governing(q.start, phrases)
-        rule = decide(self._reading(q.start, pre, post, gov))
-        self._decide(q, rule.verdict, rule.name)
-        if rule.verdict == "target":
-            self._emit_target(q, seg_start, seg_end, pre, post, gov, pre)
-
-    def _emit_table_cell(self, cell: targets_tables.Cell, phrases: Sequence[YearRef]) -> None:
-        a, b, quote = self._quote(cell.start, cell.end)
-        if cell.is_target:
-            row = [p for p in phrases if p.tense in _TARGET_TENSES and not p.attributive]
-            year, year_text = ((cell.year, cell.year_text) if cell.year_text
-                               else self._target_year(row[-1] if row else None))
-            self._add_target(Target(
-                text=quote, span=(a, b), indicator=cell.indicator, kind=cell.kind,  # type: ignore[arg-type]
-                comparator=cell.comparator, value=cell.value, unit=cell.unit,  # type: ignore[arg-type]
-                year=year, year_text=year_text, section=section_path(self.outline, a),
-            ))
-        elif cell.value is not None and not any(
-                x.value == cell.value and x.unit == cell.unit for x in self.facts[-50:]):
-            # A base-year column repeats figures the text already gave: report each baseline once.
-            self.facts.append(Fact(
-                text=quote, span=(a, b), indicator=cell.indicator, value=cell.value, unit=cell.unit,
-                year=cell.year, year_text=cell.year_text, section=section_path(self.outline, a),
-            ))
 
 
 def _year_like(q: Quantity) -> bool:
