@@ -8,7 +8,7 @@ new until something else falls behind.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import Field
 from sqlalchemy import select, update
@@ -43,6 +43,13 @@ _REASON_ZH = {
 }
 
 
+def stamp(today: date | None) -> datetime:
+    """When a step happens: now, on the day the caller says it is (``today``: a report or demo for a past
+    date records its steps on that date, at the current time of day)."""
+    now = utcnow()
+    return now if today is None or today == now.date() else datetime.combine(today, now.time())
+
+
 def _event(
     s: Session,
     item: repo.SupervisionItem,
@@ -52,6 +59,7 @@ def _event(
     who: str,
     text: str | None = None,
     new_due: date | None = None,
+    today: date | None = None,
 ) -> None:
     s.add(
         repo.SupervisionEvent(
@@ -62,7 +70,7 @@ def _event(
             text=text,
             new_due_on=new_due,
             actor=who,
-            at=utcnow(),
+            at=stamp(today),
         )
     )
     audit.record(
@@ -92,7 +100,7 @@ def _new_item(
     today: date,
     due_days: int,
 ) -> repo.SupervisionItem:
-    now = utcnow()
+    now = stamp(today)
     item = repo.SupervisionItem(
         subject=subject,
         subject_id=subject_id,
@@ -110,7 +118,7 @@ def _new_item(
     )
     s.add(item)
     s.flush()
-    _event(s, item, action="raise", before=None, who=who, text=detail)
+    _event(s, item, action="raise", before=None, who=who, text=detail, today=today)
     return item
 
 
@@ -352,7 +360,7 @@ def step_in(
             field="due_on", before=item.due_on, after=new_due, comment=text,
         )
     s.refresh(item)
-    _event(s, item, action=action, before=before, who=who, text=text, new_due=new_due)
+    _event(s, item, action=action, before=before, who=who, text=text, new_due=new_due, today=today)
     s.flush()
     return _item_model(s, item, today, events=True)
 
