@@ -11,7 +11,8 @@ The decision, in order (each step returns when it applies):
 2. ``province``: the plan speaks of itself as a province (or its title names one) — the best province;
 3. ``county``: it speaks of itself as a county or district and names one often enough;
 4. ``county-level-city``: a county-level city (我市) named more than its prefecture;
-5. ``city``: the best city, named, or inferred from strong landmarks;
+5. ``city``: the best city, named, or inferred from strong landmarks — unless the city is never named itself
+   and one of its counties is (东至县…, never 池州市): then that county;
 6. ``province-only``: the city is unknown, the province is not;
 7. nothing: only the kind of plan, if known.
 """
