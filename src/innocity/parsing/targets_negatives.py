@@ -67,10 +67,10 @@ _SESSION_BEFORE = re.compile(r"(?:届|大|第)$")
 _STRUCTURE_UNITS = frozenset(("个", "大", "项", "条", "类", "方面", "批"))
 _STRUCTURE_NOUN = re.compile(
     r"^(?:个)?(?:方面|重点|主要|专项|重大|重点领域|领域)?[^,;。、\d\s]{0,6}?"
-    r"(?:方面(?:工作|任务)?|工程|行动|任务|措施|举措|政策|战略|重点工作|工作|环节|机制|体系)(?=[,;。:、()\s]|$|的|和|及)"
+    r"(?:方面(?:工作|任务)?|工程|行动|任务|措施|举措|政策|战略|重点工作|工作|环节|机制|体系|指标)(?=[,;。:、()\s]|$|的|和|及)"
 )
 _STRUCTURE_VERB = re.compile(
-    r"(?:抓好|实施|开展|推进|部署|落实|出台|制定|提出|明确|围绕|聚焦|包括|突出|重点|推出|安排|采取|做好|完成|启动)"
+    r"(?:抓好|实施|开展|推进|部署|落实|出台|制定|提出|明确|设置|设定|围绕|聚焦|包括|突出|重点|推出|安排|采取|做好|完成|启动)"
     r"[^,;。\d]{0,6}$"
 )
 # 达标率=(达标单位数/单位总数)×100%; 小型企业指年营业收入2000万元以下的企业: definitions, not aims.
@@ -228,6 +228,8 @@ HARD_NEGATIVES: tuple[Rule, ...] = (
     Rule("times-an-action", "5次调高养老金标准: how often something was done, not a value of an indicator",
          lambda w: w.unit == "次" and w.post[:1] in "调提上下召开举修出降组发", "五年来5次调高城乡居民基础养老金标准。",
          units=frozenset(("次",))),
+    Rule("age-descriptor", "35岁以下青年人才, 招收2—3岁幼儿: an age describes whom a measure is for (寿命 is an indicator)",
+         lambda w: "寿命" not in w.pre, "加大对35岁以下青年科技人才的支持。", units=frozenset(("岁",))),
     Rule("frequency-name", "3次产业, 2次开发: a name, not a frequency",
          lambda w: w.unit == "次" and w.post.startswith(("产业", "开发", "性", "分配")), "推动3次产业融合发展。",
          units=frozenset(("次",))),

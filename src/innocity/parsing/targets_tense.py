@@ -20,6 +20,7 @@ from innocity.parsing.years import YearRef
 MAX_CLAUSE = 240
 _TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
 _TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
+_PERFECTIVE = re.compile(r"(?<![为除])(?:确保|完成|实现|取得|达到|提高|增加|形成|建成|获得)了(?!解)")
 _STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
 
 
@@ -117,6 +118,8 @@ TENSE_RULES: tuple[TenseRule, ...] = (
               lambda r: PAST_MARKER.search(r.pre) is not None, "全市已建成众创空间35家。"),
     TenseRule("reported-change", "fact", "同比, 比上年 in the sentence report a result",
               lambda r: r.sentence_has(REPORTED_MARKER), "高新技术产业增加值达到320亿元,同比增长12%。"),
+    TenseRule("perfective-sentence", "fact", "确保了, 完成了 anywhere in the sentence: it reports what was done",
+              lambda r: r.sentence_has(_PERFECTIVE), "工程有效消除23座水库病险隐患,确保了防洪功能发挥。"),
     TenseRule("from-figure", "fact", "由60%提高到65%: the figure after 由/从 is the baseline",
               lambda r: FROM_FIGURE.search(r.pre) is not None and _TO.match(r.post) is not None,
               "研发投入强度由2%提高到2.5%。"),

@@ -38,7 +38,7 @@ _THIS_YEAR = re.compile(
 )
 # A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
 # nothing after it.
-_ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数")
+_ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数|远景目标|远景")
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:较|比|相比|相较|与|同)$")
 # Quote marks around plan names as typed in real documents, including reversed and corner quotes.
 _OPEN_QUOTES = frozenset("“”\"「『‘")
@@ -108,8 +108,8 @@ def _year_ref(f: str, m: re.Match[str], pre: str, a: int) -> YearRef | None:
         token, period = y2, True
     else:
         token = y
-    if m.group("du") and not pre:
-        return None  # 20XX年度 inside a sentence names an award year, not a deadline
+    if m.group("du") and not pre and not token.isdigit():
+        return None  # 20XX年度 inside a sentence names an award year, not a deadline (2024年度 dates a report)
     tense: Tense
     if suf == "以来" or pre.startswith("截"):
         tense = "past"
