@@ -38,8 +38,8 @@ from .models.progress_view import (
 )
 from .regions import list_departments
 from .scorecard import build_scorecards
-from .tasks import list_tasks
 from .targets import history, target_in_scope
+from .tasks import list_tasks
 from .tracking import check_year, progress, region_scope, status_counts
 
 FEW_PLANS = 8  # up to this many plans in scope, progress is read plan by plan (see the module docstring)

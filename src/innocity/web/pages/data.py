@@ -33,7 +33,7 @@ from ..deps import AppDep, PageUowDep, PageUser, WebDep
 from ..highlight import Span, highlight
 from ..templating import render
 from ..uploads import check_type, read_limited
-from . import vocab  # noqa: F401  (the templates' words)
+from . import vocab
 from .formdata import FormDep, integer, picks, text, year_param
 
 router = APIRouter()
@@ -62,8 +62,7 @@ def _query(department_id: int | None, year: int | None, **extra: Any) -> str:
 
 def entry_page(request: Request, w: UnitOfWork, *, department_id: int | None, year: int | None,
                entered: dict[str, dict[str, str]] | None = None, errors: dict[str, list[str]] | None = None,
-               error: str | None = None, notice: str | None = None, upload: TemplateUpload | None = None,
-               status_code: int = 200) -> Response:
+               error: str | None = None, notice: str | None = None, upload: TemplateUpload | None = None) -> Response:
     sheet = collection.sheet(w, department_id=department_id, year=year)
     departments = [] if w.actor.is_department else regions.list_departments(w)
     return render(request, "data/entry.html", {
@@ -71,7 +70,7 @@ def entry_page(request: Request, w: UnitOfWork, *, department_id: int | None, ye
         "departments": departments, "department_id": sheet.department_id, "year": sheet.year,
         "error": error, "notice": notice, "upload": upload,
         "query": _query(sheet.department_id, year),
-    }, status_code=status_code)
+    })
 
 
 @router.get("/data")
@@ -118,14 +117,14 @@ def save(request: Request, user: PageUser, w: PageUowDep, form: FormDep) -> Resp
         w.session.rollback()
         errors: dict[str, list[str]] = {}
         for p in exc.problems:
-            errors.setdefault(keys.get(p.row, ""), []).append(p.reason)
+            errors.setdefault(keys.get(p.row, ""), []).append(vocab.data_zh(p.reason))
         bad = len({p.row for p in exc.problems})
         return entry_page(request, w, department_id=department_id, year=year, entered=entered, errors=errors,
-                          error=f"{bad} 个数值有误，未保存任何数据：请按提示修改后重新提交。", status_code=422)
+                          error=f"{bad} 个数值有误，未保存任何数据：请按提示修改后重新提交。")
     except ConflictError as exc:
         w.session.rollback()
         return entry_page(request, w, department_id=department_id, year=year, entered=entered,
-                          error=f"{exc.message}（数据已被他人修改，请核对后重新提交）", status_code=409)
+                          error=f"{exc.message}（数据已被他人修改，请核对后重新提交）")
     done = f"{res.stored + res.corrected}-{res.submitted}"
     return RedirectResponse("/data" + _query(department_id, year, saved=done), status_code=303)
 
@@ -152,12 +151,10 @@ def upload_template(request: Request, user: PageUser, w: PageUowDep,
         res = collection_xlsx.upload_template(w, data=read_limited(file, MAX_TEMPLATE_BYTES), submit=bool(submit))
     except (UserInputError, ConflictError) as exc:
         w.session.rollback()
-        return entry_page(request, w, department_id=dept, year=yr, error=f"模板未导入：{exc.message}",
-                          status_code=409 if isinstance(exc, ConflictError) else 422)
+        return entry_page(request, w, department_id=dept, year=yr, error=f"模板未导入：{exc.message}")
     if res.problems:
         w.session.rollback()
-        return entry_page(request, w, department_id=dept, year=yr, upload=res, status_code=422,
-                          error=f"模板中 {len({p.row for p in res.problems})} 行有误，未保存任何数据。")
+        return entry_page(request, w, department_id=dept, year=yr, upload=res, error=f"模板中 {len({p.row for p in res.problems})} 行有误，未保存任何数据。")
     if res.result is None:
         return entry_page(request, w, department_id=dept, year=yr, upload=res,
                           notice=f"模板共 {res.rows} 行，没有新填或修改的数值，未保存任何数据。")
@@ -181,15 +178,13 @@ def upload_bulletin(request: Request, user: PageUser, w: PageUowDep, web: WebDep
         doc_id = bulletin_review.keep(w, data=data, name=name, region=region or None, year=year_param(year))
     except InnocityError as exc:
         w.session.rollback()
-        return entry_page(request, w, department_id=None, year=None, error=f"公报未读取：{exc.message}",
-                          status_code=422)
+        return entry_page(request, w, department_id=None, year=None, error=f"公报未读取：{exc.message}")
     q = {k: v for k, v in {"region": region, "year": year}.items() if v}
     return RedirectResponse(f"/data/bulletin/{doc_id}" + (f"?{urlencode(q)}" if q else ""), status_code=303)
 
 
 def bulletin_page(request: Request, w: UnitOfWork, doc_id: int, *, region: str | None, year: int | None,
-                  error: str | None = None, problems: dict[int, str] | None = None,
-                  status_code: int = 200) -> Response:
+                  error: str | None = None, problems: dict[int, str] | None = None) -> Response:
     rv = bulletin_review.review(w, document_id=doc_id, region=region, year=year)
     res = rv.result
     spans = [Span(f"{'facts' if f.storable else 'phases'}-{f.index}", "facts" if f.storable else "phases",
@@ -199,7 +194,7 @@ def bulletin_page(request: Request, w: UnitOfWork, doc_id: int, *, region: str |
         "rv": rv, "res": res, "source": highlight(rv.source_text, spans), "region": region or "",
         "year": year or "", "error": error, "problems": problems or {},
         "names": {i.code: i.name_zh for i in w.catalog.indicators},
-    }, status_code=status_code)
+    })
 
 
 @router.get("/data/bulletin/{doc_id:int}")
@@ -223,8 +218,7 @@ def store_bulletin(request: Request, doc_id: int, user: PageUser, w: PageUowDep,
         if value and value != text(form, f"value0-{i}", limit=40):
             parsed = collection.parse_number(value)
             if not isinstance(parsed, float):
-                return bulletin_page(request, w, doc_id, region=region, year=year, status_code=422,
-                                     problems={i: parsed or "请填写数值"}, error="有数值无法识别，未保存。")
+                return bulletin_page(request, w, doc_id, region=region, year=year, problems={i: parsed or "请填写数值"}, error="有数值无法识别，未保存。")
             e["value"] = parsed
         if e:
             edits[i] = e
@@ -233,12 +227,11 @@ def store_bulletin(request: Request, doc_id: int, user: PageUser, w: PageUowDep,
                                     year=year)
     except DataValidationError as exc:
         w.session.rollback()
-        return bulletin_page(request, w, doc_id, region=region, year=year, status_code=422,
-                             problems={p.row: p.reason for p in exc.problems},
+        return bulletin_page(request, w, doc_id, region=region, year=year, problems={p.row: vocab.data_zh(p.reason) for p in exc.problems},
                              error=f"{len(exc.problems)} 个数值不能保存，未保存任何数据。")
     except InnocityError as exc:
         w.session.rollback()
-        return bulletin_page(request, w, doc_id, region=region, year=year, error=exc.message, status_code=422)
+        return bulletin_page(request, w, doc_id, region=region, year=year, error=exc.message)
     return RedirectResponse(f"/data/review?status=draft&done={res.stored}-draft", status_code=303)
 
 
@@ -246,13 +239,13 @@ def store_bulletin(request: Request, doc_id: int, user: PageUser, w: PageUowDep,
 
 
 def review_page(request: Request, w: UnitOfWork, *, region: str | None, indicator: str | None, status: str,
-                error: str | None = None, notice: str | None = None, status_code: int = 200) -> Response:
+                error: str | None = None, notice: str | None = None) -> Response:
     items = observations.review_queue(w, region=region, indicator=indicator, status=status)
     return render(request, "data/review.html", {
         "items": items, "region": region or "", "indicator": indicator or "", "status": status,
         "may_approve": w.actor.may(Permission.APPROVE_DATA), "error": error, "notice": notice,
         "names": {i.code: i.name_zh for i in w.catalog.indicators},
-    }, status_code=status_code)
+    })
 
 
 STATUSES = ("submitted", "rejected", "approved", "draft")
@@ -293,8 +286,7 @@ def review(request: Request, user: PageUser, w: PageUowDep, form: FormDep) -> Re
             message = "退回时请填写审核意见，说明原因。"
         back = text(form, "status", limit=12) or "submitted"
         return review_page(request, w, region=region, indicator=indicator,
-                           status=back if back in STATUSES else "submitted", error=message,
-                           status_code=409 if isinstance(exc, ConflictError) else 422)
+                           status=back if back in STATUSES else "submitted", error=message)
     q = {"done": f"{len(res)}-{action}", "region": region, "indicator": indicator,
          "status": text(form, "status", limit=12)}
     return RedirectResponse("/data/review?" + urlencode({k: v for k, v in q.items() if v}), status_code=303)

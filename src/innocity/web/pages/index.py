@@ -35,12 +35,11 @@ router = APIRouter()
 DEFAULT_UNCERTAINTY = 200
 
 
-def index_page(request: Request, w: UnitOfWork, *, error: str | None = None, form: dict[str, str] | None = None,
-               status_code: int = 200) -> Response:
+def index_page(request: Request, w: UnitOfWork, *, error: str | None = None, form: dict[str, str] | None = None) -> Response:
     return render(request, "index/start.html", {
         "runs": index_runs.list_runs(w, limit=20), "error": error,
         "form": form or {"year": "", "uncertainty": str(DEFAULT_UNCERTAINTY)},
-    }, status_code=status_code)
+    })
 
 
 @router.get("/index")
@@ -67,7 +66,7 @@ def start(request: Request, user: PageUser, w: PageUowDep, app: AppDep,
                                    uncertainty=DEFAULT_UNCERTAINTY if n is None else n, runner=runner(app))
     except InnocityError as exc:
         w.session.rollback()
-        return index_page(request, w, error=exc.one_line(), form=keep, status_code=422)
+        return index_page(request, w, error=exc.one_line(), form=keep)
     return RedirectResponse(f"/index/runs/{ref.id}", status_code=303)
 
 

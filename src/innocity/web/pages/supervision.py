@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from innocity.domain.supervision import TransitionError, apply
-from innocity.errors import ConflictError, ForbiddenError, InnocityError, UserInputError
+from innocity.errors import ConflictError, InnocityError, UserInputError
 from innocity.services import supervise
 from innocity.services.context import Role, UnitOfWork
 from innocity.services.models import SupervisionItem
@@ -69,13 +69,13 @@ def board(request: Request, user: PageUser, w: PageUowDep,
 
 
 def item_page(request: Request, w: UnitOfWork, user: SignedIn, item_id: int, *, error: str | None = None,
-              notice: str | None = None, status_code: int = 200) -> Response:
+              notice: str | None = None) -> Response:
     item = supervise.get_item(w, item_id=item_id)
     today = date.today()
     return render(request, "supervision/item.html", {
         "i": item, "steps": steps_for(item, w, user), "error": error, "notice": notice, "today": today,
         "age": (today - item.raised_at.date()).days,
-    }, status_code=status_code)
+    })
 
 
 @router.get("/supervision/{item_id:int}")
@@ -96,9 +96,8 @@ def step(request: Request, item_id: int, action: str, user: PageUser, w: PageUow
                       version=integer(text(form, "version", limit=9), field="version"))
     except InnocityError as exc:
         w.session.rollback()
-        status = 409 if isinstance(exc, ConflictError) else 403 if isinstance(exc, ForbiddenError) else 422
         message = "该事项已被他人处理，请刷新后再试。" if isinstance(exc, ConflictError) else exc.message
-        return item_page(request, w, user, item_id, error=message, status_code=status)
+        return item_page(request, w, user, item_id, error=message)
     return RedirectResponse(f"/supervision/{item_id}?done={action}", status_code=303)
 
 
@@ -126,6 +125,6 @@ def sync(request: Request, user: PageUser, w: PageUowDep, form: FormDep) -> Resp
         proposals = supervise.proposals(w, region=region, year=y)
         return render(request, "supervision/sync.html", {
             "proposals": proposals, "year": y or date.today().year, "region": region or "",
-            "error": "请先勾选要立项督办的事项。"}, status_code=422)
+            "error": "请先勾选要立项督办的事项。"})
     raised = supervise.sync(w, region=region, year=y, only=only)
     return RedirectResponse(f"/supervision?raised={len(raised)}", status_code=303)

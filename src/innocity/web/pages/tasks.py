@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from innocity.errors import ConflictError, ForbiddenError, InnocityError, UserInputError
+from innocity.errors import InnocityError, UserInputError
 from innocity.services import tasks
 from innocity.services.context import UnitOfWork
 from innocity.services.models.users import SignedIn
@@ -26,16 +26,18 @@ router = APIRouter()
 
 
 def tasks_page(request: Request, w: UnitOfWork, user: SignedIn, *, department: str | None, late: bool,
-               errors: dict[int, str] | None = None, notice: str | None = None, status_code: int = 200) -> Response:
+               errors: dict[int, str] | None = None, notice: str | None = None) -> Response:
     if department is None and w.actor.is_department:
         department = user.user.department
     rows = tasks.list_tasks(w, department=department or None)
     if late:
         rows = [t for t in rows if t.late]
+    shown = {t.task_id for t in rows}
     return render(request, "tasks/list.html", {
+        "page_errors": [m for tid, m in (errors or {}).items() if tid not in shown],
         "tasks": rows, "department": department or "", "late": late, "errors": errors or {}, "notice": notice,
         "today": date.today(), "mine": user.user.department,
-    }, status_code=status_code)
+    })
 
 
 @router.get("/tasks")
@@ -56,9 +58,8 @@ def _back(form: dict[str, str | None], task_id: int) -> Response:
 def _failed(request: Request, w: UnitOfWork, user: SignedIn, form: dict[str, str | None], task_id: int,
             exc: InnocityError) -> Response:
     w.session.rollback()
-    status = 409 if isinstance(exc, ConflictError) else 403 if isinstance(exc, ForbiddenError) else 422
     return tasks_page(request, w, user, department=form.get("department"), late=form.get("late") == "1",
-                      errors={task_id: exc.message}, status_code=status)
+                      errors={task_id: exc.message})
 
 
 @router.post("/tasks/{task_id:int}")

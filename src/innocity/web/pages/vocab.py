@@ -67,6 +67,42 @@ INDEX_REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The importer's row problems (``innocity data import`` speaks English on the command line).
+DATA_REASONS: tuple[tuple[str, str], ...] = (
+    (r"^value (\S+) is above what the indicator can be \((\S+) ?(.*)\)", r"数值 \1 超过该指标可能的上限 \2\3"),
+    (r"^share (\S+) is outside 0–100%", r"比重 \1 不在 0–100% 之间"),
+    (r"^negative value (\S+) for a count or amount", r"数量或金额不能为负数（\1）"),
+    (r"^'(.*)' is not a finite number", r"“\1”不是有限的数值"),
+    (r"^'(.*)' is not a number", r"“\1”不是数字"),
+    (r"^value missing", "缺少数值"),
+    (r"^unknown region '(.*)'", r"未知地区“\1”"),
+    (r"^ambiguous region name '(.*?)'", r"地区名称“\1”有重名，请用行政区划代码"),
+    (r"^region missing", "缺少地区"),
+    (r"^unknown indicator '(.*)'", r"未知指标“\1”"),
+    (r"^indicator missing", "缺少指标"),
+    (r"^period missing", "缺少统计期"),
+    (r"^not a period", "统计期的格式应为 2015、2015Q3 或 2015-07"),
+    (r"^(?:year|month) out of range", "统计期超出范围"),
+    (r"^a \w+ value for (\S+) is already stored \((.*?)\)", r"\1 已有同一性质的数值 \2；如需更正，请选“修订”另填一条"),
+    (r"^jump by a factor of (\S+) from the previous period",
+     r"与上期相比变化达 \1 倍，远超该指标以往的波动；如确实如此，请在备注中说明原因（如统计口径调整）"),
+    (r"^same region, indicator, period and vintage as row (\d+)", r"与第 \1 行重复（地区、指标、统计期和数据性质都相同）"),
+    (r"^unit '(.*?)' does not fit indicator unit '(.*?)'", r"单位“\1”与指标的单位“\2”不符"),
+    (r"^no unit", "缺少单位"),
+    (r"^too large once converted", "换算为指标单位后数值过大"),
+    (r"^known_on (\S+) is in the future", r"获知日期 \1 晚于今天"),
+    (r"^not a date", "日期格式应为 YYYY-MM-DD"),
+    (r"^unknown vintage", "数据性质应为 初步、最终 或 修订"),
+    (r"contains the invalid character (U\+\w+)", r"含有不允许的字符 \1"),
+    (r"^longer than (\d+) characters", r"超过 \1 个字符"),
+)
+
+
+def data_zh(text: str | None) -> str:
+    """The Chinese of an importer's row problem (see ``DATA_REASONS``); reasons in Chinese stay as they are."""
+    return _translate(text, DATA_REASONS)
+
+
 def index_zh(text: str | None) -> str:
     """The Chinese of an index reason or warning (see ``INDEX_REASONS``); unknown ones as they are."""
     return _translate(text, INDEX_REASONS)
@@ -117,6 +153,7 @@ env.globals.update(
     DIMENSION_ZH=DIMENSION_NAMES,
     REASON_TEXT=reason_zh,
     INDEX_TEXT=index_zh,
+    DATA_TEXT=data_zh,
     RUN_ZH={"queued": "排队中", "running": "计算中", "done": "已完成", "failed": "失败"},
 )
 env.filters["pct"] = pct
