@@ -212,9 +212,9 @@ def test_a_department_user_cannot_open_the_review_actions(watched: Page, live_se
     page.goto(f"{live_server.url}/plans/{plan}")
     expect(page.locator("#source mark.k-targets").first).to_be_visible()
     expect(page.locator("#bulk")).to_have_count(0)
-    expect(page.get_by_role("button", name="确认")).to_have_count(0)
-    expect(page.get_by_role("button", name="驳回")).to_have_count(0)
-    expect(page.get_by_role("button", name="编辑")).to_have_count(0)
+    expect(page.get_by_role("button", name="确认", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="驳回", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="编辑", exact=True)).to_have_count(0)
     expect(page.locator("#dropzone")).to_have_count(0)
     # asking the server directly (with the page's own CSRF token) is refused by the service
     token = page.locator("form[action='/logout'] input[name=csrf_token]").get_attribute("value")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from innocity.services import tracking
+from innocity.domain.progress import STATUSES
+from innocity.errors import UserInputError
+from innocity.services import freshness, progress_view
 
+from ..cache import PROGRESS_JSON
 from ..deps import UowDep
 from .models import ProgressOut
 
@@ -22,8 +25,20 @@ def progress(
     include_draft: Annotated[bool, Query(description="count values not yet approved")] = False,
     plan: Annotated[int | None, Query(description="only this plan's targets")] = None,
     status: Annotated[list[str] | None, Query(description="only these statuses")] = None,
-) -> ProgressOut:
+) -> Response:
     """Every current target in the caller's scope with its baseline, goal, latest figure and status."""
-    rows = tracking.progress(w, region=region, year=year, include_draft=include_draft, plan_id=plan,
-                             statuses=status or None)
-    return ProgressOut(rows=rows)
+    unknown = set(status or []) - set(STATUSES)
+    if unknown:
+        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
+    stamp = freshness.progress_stamp(w, region=region, plan_id=plan, year=year, include_draft=include_draft)
+
+    def answer() -> bytes:
+        # scoped_progress reads a city's few plans one by one instead of every target of the database
+        rows = progress_view.scoped_progress(w, region=region, year=year, include_draft=include_draft,
+                                             plan_id=plan)
+        if status:
+            rows = [r for r in rows if r.status in status]
+        return ProgressOut(rows=rows).model_dump_json().encode()
+
+    return Response(PROGRESS_JSON.get_or_make((stamp, tuple(sorted(status or []))), answer),
+                    media_type="application/json")

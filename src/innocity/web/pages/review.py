@@ -11,21 +11,23 @@ service flushed before it refused).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import escape
+from markupsafe import Markup, escape
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, Response
 
 from innocity.errors import InnocityError, NotFoundError, UserInputError
-from innocity.services import plans, regions, targets
+from innocity.services import freshness, plans, regions, targets
 from innocity.services.context import Permission, UnitOfWork
 from innocity.services.models import PlanDetail, PlanItem
 from innocity.services.plans import REVIEWED, BulkReview
 from innocity.services.targets import TargetPatch
 
+from ..cache import PLAN_VIEW
 from ..deps import PageUowDep, PageUser
 from ..errors import wants_fragment
 from ..highlight import KINDS, Span, highlight, window
@@ -52,19 +54,42 @@ def review_counts(detail: PlanDetail) -> dict[str, int]:
             **{s: states.count(s) for s in ("extracted", "confirmed", "edited", "rejected")}}
 
 
-def workspace(request: Request, w: UnitOfWork, plan_id: int, *, error: str | None = None,
-              notice: str | None = None) -> Response:
+@dataclass(frozen=True)
+class PlanView:
+    """What the workspace shows of a plan that does not depend on who looks: kept while it is fresh."""
+
+    plan: PlanDetail
+    source: Markup
+    window: dict[str, Any]
+    counts: dict[str, int]
+
+
+def plan_view(w: UnitOfWork, plan_id: int, *, full: bool) -> PlanView:
     detail = plans.show_plan(w, plan_id=plan_id, with_text=True)
     text = detail.text or ""
     spans = spans_of(detail)
-    full = request.query_params.get("full") == "1"
     start, end = (0, len(text)) if full else window(text, spans)
+    return PlanView(
+        plan=detail,
+        source=highlight(text, spans, start=start, end=end),
+        window={"start": start, "end": end, "length": len(text), "full": full or (start, end) == (0, len(text))},
+        counts=review_counts(detail),
+    )
+
+
+def workspace(request: Request, w: UnitOfWork, plan_id: int, *, error: str | None = None,
+              notice: str | None = None) -> Response:
+    full = request.query_params.get("full") == "1"
+    stamp = freshness.plan_stamp(w, plan_id=plan_id)  # checks the scope too
+    view = PLAN_VIEW.get_or_make((stamp, full), lambda: plan_view(w, plan_id, full=full))
+    assert isinstance(view, PlanView)
+    region_id = view.plan.region_id
     return render(request, "plans/review.html", {
-        "plan": detail,
-        "source": highlight(text, spans, start=start, end=end),
-        "window": {"start": start, "end": end, "length": len(text), "full": full or (start, end) == (0, len(text))},
-        "counts": review_counts(detail),
-        "departments": regions.list_departments(w, region_id=detail.region_id) if detail.region_id else [],
+        "plan": view.plan,
+        "source": view.source,
+        "window": view.window,
+        "counts": view.counts,
+        "departments": regions.list_departments(w, region_id=region_id) if region_id else [],
         "error": error,
         "notice": notice,
     })
@@ -103,22 +128,43 @@ def _names(raw: str | None) -> list[str]:
     return [n for n in NAMES.split(raw or "") if n]
 
 
-def build_patch(action: str, form: dict[str, Any]) -> TargetPatch:
-    """The change a review form asks for: confirm, reject, or save the edited fields."""
-    base: dict[str, Any] = {"version": form["version"], "comment": (form.get("comment") or "").strip() or None}
+EDIT_FIELDS = ("value", "value_max", "unit", "comparator", "year", "indicator_code", "lead", "support")
+
+
+async def sent_fields(request: Request) -> dict[str, str]:
+    """The text fields the form sent, as sent: an empty field is there (and clears its value), a field the
+    form did not have is not (and changes nothing), which FastAPI's ``Form()`` parameters cannot tell apart."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+SentFields = Annotated[dict[str, str], Depends(sent_fields)]
+
+
+def build_patch(action: str, form: dict[str, str]) -> TargetPatch:
+    """The change a review form asks for: confirm, reject, or save the edited fields it sent."""
+    raw_version = form.get("version", "")
+    if not raw_version.isdigit():
+        raise UserInputError("the form has no version", field="version")
+    base: dict[str, Any] = {"version": int(raw_version), "comment": (form.get("comment") or "").strip() or None}
     if action in ("confirm", "reject"):
         return _patch(review="confirmed" if action == "confirm" else "rejected", **base)
     if action != "save":
         raise UserInputError(f"unknown action {action!r}", field="action")
-    fields: dict[str, Any] = {
-        "value": _number(form.get("value"), "value"),
-        "value_max": _number(form.get("value_max"), "value_max"),
-        "unit": (form.get("unit") or "").strip() or None,
-        "comparator": form.get("comparator") or None,
-        "indicator_code": (form.get("indicator_code") or "").strip() or None,
-        "lead": _names(form.get("lead")),
-        "support": _names(form.get("support")),
+    fields: dict[str, Any] = {}
+    parse: dict[str, Any] = {
+        "value": lambda v: _number(v, "value"),
+        "value_max": lambda v: _number(v, "value_max"),
+        "unit": lambda v: v.strip() or None,
+        "indicator_code": lambda v: v.strip() or None,
+        "lead": _names,
+        "support": _names,
     }
+    for name, read in parse.items():
+        if name in form:
+            fields[name] = read(form[name])
+    if form.get("comparator"):
+        fields["comparator"] = form["comparator"]
     year = _year(form.get("year"))
     if year is not None:
         fields["year"] = year
@@ -148,32 +194,14 @@ def _message(exc: InnocityError) -> str:
 
 
 @router.post("/plans/{plan_id:int}/targets/{target_id:int}")
-def target_action(
-    request: Request,
-    plan_id: int,
-    target_id: int,
-    user: PageUser,
-    w: PageUowDep,
-    version: Annotated[int, Form()],
-    action: Annotated[str, Form(max_length=16)],
-    comment: Annotated[str | None, Form(max_length=2000)] = None,
-    value: Annotated[str | None, Form(max_length=50)] = None,
-    value_max: Annotated[str | None, Form(max_length=50)] = None,
-    unit: Annotated[str | None, Form(max_length=50)] = None,
-    comparator: Annotated[str | None, Form(max_length=8)] = None,
-    year: Annotated[str | None, Form(max_length=8)] = None,
-    indicator_code: Annotated[str | None, Form(max_length=64)] = None,
-    lead: Annotated[str | None, Form(max_length=1000)] = None,
-    support: Annotated[str | None, Form(max_length=1000)] = None,
-) -> Response:
-    form = {"version": version, "comment": comment, "value": value, "value_max": value_max, "unit": unit,
-            "comparator": comparator, "year": year, "indicator_code": indicator_code, "lead": lead,
-            "support": support}
+def target_action(request: Request, plan_id: int, target_id: int, user: PageUser, w: PageUowDep,
+                  form: SentFields) -> Response:
+    """Confirm, reject or save one target (``action``), with the ``version`` the reviewer's card shows."""
     try:
         t = targets.target_in_scope(w, target_id=target_id)
         if t.plan_id != plan_id:
             raise NotFoundError(f"目标 {target_id} 不属于方案 {plan_id}", field="target_id")
-        item = targets.update_target(w, target_id=target_id, patch=build_patch(action, form))
+        item = targets.update_target(w, target_id=target_id, patch=build_patch(form.get("action", ""), form))
     except InnocityError as exc:
         w.session.rollback()  # nothing the refused change flushed may be committed
         if not wants_fragment(request):
