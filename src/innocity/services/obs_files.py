@@ -290,13 +290,16 @@ def read_csv(path: Path, data: bytes) -> RawTable:
     body = records[idx + 1 :]
     del records
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    long_rows = np.flatnonzero(lengths > width)
-    for i in long_rows.tolist():
+    # Rows as wide as the header, or all padded alike with empty cells (a sheet saved with stray columns),
+    # are fine; a row wider than its neighbours lost its alignment (an unquoted "2,870") and is refused.
+    usual = int(np.bincount(lengths).argmax()) if len(body) else width
+    for i in np.flatnonzero(lengths > width).tolist():
         extra = [c for c in body[i][width:] if c.strip()]
-        if extra:
+        if extra or len(body[i]) > usual:
             raise UserInputError(
-                f"row {idx + 2 + i} has {len(body[i])} cells but the header names {width} columns "
-                f"(extra: {extra[0][:40]!r}); a comma inside a value needs quotes",
+                f"row {idx + 2 + i} has {len(body[i])} cells but the header names {width} columns"
+                + (f" (extra: {extra[0][:40]!r})" if extra else "")
+                + "; a comma inside a value needs quotes",
                 source=name,
             )
     columns: dict[int, list[str]] = {}
