@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from innocity.app import AppContext
-from innocity.settings import Settings
 from innocity.errors import DataValidationError, UserInputError
 from innocity.services import observations as obs
 from innocity.services.models.observations import ImportReport, ObservationOut
+from innocity.settings import Settings
 from innocity.storage.tables import AuditEntry, ImportRow, ObservationRow
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
@@ -107,9 +107,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return p
 
 
-def test_csv_with_title_line_names_and_units_is_stored_in_canonical_units(
-    app: AppContext
-) -> None:
+def test_csv_with_title_line_names_and_units_is_stored_in_canonical_units(app: AppContext) -> None:
     r = import_file(app, FIXTURES / "suzhou_simulated.csv")
     assert (r.rows, r.stored, r.rejected) == (12, 12, 0)
     obs = observations(app, region="320500", indicator="TEC10")
@@ -151,12 +149,8 @@ def bad_file(tmp_path: Path) -> Path:
     return write(tmp_path, "bad.csv", HEADER + "\n".join(r for r, _ in BAD_ROWS) + "\n")
 
 
-def test_every_bad_row_is_reported_and_nothing_is_stored(
-    app: AppContext, tmp_path: Path
-) -> None:
-    import_file(
-        app, write(tmp_path, "wuxi.csv", HEADER + "无锡市,TEC06,2015,1800,家,final,\n")
-    )
+def test_every_bad_row_is_reported_and_nothing_is_stored(app: AppContext, tmp_path: Path) -> None:
+    import_file(app, write(tmp_path, "wuxi.csv", HEADER + "无锡市,TEC06,2015,1800,家,final,\n"))
     before = snapshot(app)
     with pytest.raises(DataValidationError) as err:
         import_file(app, bad_file(tmp_path))
@@ -169,9 +163,7 @@ def test_every_bad_row_is_reported_and_nothing_is_stored(
     assert snapshot(app) == before
 
 
-def test_valid_only_stores_good_rows_and_writes_rejects(
-    app: AppContext, tmp_path: Path
-) -> None:
+def test_valid_only_stores_good_rows_and_writes_rejects(app: AppContext, tmp_path: Path) -> None:
     out = tmp_path / "rejects.csv"
     r = import_file(app, bad_file(tmp_path), valid_only=True, rejects=out)
     assert r.stored == 3 and r.rejected == len([x for _, x in BAD_ROWS if x])
@@ -189,9 +181,7 @@ def _series(values: list[float], notes: dict[int, str] | None = None) -> str:
     )
 
 
-def test_a_jump_far_outside_the_history_needs_a_note(
-    app: AppContext, tmp_path: Path
-) -> None:
+def test_a_jump_far_outside_the_history_needs_a_note(app: AppContext, tmp_path: Path) -> None:
     # steady ~8 % growth, then one value a hundred times too big (typed in 家 × 100 by mistake)
     values = [1000, 1080, 1170, 1260, 1360, 1470, 158_800, 1710, 1850]
     with pytest.raises(DataValidationError) as err:
@@ -200,16 +190,12 @@ def test_a_jump_far_outside_the_history_needs_a_note(
         (8, "value")
     ]  # only the spike, not the way back
     assert "factor of 108" in err.value.problems[0].reason
-    ok = import_file(
-        app, write(tmp_path, "noted.csv", _series(values, {2011: "统计口径调整(模拟)"}))
-    )
+    ok = import_file(app, write(tmp_path, "noted.csv", _series(values, {2011: "统计口径调整(模拟)"})))
     assert ok.stored == len(values)
 
 
 def test_a_jump_against_stored_history_is_caught(app: AppContext, tmp_path: Path) -> None:
-    import_file(
-        app, write(tmp_path, "h.csv", _series([1000, 1080, 1170, 1260, 1360, 1470]))
-    )
+    import_file(app, write(tmp_path, "h.csv", _series([1000, 1080, 1170, 1260, 1360, 1470])))
     nxt = write(tmp_path, "next.csv", HEADER + "苏州市,TEC06,2011,4,家,final,\n")  # 4 instead of ~1590
     with pytest.raises(DataValidationError) as err:
         import_file(app, nxt)
@@ -218,9 +204,7 @@ def test_a_jump_against_stored_history_is_caught(app: AppContext, tmp_path: Path
     assert import_file(app, fine).stored == 1
 
 
-def test_reimport_changes_nothing_and_a_contradiction_is_rejected(
-    app: AppContext, tmp_path: Path
-) -> None:
+def test_reimport_changes_nothing_and_a_contradiction_is_rejected(app: AppContext, tmp_path: Path) -> None:
     first = import_file(app, FIXTURES / "suzhou_simulated.csv")
     again = import_file(app, FIXTURES / "suzhou_simulated.csv")
     assert (again.stored, again.unchanged) == (0, first.stored)
@@ -266,9 +250,7 @@ def department_workbook(path: Path) -> Path:
     return path
 
 
-def test_department_excel_sheet_is_read_like_a_person_reads_it(
-    app: AppContext, tmp_path: Path
-) -> None:
+def test_department_excel_sheet_is_read_like_a_person_reads_it(app: AppContext, tmp_path: Path) -> None:
     path = department_workbook(tmp_path / "wujiang.xlsx")
     with pytest.raises(DataValidationError) as err:
         import_file(app, path)
@@ -294,7 +276,9 @@ def test_export_round_trips_with_import(app: AppContext, tmp_path: Path, fmt: st
         obs.export(w, fmt=fmt, output=out)
     before = [o.model_dump() for o in observations(app)]
     # the exported file imports into an empty database as the same values
-    fresh = AppContext(Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite3'}", data_dir=tmp_path, user="t"))
+    fresh = AppContext(
+        Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite3'}", data_dir=tmp_path, user="t")
+    )
     try:
         r = import_file(fresh, out)
         assert r.stored == len(before)
@@ -340,9 +324,7 @@ def test_cli_import_reports_each_bad_row_and_exits_2(
     assert code == 0 and out.count("\n") == 13
 
 
-def test_indicator_names_as_departments_write_them_are_matched(
-    app: AppContext, tmp_path: Path
-) -> None:
+def test_indicator_names_as_departments_write_them_are_matched(app: AppContext, tmp_path: Path) -> None:
     body = (
         HEADER
         + "苏州市,R&D经费支出占GDP比重,2015,2.68,%,final,\n苏州市,高新技术企业数量,2015,2870,家,final,\n"
@@ -354,8 +336,10 @@ def test_indicator_names_as_departments_write_them_are_matched(
 def test_an_intensity_that_cannot_exceed_its_whole_is_rejected(app: AppContext, tmp_path: Path) -> None:
     # R&D spending is a part of GDP: 150 % is a typing error, though the indicator's kind is "intensity"
     csv = tmp_path / "rd.csv"
-    csv.write_text("region,indicator,period,value,unit\n西宁市,TEC01,2015,1.5,%\n西宁市,TEC01,2016,150,%\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "region,indicator,period,value,unit\n西宁市,TEC01,2015,1.5,%\n西宁市,TEC01,2016,150,%\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataValidationError) as err:
         import_file(app, csv)
     assert {(p.row, p.field) for p in err.value.problems} == {(3, "value")}
