@@ -44,6 +44,7 @@ class ProseShape:
     pattern: re.Pattern[str]
     confidence: float
     example: str
+    word: str  # the role word the sentence must hold (checked before the pattern runs)
 
 
 SHAPES: tuple[ProseShape, ...] = (
@@ -51,15 +52,15 @@ SHAPES: tuple[ProseShape, ...] = (
         "prose-lead-support", "由X牵头,Y配合: the units before 牵头 lead, those before 配合/参与/协同 support",
         re.compile(rf"(?:由)?(?P<lead>{_LIST})(?:共同)?(?:牵头负责|负责牵头|总牵头|牵头)(?:实施|推进|落实|组织)?[,、;]?"
                    rf"(?:(?P<sup>{_LIST})(?:等(?:部门|单位))?(?:按职责分工|按职责)?(?:协同配合|共同配合|配合|参与|协同|协助)?)?"),
-        0.8, "由市科技局牵头,市发改委、市财政局配合,加快建设创新平台。"),
+        0.8, "由市科技局牵头,市发改委、市财政局配合,加快建设创新平台。", "牵头"),
     ProseShape(
         "prose-responsible-then", "X负责,Y落实: the unit that answers for the task leads, those that carry it out support",
         re.compile(rf"(?P<lead>{_LIST})(?:具体)?负责[,;]?(?P<sup>{_LIST})(?:具体|抓好|组织)?(?:落实|实施|执行|配合)"),
-        0.75, "市工信局负责,各县区落实。"),
+        0.75, "市工信局负责,各县区落实。", "负责"),
     ProseShape(
         "prose-responsible-for", "X负责Y: a named body that answers for a task (领导小组负责…统筹协调) leads it",
         re.compile(rf"(?:^|(?<=[。;:,\n]))(?:由)?(?P<lead>{_LIST})(?:具体|全面|统一)?负责(?!人|同志)(?P<task>[^,;。\n(]{{4,40}})"),
-        0.6, "市人才工作领导小组负责全市人才工作的统筹协调。"),
+        0.6, "市人才工作领导小组负责全市人才工作的统筹协调。", "负责"),
 )
 _HINT = re.compile("牵头|负责")
 
@@ -83,6 +84,8 @@ def prose_duties(text: str, span: Span, outline: list[Section], region: Region,
             continue
         f = fold(text[a:b])
         for shape in SHAPES:
+            if shape.word not in f:
+                continue
             m = shape.pattern.search(f)
             if m is None or not m.group("lead"):
                 continue
@@ -106,7 +109,7 @@ def _units(original: str, folded: str) -> list[str]:
     return [original[m.start(1): m.end(1)] for m in _SPLIT.finditer(folded)]
 
 
-_LAST_STOP = re.compile(r"[。;；\n!！?？][^。;；\n!！?？]*$")
+_STOPS = "。;；\n!！?？"
 _NEXT_STOP = re.compile(r"[。;；\n!！?？]")
 _REACH = 300  # a sentence is never longer: a page without stops stays linear
 
@@ -114,7 +117,7 @@ _REACH = 300  # a sentence is never longer: a page without stops stays linear
 def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     """The sentence around ``pos``."""
     lo2 = max(lo, pos - _REACH)
-    m = _LAST_STOP.search(text, lo2, pos)
-    a = m.start() + 1 if m else lo2
+    a = max(text.rfind(c, lo2, pos) for c in _STOPS) + 1  # rfind per stop: no backtracking regex
+    a = a if a > 0 else lo2
     n = _NEXT_STOP.search(text, pos, min(hi, pos + _REACH))
     return a, n.start() if n else min(hi, pos + _REACH)

@@ -52,10 +52,9 @@ _QTY = re.compile(
 _PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
 _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
 # A round figure written as a bare scale after a verb: 突破千亿元 → 1000 亿元, 超过万人 → 1 万人.
-_ROUND = re.compile(
-    r"(?:(?<=突破|达到|超过|实现)|(?<=稳定在|保持在|控制在))(?P<r>百|千|万)(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)"
-    r"(?=[,;。、)\s]|以上|左右|大关|$)"
-)
+# The pattern starts at the scale word (a fast first-character scan); the verb before it is checked after.
+_ROUND = re.compile(r"(?P<r>[百千万])(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)(?=[,;。、)\s]|以上|左右|大关|$)")
+_ROUND_VERBS = ("突破", "达到", "超过", "实现", "稳定在", "保持在", "控制在")
 
 # One backwards look decides the comparator words written before a number.
 _PRE_WORDS = re.compile(
@@ -192,6 +191,8 @@ def find_quantities(f: str, start: int = 0, end: int | None = None) -> list[Quan
                 _finish(f, m.start(), m.end(), _to_float(v), None, "%", None, False, None, m.group("post"))
             )
     for m in _ROUND.finditer(f, start, end) if (f.find("千", start, end) >= 0 or f.find("百", start, end) >= 0) else ():
+        if not f[max(0, m.start() - 3): m.start()].endswith(_ROUND_VERBS):
+            continue
         r, sc, u = m.group("r"), m.group("s") or "", m.group("u")
         value, unit = (1.0, f"万{sc}{u}") if r == "万" else (100.0 if r == "百" else 1000.0, f"{sc}{u}")
         post = f[m.end() : m.end() + 2]

@@ -323,6 +323,8 @@ class _Run(SpecialShapes):
 
     def _recurring(self, pos: int, gov: YearRef | None) -> tuple[None, None] | None:
         """每年新增…50名: a yearly amount has no deadline of its own, unless its sentence names one."""
+        if self.f.find("每年", max(0, pos - MAX_CLAUSE), pos) < 0:
+            return None
         sent = max(self.f.rfind("。", max(0, pos - MAX_CLAUSE), pos) + 1, pos - MAX_CLAUSE, 0)
         if self.f.find("每年", sent, pos) < 0 or (gov is not None and gov.start >= sent):
             return None
@@ -346,8 +348,8 @@ class _Run(SpecialShapes):
             # "争取上级资金支持,确保超过6000万元": the subject is the clause before
             indicator = previous_clause_subject(self.f, seg_start, q, self.q_starts)
         # the target read last before this figure (multiples are read ahead of the plain figures of a paragraph)
-        last = max((t for t in self.targets[-4:] if t.span[0] - self.s0 < q.start), key=lambda t: t.span[0],
-                   default=None)
+        last = None if indicator else max((t for t in self.targets[-4:] if t.span[0] - self.s0 < q.start),
+                                          key=lambda t: t.span[0], default=None)
         if not indicator and last is not None and self.f.find("。", last.span[1] - self.s0, q.start) < 0:
             indicator = last.indicator  # "…提高12个百分点,达到60%以上": the same subject
             if last.kind != "level":
@@ -362,9 +364,10 @@ class _Run(SpecialShapes):
             value, vmax = -value, (-vmax if vmax is not None else None)
         comparator = paired[1] if paired else q.comparator
         unit, unit_text = q.unit, q.unit_text
-        implied, as_written = shapes.implied_unit(q.unit, pre, self._earlier_unit(q))
-        if implied:
-            unit, unit_text = implied, as_written  # 120万亩…150万 → 万亩; 总规模…三千亿 → 亿元
+        if unit in shapes.SCALES:
+            implied, as_written = shapes.implied_unit(q.unit, pre, self._earlier_unit(q))
+            if implied:
+                unit, unit_text = implied, as_written  # 120万亩…150万 → 万亩; 总规模…三千亿 → 亿元
         baseline = None
         if kind == "change":
             refs = find_time_phrases(base_text) if base_text else []

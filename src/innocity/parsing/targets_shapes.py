@@ -23,11 +23,19 @@ MULTIPLE = re.compile(
 _FAN = {"一": 1, "两": 2, "二": 2, "三": 3}
 _SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
+# Starts at the numeral (a fast first-character scan); ``scale_verb`` checks the verb before it.
 SCALE_ONLY = re.compile(
-    r"(?:(?P<ge>突破|超过|超)|达到|冲刺|实现|迈上|跨越|迈向|达|至|到)"
-    r"(?P<n>[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)(?P<s>万亿|亿|万)"
+    r"(?<![零〇一二两三四五六七八九十百千])(?P<n>[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)(?P<s>万亿|亿|万)"
     r"(?![元人户亩吨件个家项台套辆名平立千米公斤册部所座零〇一二两三四五六七八九十百千])"
 )
+_SCALE_VERBS = ("突破", "超过", "达到", "冲刺", "实现", "迈上", "跨越", "迈向", "超", "达", "至", "到")
+AT_LEAST = ("突破", "超过", "超")
+
+
+def scale_verb(f: str, m: re.Match[str]) -> str | None:
+    """The verb right before a ``SCALE_ONLY`` match (突破, 达到 …), or None when there is none."""
+    before = f[max(0, m.start() - 2): m.start()]
+    return next((v for v in _SCALE_VERBS if before.endswith(v)), None)
 
 _BASELINE_BEFORE = re.compile(
     r"(?:(?:比|较|相比|相较于?|与)(?P<b>[^,;。比较]{1,16}?)(?:相比)?|在(?P<b2>[^,;。在]{1,14}?)(?:的)?基础上)(?:实现)?$"
@@ -66,7 +74,7 @@ def scale_value(m: re.Match[str]) -> float | None:
     return float(v) if v is not None else None
 
 
-_SCALES = ("万亿", "亿", "万", "千")
+SCALES = ("万亿", "亿", "万", "千")
 
 
 def implied_unit(unit: str | None, subject: str, earlier: str | None) -> tuple[str | None, str | None]:
@@ -74,9 +82,9 @@ def implied_unit(unit: str | None, subject: str, earlier: str | None) -> tuple[s
     the same clause with that scale (120万亩 … 150万 → 万亩), else 元 after the scale when the subject is an
     amount of money (总规模 … 三千亿 → 亿元); otherwise the scale stays the unit. ``(None, None)`` when
     nothing changes."""
-    if unit not in _SCALES:
+    if unit not in SCALES:
         return None, None
-    if earlier and earlier.startswith(unit) and len(earlier) > len(unit) and earlier[len(unit):] not in _SCALES:
+    if earlier and earlier.startswith(unit) and len(earlier) > len(unit) and earlier[len(unit):] not in SCALES:
         return earlier, unit
     if MONEY_NOUN.search(subject):
         return f"{unit}元", unit

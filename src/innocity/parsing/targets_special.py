@@ -124,11 +124,12 @@ class SpecialShapes:
 
     def _scale_only(self, m: re.Match[str], ps: int, pe: int, bounds: list[int], phrases: Sequence[YearRef]) -> None:
         """冲刺八千亿, 总规模突破三千亿: a Chinese numeral with only a scale word after it."""
-        value = shapes.scale_value(m)
+        verb = shapes.scale_verb(self.f, m)
+        value = shapes.scale_value(m) if verb else None
         if value is None:
             return
-        q = Quantity(m.start("n"), m.end(), value, unit=m.group("s"), comparator=">=" if m.group("ge") else "=",
-                     chinese=True, num_start=m.start("n"))
+        q = Quantity(m.start("n"), m.end(), value, unit=m.group("s"),
+                     comparator=">=" if verb in shapes.AT_LEAST else "=", chinese=True, num_start=m.start("n"))
         seg_start, seg_end = self._segment(q.start, q.end, ps, pe, bounds, ps)
         pre, post = self.f[seg_start: q.start], self.f[q.end: seg_end]
         gov = self._governing(q.start, phrases)
