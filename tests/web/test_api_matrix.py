@@ -84,6 +84,15 @@ CASES = [
          json=lambda s: {"version": 1, "text": "已完成整改"}),
     Case("escalate", "POST", lambda s: f"/api/v1/supervision/{s.items['西宁市']}/escalate", _writers(200),
          json=lambda s: {"version": 1, "text": "提请市领导协调"}),
+    Case("submit observations", "POST", lambda s: "/api/v1/observations",
+         _writers(201, ("admin", "coordinator", "department")),
+         json=lambda s: {"rows": [{"region": "630100", "indicator": s.indicator, "period": "2014", "value": 1.3,
+                                   "unit": "%", "note": "test data"}]}),
+    Case("get observation", "GET", lambda s: f"/api/v1/observations/{s.observations['西宁市']}", _all(200)),
+    Case("approve observation", "POST", lambda s: f"/api/v1/observations/{s.observations['西宁市']}/approve",
+         _writers(200), json=lambda s: {"version": 1}),
+    Case("reject observation", "POST", lambda s: f"/api/v1/observations/{s.observations['西宁市']}/reject",
+         _writers(200), json=lambda s: {"version": 1, "comment": "与统计公报不一致"}),
     Case("list users", "GET", lambda s: "/api/v1/users", _writers(200, ("admin",))),
     Case("create user", "POST", lambda s: "/api/v1/users", _writers(201, ("admin",)),
          json=lambda s: {"username": "newcomer", "password": "newcomer-password", "role": "leader",
@@ -134,6 +143,8 @@ OTHER_CITY = [
     ("GET", lambda s: f"/api/v1/supervision/{s.items['唐山市']}", None),
     ("POST", lambda s: f"/api/v1/supervision/{s.items['唐山市']}/respond", lambda s: {"version": 1, "text": "说明"}),
     ("POST", lambda s: f"/api/v1/supervision/{s.items['唐山市']}/close", lambda s: {"version": 1, "text": "销号"}),
+    ("GET", lambda s: f"/api/v1/observations/{s.observations['唐山市']}", None),
+    ("POST", lambda s: f"/api/v1/observations/{s.observations['唐山市']}/approve", lambda s: {"version": 1}),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from innocity.app import AppContext
-from innocity.services import ingest, supervise, users
+from innocity.services import ingest, observations, supervise, targets, users
 from innocity.storage.tables import PlanRow, Region, TargetRow
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ class Seed:
     plans: dict[str, int] = field(default_factory=dict)  # region name → plan id
     targets: dict[str, list[int]] = field(default_factory=dict)  # region name → current target ids
     items: dict[str, int] = field(default_factory=dict)  # region name → 督办 item id
+    observations: dict[str, int] = field(default_factory=dict)  # region name → a submitted value's id
+    indicator: str = "TEC01"  # the indicator of those values; 市科技局 of 西宁市 leads its target
 
 
 def seed_web(ctx: AppContext) -> Seed:
@@ -69,6 +71,17 @@ def seed_web(ctx: AppContext) -> Seed:
             item = supervise.raise_item(w, target_id=seed.targets[city][0], text="请说明进展滞后的原因",
                                         department="市科技局")
             seed.items[city] = item.id
+        # 市科技局 of 西宁市 answers for the R&D intensity target, so its department user may report it;
+        # one value per city waits for approval (test data, not a published figure)
+        xining_rd = w.session.scalar(select(TargetRow.id).where(
+            TargetRow.plan_id == seed.plans["西宁市"], TargetRow.indicator_code == seed.indicator))
+        assert xining_rd is not None, "the sample's 西宁 plan targets R&D intensity"
+        targets.set_target(w, target_id=xining_rd, lead=["市科技局"])
+        for city, adcode in (("西宁市", "630100"), ("唐山市", "130200")):
+            stored = observations.submit_rows(w, rows=[{
+                "region": adcode, "indicator": seed.indicator, "period": "2013", "value": 1.2, "unit": "%",
+                "note": "test data"}], status="submitted")
+            seed.observations[city] = stored.ids[0]
     return seed
 
 

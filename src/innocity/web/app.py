@@ -28,6 +28,7 @@ from . import errors
 from .api import auth as api_auth
 from .api import docs as api_docs
 from .api import loop as api_loop
+from .api import observations as api_observations
 from .api import plans as api_plans
 from .api import progress as api_progress
 from .api import reports as api_reports
@@ -47,6 +48,7 @@ API_ROUTERS: list[APIRouter] = [
     api_loop.router,
     api_auth.router,
     api_plans.router,
+    api_observations.router,
     api_progress.router,
     api_reports.router,
     api_supervision.router,
