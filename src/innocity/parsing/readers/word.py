@@ -52,10 +52,10 @@ class _Numbering:
         for an in numbering_el.iter(f"{W}abstractNum"):
             levels: dict[int, _Level] = {}
             for lvl in an.iter(f"{W}lvl"):
-                levels[int(lvl.get(f"{W}ilvl", "0"))] = _Level(
+                levels[_ilvl(lvl.get(f"{W}ilvl"))] = _Level(
                     fmt=_val(lvl, "numFmt") or "decimal",
                     text=(_val(lvl, "lvlText") or "") if lvl.find(f"{W}lvlText") is not None else "%1.",
-                    start=int(_val(lvl, "start") or "1"),
+                    start=_start(_val(lvl, "start")),
                     suffix=_val(lvl, "suff") or "tab",
                     legal=lvl.find(f"{W}isLgl") is not None,
                 )
@@ -81,10 +81,10 @@ class _Numbering:
             levels = dict(abstract.get(abstract_id, {}))
             self.abstract_of[num_id] = linked.get(abstract_id, abstract_id)
             for ov in num.iter(f"{W}lvlOverride"):
-                ilvl = int(ov.get(f"{W}ilvl", "0"))
+                ilvl = _ilvl(ov.get(f"{W}ilvl"))
                 so = ov.find(f"{W}startOverride")
                 if so is not None:
-                    self.starts[(num_id, ilvl)] = int(so.get(f"{W}val", "1"))
+                    self.starts[(num_id, ilvl)] = _start(so.get(f"{W}val"))
             self.levels[num_id] = levels
 
     def marker(self, num_id: str, ilvl: int) -> str:
@@ -116,6 +116,27 @@ class _Numbering:
         return out + " "
 
 
+MAX_START = 32767  # Word's own limit for a list's first number
+
+
+def _int_attr(text: str | None, default: int, lo: int, hi: int, what: str) -> int:
+    """An integer attribute of numbering.xml or a paragraph; anything else is a damaged document."""
+    if text is None or text == "":
+        return default
+    t = text.strip()
+    if not (t.lstrip("-").isdigit() and len(t) <= 6) or not lo <= int(t) <= hi:
+        raise DocumentError(f"corrupt DOCX: {what} {text[:20]!r} is not a number from {lo} to {hi}")
+    return int(t)
+
+
+def _ilvl(text: str | None) -> int:
+    return _int_attr(text, 0, 0, 8, "list level w:ilvl")
+
+
+def _start(text: str | None) -> int:
+    return _int_attr(text, 1, 0, MAX_START, "list start w:start")
+
+
 def _is_cjk_marker(marker: str) -> bool:
     return any("\u3000" <= c <= "\u9fff" or c in "（）．" for c in marker)
 
@@ -141,7 +162,7 @@ class _Styles:
             numpr = st.find(f"{W}pPr/{W}numPr")
             if numpr is not None:
                 ilvl = _val(numpr, "ilvl")
-                self.num[sid] = (_val(numpr, "numId"), int(ilvl) if ilvl else None)
+                self.num[sid] = (_val(numpr, "numId"), _ilvl(ilvl) if ilvl else None)
 
     def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
         seen: set[str] = set()
@@ -207,7 +228,7 @@ class _Renderer:
             if numpr is not None:
                 num_id = _val(numpr, "numId") or num_id
                 lv = _val(numpr, "ilvl")
-                ilvl = int(lv) if lv else ilvl
+                ilvl = _ilvl(lv) if lv else ilvl
         if num_id is None or not text.strip():
             return text
         return self.numbering.marker(num_id, ilvl or 0) + text
@@ -226,6 +247,29 @@ class _Renderer:
         return lines
 
 
+MAX_UNPACKED = 256 * 2**20
+MAX_RATIO = 100
+
+
+def _check_package(zf: zipfile.ZipFile, size: int) -> None:
+    """Refuse a zip bomb (by the sizes the archive declares, which bound what unpacking yields) and any
+    XML part declaring a DTD (never in a Word file; the way to entity-expansion bombs)."""
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED or (total > 8 * 2**20 and total > MAX_RATIO * max(size, 1)):
+        raise DocumentError(
+            f"the document unpacks to {total / 2**20:.0f} MB from {size / 2**20:.1f} MB; refused as a zip bomb"
+        )
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as f:
+                prolog = f.read(4096).replace(b"\x00", b"").upper()
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                raise DocumentError(
+                    f"the part {info.filename[:60]} declares a DTD (never in a Word file); refused"
+                )
+
+
 def read_docx(data: bytes) -> tuple[str, str, list[str]]:
     """(text, encoding, warnings) of a .docx; paragraphs separated by a blank line, table rows by one."""
     import docx
@@ -236,6 +280,7 @@ def read_docx(data: bytes) -> tuple[str, str, list[str]]:
             names = set(zf.namelist())
             if "word/document.xml" not in names:
                 raise DocumentError("a zip archive but not a Word document (no word/document.xml)")
+            _check_package(zf, len(data))
             bad = zf.testzip()
             if bad is not None:
                 raise DocumentError(f"corrupt DOCX: member {bad} is damaged")
@@ -253,8 +298,21 @@ def read_docx(data: bytes) -> tuple[str, str, list[str]]:
         numbering_el = document.part.numbering_part.element
     except (KeyError, NotImplementedError):
         numbering_el = None
-    styles_el = document.styles.element
-    styles = _Styles(styles_el)
+    try:
+        chunks = _render(document, numbering_el)
+    except DocumentError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
+        # numbering and styles are read by hand above: a damaged part must still be one line
+        raise DocumentError(f"corrupt DOCX ({type(exc).__name__}: {str(exc)[:80]})") from None
+    warnings: list[str] = []
+    if not chunks:
+        raise DocumentError("the Word document contains no text")
+    return "\n\n".join(chunks), "utf-8", warnings
+
+
+def _render(document: Any, numbering_el: Any | None) -> list[str]:
+    styles = _Styles(document.styles.element)
     renderer = _Renderer(_Numbering(numbering_el, styles), styles)
     chunks: list[str] = []
     for block in _blocks(document.element.body):
@@ -266,7 +324,4 @@ def read_docx(data: bytes) -> tuple[str, str, list[str]]:
             rows = renderer.table(block)
             if rows:
                 chunks.append("\n".join(rows))
-    warnings: list[str] = []
-    if not chunks:
-        raise DocumentError("the Word document contains no text")
-    return "\n\n".join(chunks), "utf-8", warnings
+    return chunks
