@@ -1,0 +1,40 @@
+"""The web settings: the secret key is generated once, kept private, and shared by every worker."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from innocity.settings import Settings
+from innocity.web.config import SECRET_FILE, WebSettings, secret_key_file
+
+
+def _settings(tmp_path: Path, **kw: object) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}", data_dir=tmp_path, **kw)  # type: ignore[arg-type]
+
+
+def test_a_generated_key_is_kept_with_mode_0600_and_reused(tmp_path: Path) -> None:
+    first = WebSettings.of(_settings(tmp_path))
+    path = tmp_path / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(first.secret_key) >= 32
+    assert WebSettings.of(_settings(tmp_path)).secret_key == first.secret_key
+    path.chmod(0o644)  # loosened by someone: tightened again on the next start
+    assert secret_key_file(tmp_path) == first.secret_key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_environment_key_wins_and_no_file_is_written(tmp_path: Path) -> None:
+    web = WebSettings.of(_settings(tmp_path, secret_key="e" * 40, https=True, max_upload_mb=5))
+    assert web.secret_key == "e" * 40 and web.https and web.max_upload_bytes == 5 * 10**6
+    assert web.max_upload_mb == "5"
+    assert not (tmp_path / SECRET_FILE).exists()
+
+
+def test_serve_is_a_command_with_help() -> None:
+    from typer.testing import CliRunner
+
+    from innocity.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--workers" in result.output and "INNOCITY_SECRET_KEY" in result.output
