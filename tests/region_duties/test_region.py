@@ -238,3 +238,19 @@ def test_a_text_that_names_one_county_and_never_its_city_is_about_the_county() -
             "涉及寿县12个乡镇,受益人口3.2万人。")
     r = region_of(text)
     assert (r.name, r.level, r.province) == ("寿县", "county", "安徽省")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("政府工作报告\n过去一年,襄阳经济总量稳居全省第二,襄阳在全省发展大局中的地位更加突出。今年,襄阳将落实全省部署,"
+     "全市上下团结一心,襄阳要在全省率先突破。", "襄阳市"),
+    ("绵阳加快建设中国科技城。绵阳要对标全省目标,在全省争先进位,绵阳将在全省创新格局中发挥更大作用。", "绵阳市"),
+])
+def test_a_city_speaking_of_itself_by_short_name_is_not_its_province(text: str, name: str) -> None:
+    r = region_of(text)
+    assert (r.name, r.level) == (name, "city")
+
+
+def test_a_provincial_plan_that_names_one_city_often_stays_provincial() -> None:
+    text = ("湖北省科技创新行动方案\n全省要加快创新发展,支持武汉建设科技创新中心,武汉要发挥龙头作用,武汉东湖高新区"
+            "要争当排头兵。全省各市州要协同推进,省委、省政府统筹部署,湖北要建设科技强省。")
+    assert region_of(text).name == "湖北省"

@@ -58,6 +58,7 @@ class RegionWeights:
     county_short_cap: int = 3  # … up to 3 extra uses per use of the full name
     # -- how a plan speaks of itself
     scope_min: int = 3  # self-references (全省, 全县) needed before they outvote 全市
+    city_self_min: float = 3.0  # a city named this much, more than its province, makes 全省 a citation
     # -- deciding
     titled_county_base: float = 2.0  # a county the title opens with starts from this score
     province_named_min: float = 2.0  # a province named this much, more than any city, is the plan's own place
@@ -120,6 +121,8 @@ def detect_region(text: str, span: Span, *, weights: RegionWeights = WEIGHTS) ->
         conf = _saturate(w.titled_county_base + v.county_named.get(titled.adcode, 0.0), w)
         return answer(titled, conf, {titled.adcode}, "county")
 
+    if scope == "province" and _city_speaks(v, divs, w):
+        scope = "city"  # "宜昌…在全省率先突破": a city that names itself more than its province cites 全省
     title_div = title_division(plan, start, hits, divs)
     if scope == "province" and title_div is not None and title_div.level == "city":
         scope = "city"  # "合肥市科技创新若干措施" that cites 全省 often is still the city's own plan
@@ -226,6 +229,18 @@ def _only_county(v: _Votes, city: Region, divs: Divisions) -> Division | None:
     mine = [c for c, x in v.county_named.items() if x > 0 and (d := divs.by_adcode(c)) is not None
             and (p := divs.city_of(d)) is not None and p.adcode == city.adcode]
     return divs.by_adcode(mine[0]) if len(mine) == 1 else None
+
+
+def _city_speaks(v: _Votes, divs: Divisions, w: RegionWeights) -> bool:
+    """True when a city (by its own names, 宜昌 or 宜昌市) is named more than its province and at least
+    ``city_self_min``: its 全省 are citations of the province it belongs to, as a city's work report makes."""
+    best = _best({c: x for c, x in v.named.items() if (d := divs.by_adcode(c)) is not None and d.level == "city"})
+    if best is None:
+        return False
+    d = divs.by_adcode(best[0])
+    p = divs.province_of(d) if d is not None else None
+    own = v.named[best[0]]
+    return own >= w.city_self_min and own > v.prov_votes.get(p.adcode, 0.0) if p is not None else False
 
 
 def _county_level_city(v: _Votes, divs: Divisions, w: RegionWeights) -> Division | None:
