@@ -121,8 +121,6 @@ def detect_region(text: str, span: Span, *, weights: RegionWeights = WEIGHTS) ->
         conf = _saturate(w.titled_county_base + v.county_named.get(titled.adcode, 0.0), w)
         return answer(titled, conf, {titled.adcode}, "county")
 
-    if scope == "province" and _city_speaks(v, divs, w):
-        scope = "city"  # "宜昌…在全省率先突破": a city that names itself more than its province cites 全省
     title_div = title_division(plan, start, hits, divs)
     if scope == "province" and title_div is not None and title_div.level == "city":
         scope = "city"  # "合肥市科技创新若干措施" that cites 全省 often is still the city's own plan
@@ -130,6 +128,8 @@ def detect_region(text: str, span: Span, *, weights: RegionWeights = WEIGHTS) ->
         scope = "province"  # "内蒙古自治区…方案" speaking of 全区: the region's plan, not a district's
     elif scope is None and title_div is not None and title_div.level == "city":
         scope = "city"  # "宜昌区域科技创新中心建设方案": a title that opens with a city speaks for it
+    elif scope == "province" and title_div is None and _city_speaks(v, divs, w):
+        scope = "city"  # "宜昌…在全省率先突破": a city that names itself more than its province cites 全省
 
     best_prov = _best(v.prov_total)
     if best_prov is not None and scope != "province":
