@@ -45,12 +45,14 @@ def demo(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    """Lint, type-check, check the layer contract, then run the test suite."""
+    """Lint, type-check, check the layer contract, then run the test suite in parallel (pytest-xdist, one
+    worker per core; pass -n 0 to run in one process)."""
+    parallel = [] if any(a == "-n" or a.startswith("-n") and a[2:].isdigit() for a in args) else ["-n", "auto"]
     steps = [
-        [BIN / "ruff", "check", "src", "tests", "benchmarks"],
+        [BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts"],
         [BIN / "mypy"],
         [BIN / "lint-imports"],
-        [PY, "-m", "pytest", *args],
+        [PY, "-m", "pytest", *parallel, *args],
     ]
     for step in steps:
         rc = sh(*step, check=False)
