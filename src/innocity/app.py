@@ -22,18 +22,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm.exc import StaleDataError
-
 from innocity.errors import ConflictError, InnocityError, StorageError, UserInputError
-from innocity.services.context import Actor, UnitOfWork
 from innocity.settings import Settings
-from innocity.storage import migrate
-from innocity.storage import regions as region_repo
-from innocity.storage.db import Database
 
 if TYPE_CHECKING:
+    # Imported where they are used: ``innocity parse`` builds the context for its catalogue and matcher and
+    # must not pay for SQLAlchemy, the storage layer or the services at start-up.
     from innocity.catalog import Catalog, Matcher
+    from innocity.services.context import Actor, UnitOfWork
+    from innocity.storage.db import Database
 
 
 def first_line(exc: BaseException) -> str:
@@ -94,6 +91,10 @@ class AppContext:
         return self._db
 
     def _open(self) -> Database:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from innocity.storage.db import Database
+
         url = self.settings.database_url
         try:
             db = Database(url)
@@ -110,6 +111,11 @@ class AppContext:
 
     def _ensure_schema(self, db: Database) -> None:
         """Migrate a new or older database, refuse a foreign or newer one, seed the regions once."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from innocity.storage import migrate
+        from innocity.storage import regions as region_repo
+
         S = migrate.SchemaState
         try:
             with db.engine.connect() as conn:
@@ -136,6 +142,8 @@ class AppContext:
 
     def upgrade(self) -> tuple[str, ...]:
         """``innocity db upgrade``: migrate and seed (done by opening), then the revisions now current."""
+        from innocity.storage import migrate
+
         with self.db.engine.connect() as conn:
             return migrate.current_revisions(conn)
 
@@ -149,11 +157,15 @@ class AppContext:
 
     def system_actor(self) -> Actor:
         """The shell user of the command line, with every permission."""
+        from innocity.services.context import Actor
+
         return Actor.system(self.settings.user)
 
     @contextmanager
     def uow(self, actor: Actor | None = None) -> Iterator[UnitOfWork]:
         """One transaction for ``actor`` (default: the shell user): commit on success, roll back on error."""
+        from innocity.services.context import UnitOfWork
+
         s = self.db.sessions()
         work = UnitOfWork(
             session=s,
@@ -185,6 +197,9 @@ def storage_errors() -> Iterator[None]:
     Values out of a column's range are validated before they reach the database; ``DataError`` here is a
     last line of defence and names no SQL.
     """
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
     try:
         yield
     except StaleDataError:
