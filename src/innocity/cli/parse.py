@@ -26,8 +26,7 @@ from innocity.cli.common import Format, app_context, format_option
 from innocity.domain.plan import ParsedDocument, Plan, Program, Target
 from innocity.errors import NoPlanFoundError, UserInputError
 
-_FORMAT = format_option(Format.json, Format.jsonl, Format.table, Format.md)
-_FORMAT.param_decls = ("--format", "-f")  # -f as the README has always shown it
+_FORMAT = format_option(Format.json, Format.jsonl, Format.table, Format.md, short=True)  # -f as the README shows
 _FORMAT.help = ("json (one file, the plan.schema.json contract; indented on a terminal), jsonl (one document "
                 "per line; default for several files), table or md (for people, in Chinese).")
 
