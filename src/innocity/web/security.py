@@ -16,6 +16,7 @@ session cookie and CSRF tokens.
 
 from __future__ import annotations
 
+import base64
 import hmac
 import json
 import logging
@@ -194,28 +195,47 @@ def _signer(web: WebSettings) -> Signer:
 
 
 def csrf_token(request: Request) -> str:
-    """This browser's CSRF token (for forms and the htmx header); a new one is made and set as a cookie
-    when the browser has none or a forged one."""
-    state = request.state
-    token = getattr(state, "csrf_token", None)
-    if token:
-        return str(token)
-    web: WebSettings = request.app.state.web
-    token = _cookie_token(request, web)
-    if token is None:
-        token = new_csrf_token(request)
-    state.csrf_token = token
-    return token
+    """This browser's CSRF token as a page embeds it (forms, the htmx header); a new secret is made and set
+    as a cookie when the browser has none or a forged one.
+
+    The secret is masked with a fresh random pad on every page (BREACH: a compressed page that also
+    reflects user input must not repeat the same secret byte for byte)."""
+    secret = getattr(request.state, "csrf_secret", None)
+    if not secret:
+        secret = _cookie_token(request, request.app.state.web) or new_csrf_token(request, masked=False)
+        request.state.csrf_secret = secret
+    return _mask(str(secret))
 
 
-def new_csrf_token(request: Request) -> str:
-    """Replace the browser's CSRF token (at sign-in and sign-out, so a token seen before is worthless)."""
+def new_csrf_token(request: Request, *, masked: bool = True) -> str:
+    """Replace the browser's CSRF secret (at sign-in and sign-out, so a token seen before is worthless)."""
     web: WebSettings = request.app.state.web
-    token = secrets.token_urlsafe(32)
-    signed = _signer(web).sign(token).decode("ascii")
-    request.state.csrf_token = token
+    secret = secrets.token_urlsafe(32)
+    signed = _signer(web).sign(secret).decode("ascii")
+    request.state.csrf_secret = secret
     request.state.set_csrf_cookie = _cookie(CSRF_COOKIE, signed, web=web, max_age=None)
-    return token
+    return _mask(secret) if masked else secret
+
+
+def _mask(secret: str) -> str:
+    raw = secret.encode("ascii")
+    pad = secrets.token_bytes(len(raw))
+    return base64.urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).decode("ascii")
+
+
+def _unmask(token: str) -> str | None:
+    try:
+        data = base64.urlsafe_b64decode(token.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    half = len(data) // 2
+    if not data or len(data) % 2:
+        return None
+    pad, masked = data[:half], data[half:]
+    try:
+        return bytes(a ^ b for a, b in zip(masked, pad, strict=True)).decode("ascii")
+    except UnicodeDecodeError:
+        return None
 
 
 def _cookie_token(request: Request, web: WebSettings) -> str | None:
@@ -240,5 +260,6 @@ async def csrf_protect(request: Request) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    secret = _unmask(sent) if sent else None
+    if not expected or not secret or not hmac.compare_digest(expected, secret):
         raise CsrfError("页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试", field=CSRF_FIELD)
