@@ -48,5 +48,5 @@ class Kept(Generic[V]):
 
 
 PLAN_JSON: Kept[bytes] = Kept(128)  # GET /api/v1/plans/{id}: the serialised answer
-PLAN_VIEW: Kept[object] = Kept(64)  # the review workspace's plan, highlighted text and counts
+PLAN_VIEW: Kept[object] = Kept(128)  # the review workspace's plan, highlighted text and counts
 PROGRESS_JSON: Kept[bytes] = Kept(256)  # GET /api/v1/progress: the serialised answer
