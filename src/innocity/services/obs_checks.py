@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 NOT_NEGATIVE_KINDS = {"level", "count", "per_capita", "intensity"}
 
 
+def _one_line(reason: object, limit: int = 300) -> str:
+    text = " ".join(str(reason).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Problems:
     """Row problems gathered from boolean masks (cheap when nothing is wrong)."""
 
@@ -39,7 +44,10 @@ class Problems:
     def add(
         self, rows: Iterable[int], fieldname: str | None, reasons: Iterable[str], recs: Iterable[int]
     ) -> None:
-        self.items.extend(RowProblem(int(r), fieldname, str(x)) for r, x in zip(rows, reasons, strict=True))
+        # a reason quotes the user's cell: it stays one readable line whatever the cell holds
+        self.items.extend(
+            RowProblem(int(r), fieldname, _one_line(x)) for r, x in zip(rows, reasons, strict=True)
+        )
         self.bad_records.update(int(r) for r in recs)
 
     def add_mask(

@@ -28,6 +28,7 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -353,8 +354,10 @@ def _check_package(path: Path, data_size: int) -> None:
                             f"the workbook part {info.filename} declares a DTD (never in an Excel file); refused",
                             source=str(path),
                         )
-    except zipfile.BadZipFile as exc:
-        raise UserInputError(f"cannot read the Excel file: {exc}", source=str(path)) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise UserInputError(
+            f"cannot read the Excel file: damaged package ({exc})", source=str(path)
+        ) from None
 
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\"")
@@ -372,11 +375,15 @@ def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, 
     (read-only openpyxl does not give them; a merged range never makes cells exist)."""
     if not member:
         return []
-    with zipfile.ZipFile(path) as zf:
-        try:
+    try:
+        with zipfile.ZipFile(path) as zf:
             xml = zf.read(member.lstrip("/"))
-        except KeyError:
-            return []
+    except KeyError:
+        return []
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise UserInputError(
+            f"cannot read the Excel file: damaged package ({exc})", source=str(path)
+        ) from None
     out = []
     for m in _MERGE.finditer(xml):
         c1, r1 = _col_index(m.group(1)), int(m.group(2))
@@ -386,6 +393,18 @@ def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, 
 
 
 def _sheet_grid(ws: Any, name: str) -> list[list[str]]:
+    """The sheet's cells as text (see ``_read_grid``); a damaged sheet is one line, whatever broke in it."""
+    try:
+        return _read_grid(ws, name)
+    except UserInputError:
+        raise
+    except Exception as exc:  # read-only openpyxl parses the sheet here: XML, zlib and value errors
+        raise UserInputError(
+            f"cannot read sheet {ws.title!r}: {type(exc).__name__}: {str(exc)[:100]}", source=name
+        ) from None
+
+
+def _read_grid(ws: Any, name: str) -> list[list[str]]:
     """The sheet's cells as text, bounded: rows as stored (gaps kept), as wide as the widest data."""
     ws.reset_dimensions()  # a declared A1:XFD1048576 must not make us build a billion empty cells
     rows: list[tuple[int, list[str]]] = []

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from innocity.domain.observation import Status
@@ -35,7 +35,7 @@ from innocity.errors import (
 )
 from innocity.storage import observations as obs_repo
 from innocity.storage import regions as region_repo
-from innocity.storage.tables import PlanRow, TargetRow
+from innocity.storage.tables import PlanRow, Region, TargetRow
 from innocity.storage.tracking import TargetDepartment
 
 from . import obs_checks, obs_files, obs_series
@@ -139,10 +139,26 @@ def _existing(w: UnitOfWork, good: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+_REGION_INDEX: dict[tuple[str, int, int], dict[str, int | str]] = {}
+
+
+def regions_index(w: UnitOfWork) -> dict[str, int | str]:
+    """Spelling → region id for this database (``obs_checks.region_index``), built once per process and
+    rebuilt when the regions change: building it reads 3,000 divisions, far more than a small import."""
+    count, top = w.session.execute(select(func.count(Region.id), func.max(Region.id))).one()
+    key = (str(w.session.get_bind().url), int(count or 0), int(top or 0))
+    hit = _REGION_INDEX.get(key)
+    if hit is None:
+        hit = obs_checks.region_index(region_repo.lookup_table(w.session))
+        _REGION_INDEX.clear()
+        _REGION_INDEX[key] = hit
+    return hit
+
+
 def validate(w: UnitOfWork, raw: obs_files.RawTable, *, today: date | None = None) -> Validated:
     """Check every row of ``raw`` against the catalogue, the regions, the actor's rights, each other and
     the values already stored."""
-    regions = obs_checks.region_index(region_repo.lookup_table(w.session))
+    regions = regions_index(w)
     checked = obs_checks.check_rows(
         raw.frame,
         regions=regions,
@@ -338,7 +354,7 @@ def submit_rows(
 
 def region_id(w: UnitOfWork, region: str, *, field: str = "region") -> int:
     """The id of a region named by adcode or name, within the actor's scope (else ``NotFoundError``)."""
-    idx = obs_checks.region_index(region_repo.lookup_table(w.session))
+    idx = regions_index(w)
     hit = idx.get(obs_checks._key(region)) if region else None
     if isinstance(hit, str):
         raise UserInputError(hit, field=field)
