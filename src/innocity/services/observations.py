@@ -146,7 +146,7 @@ def regions_index(w: UnitOfWork) -> dict[str, int | str]:
     """Spelling → region id for this database (``obs_checks.region_index``), built once per process and
     rebuilt when the regions change: building it reads 3,000 divisions, far more than a small import."""
     count, top = w.session.execute(select(func.count(Region.id), func.max(Region.id))).one()
-    key = (str(w.session.get_bind().url), int(count or 0), int(top or 0))
+    key = (str(w.session.get_bind().engine.url), int(count or 0), int(top or 0))
     hit = _REGION_INDEX.get(key)
     if hit is None:
         hit = obs_checks.region_index(region_repo.lookup_table(w.session))
