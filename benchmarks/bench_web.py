@@ -70,6 +70,10 @@ ENDPOINTS: list[Endpoint] = [
              lambda w, r: f"/api/v1/progress?region={r.choice(w.adcodes)}&year={r.randint(2012, 2025)}"),
     Endpoint("GET /api/v1/plans/{id}", lambda w, r: f"/api/v1/plans/{r.choice(w.plans)}"),
     Endpoint("GET /plans/{id} (page)", lambda w, r: f"/plans/{r.choice(w.plans)}", auth="session"),
+    Endpoint("GET /progress (page)", lambda w, r: f"/progress?region={r.choice(w.adcodes)}&year={r.randint(2012, 2025)}", auth="session"),
+    Endpoint("GET /progress/{id} (page)", lambda w, r: f"/progress/{r.choice(w.targets)}?year={r.randint(2012, 2025)}", auth="session"),
+    Endpoint("GET / (dashboard)", lambda w, r: f"/?region={r.choice(w.adcodes)}&year={r.randint(2012, 2025)}", auth="session"),
+    Endpoint("GET /supervision (page)", lambda w, r: f"/supervision?region={r.choice(w.adcodes)}", auth="session"),
 ]
 
 # Pages weighed on first load (none draws a chart, so none may load ECharts).

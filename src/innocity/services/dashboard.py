@@ -10,11 +10,14 @@ application's own home page; ``is_for`` says who gets this one.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 
 from innocity.catalog.model import DIMENSION_NAMES
-from innocity.storage.tables import ObservationRow, PlanRow, Region, TargetRow
+from innocity.domain.supervision import is_item_overdue
+from innocity.storage.tables import Department, ObservationRow, PlanRow, Region, TargetRow
+from innocity.storage.tracking import SupervisionItem
 
 from .context import Actor, Permission, Role, UnitOfWork, today_or
 from .models.dashboard import (
@@ -30,7 +33,6 @@ from .models.dashboard import (
 from .models.tracking import StatusCounts
 from .plans import REVIEWED
 from .progress_view import scoped_progress
-from .supervise import list_items
 from .tasks import list_tasks
 from .tracking import region_scope, status_counts
 
@@ -100,22 +102,22 @@ def dashboard(
                     department=dept, plan_id=t.plan_id, task_id=t.task_id)
     out.overdue_tasks = sum(1 for t in tasks if t.late and t.status != DONE_TASK)
 
-    items = list_items(w, region=region, today=today)
     sup = OpenSupervision(buckets=[AgeBucket(label=lb, min_days=lo, max_days=hi) for lb, lo, hi in AGE_BUCKETS])
-    for it in items:
+    scope = region_scope(w, region=region)
+    for it in _open_items(w, scope):
+        overdue = is_item_overdue(it.status, it.due_on, today)
         add("supervision", it.id, it.title, it.due_on, it.status, region=it.region, department=it.department,
             plan_id=it.plan_id)
         age = (today - it.raised_at.date()).days
         b = next(b for b in sup.buckets if b.max_days is None or age <= b.max_days)
         b.count += 1
-        b.overdue += it.reply_overdue
+        b.overdue += overdue
         b.by_status[it.status] = b.by_status.get(it.status, 0) + 1
         sup.total += 1
-        sup.overdue += it.reply_overdue
+        sup.overdue += overdue
     out.supervision = sup
     out.upcoming = sorted(due, key=lambda d: (d.due_on, d.kind, d.id))[:limit]
 
-    scope = region_scope(w, region=region)
     out.pending = _pending(w, scope)
     out.plans = _plan_review(w, scope)
     out.targets_reviewed = sum(p.reviewed for p in out.plans)
@@ -140,6 +142,25 @@ def _plan_review(w: UnitOfWork, scope: set[int] | None) -> list[PlanReview]:
         PlanReview(plan_id=i, title=title, label=label, region=name, targets=n or 0, reviewed=int(r or 0))
         for i, title, label, name, n, r in w.session.execute(q)
     ]
+
+
+def _open_items(w: UnitOfWork, scope: set[int] | None) -> list[Any]:
+    """The open 督办 items of plans in scope: only the columns the dashboard shows (``supervise.list_items``
+    loads each item's plan, parsed JSON and all, which for a city's items costs more than the rest of the
+    dashboard together)."""
+    i = SupervisionItem
+    q = (
+        select(i.id, i.title, i.status, i.due_on, i.raised_at, i.plan_id, Department.name.label("department"),
+               Region.name.label("region"))
+        .join(PlanRow, PlanRow.id == i.plan_id)
+        .outerjoin(Region, Region.id == PlanRow.region_id)
+        .outerjoin(Department, Department.id == i.department_id)
+        .where(i.status != "closed")
+        .order_by(i.id.desc())
+    )
+    if scope is not None:
+        q = q.where(PlanRow.region_id.in_(sorted(scope)))
+    return list(w.session.execute(q))
 
 
 def _pending(w: UnitOfWork, scope: set[int] | None) -> PendingData:

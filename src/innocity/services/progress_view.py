@@ -23,6 +23,7 @@ from innocity.catalog.model import DIMENSION_NAMES
 from innocity.domain.progress import STATUSES
 from innocity.errors import UserInputError
 from innocity.storage.tables import PlanRow, Region
+from innocity.storage.tracking import SupervisionItem
 
 from . import observations, supervise
 from .context import Permission, UnitOfWork, today_or
@@ -205,8 +206,9 @@ def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, tod
         for o in obs
         if o.status != "rejected" and o.period.isdigit()
     ]
-    items = [i for i in supervise.list_items(w, include_closed=True, today=today)
-             if i.subject == "target" and i.subject_id == target_id]
+    item_ids = w.session.scalars(select(SupervisionItem.id).where(
+        SupervisionItem.subject == "target", SupervisionItem.subject_id == target_id).order_by(SupervisionItem.id))
+    items = [supervise.get_item(w, item_id=i, today=today) for i in item_ids]
     plan = w.session.get(PlanRow, t.plan_id)
     differs = (drafts.status, drafts.actual) != (row.status, row.actual)
     return TargetDetail(

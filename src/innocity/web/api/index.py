@@ -6,6 +6,7 @@ processes) when that commits, so a thousand-replication run on 300 units never b
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import Annotated
 
@@ -32,6 +33,8 @@ def runner(app: AppContext) -> index_runs.IndexRunner:
     r = index_runs.runner(app)
     if not _recovered.is_set():
         _recovered.set()
+        # the workers end with the server (uvicorn exits normally on SIGTERM), not orphaned after it
+        atexit.register(index_runs.shutdown_runner, wait=False)
         r.recover()
     return r
 

@@ -2,20 +2,23 @@
 (status distribution, targets by dimension and status, upcoming deadlines, open 督办 by age, data awaiting
 approval; the home page's own table shows plan review progress). Other roles get the home page as it is.
 
-The page is rendered from ``services.dashboard``; its two charts are drawn by ``static/js/dashboard.js``
+The page is rendered from ``services.dashboard`` (kept between requests while the store's freshness stamp
+is unchanged, as the core keeps progress: ``web.cache``); its two charts are drawn by ``static/js/dashboard.js``
 from ``/dashboard/chart.json``, the same result ``GET /api/v1/dashboard`` answers.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from innocity.services import dashboard
+from innocity.services import dashboard, freshness
+from innocity.services.context import UnitOfWork
 from innocity.services.models.dashboard import Dashboard
 
+from ..cache import Kept
 from ..deps import PageUowDep, PageUser
 from ..templating import render
 from . import vocab  # noqa: F401  (the templates' words)
@@ -23,17 +26,27 @@ from .formdata import year_param
 from .home import home_context
 
 router = APIRouter()
+# results kept while the store's freshness stamp (scope, year, day and the last write) is unchanged
+HOME: Kept[dict[str, Any]] = Kept(128)
+DASH: Kept[Dashboard] = Kept(128)
+
+
+def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None) -> Dashboard:
+    stamp = freshness.progress_stamp(w, region=region, year=year)
+    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(w, year=year, region=region))
 
 
 @router.get("/")
 def home(request: Request, user: PageUser, w: PageUowDep,
-         year: Annotated[str | None, Query(max_length=8)] = None) -> Response:
-    ctx = home_context(w)
-    if dashboard.is_for(w.actor):
-        ctx["dash"] = dashboard.dashboard(w, year=year_param(year))
-    return render(request, "home.html", ctx)
+         year: Annotated[str | None, Query(max_length=8)] = None,
+         region: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    y, where = year_param(year), region or None
+    ctx = HOME.get_or_make(freshness.progress_stamp(w, region=None), lambda: home_context(w))
+    dash = dashboard_of(w, year=y, region=where) if dashboard.is_for(w.actor) else None
+    return render(request, "home.html", {**ctx, "dash": dash})
 
 
 @router.get("/dashboard/chart.json", response_model=Dashboard)
-def chart(user: PageUser, w: PageUowDep, year: Annotated[str | None, Query(max_length=8)] = None) -> Dashboard:
-    return dashboard.dashboard(w, year=year_param(year))
+def chart(user: PageUser, w: PageUowDep, year: Annotated[str | None, Query(max_length=8)] = None,
+          region: Annotated[str | None, Query(max_length=100)] = None) -> Dashboard:
+    return dashboard_of(w, year=year_param(year), region=region or None)

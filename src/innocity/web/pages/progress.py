@@ -14,15 +14,26 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from innocity.services import progress_view
-from innocity.services.models.progress_view import ProgressFilters, TargetChart
+from innocity.services import freshness, progress_view
+from innocity.services.context import UnitOfWork
+from innocity.services.models.progress_view import ProgressFilters, ProgressTable, TargetChart, TargetDetail
 
+from ..cache import Kept
 from ..deps import PageUowDep, PageUser
 from ..templating import render
 from . import vocab  # noqa: F401  (the templates' words)
 from .formdata import integer, year_param
 
 router = APIRouter()
+# results kept while the store's freshness stamp (the caller's scope, year, day, last write) is unchanged
+TABLES: Kept[ProgressTable] = Kept(128)
+DETAILS: Kept[TargetDetail] = Kept(256)
+
+
+def detail_of(w: UnitOfWork, target_id: int, year: int | None) -> TargetDetail:
+    stamp = freshness.progress_stamp(w, year=year)
+    return DETAILS.get_or_make((stamp, target_id),
+                               lambda: progress_view.target_detail(w, target_id=target_id, year=year))
 
 SORT_ZH = {"status": "状态", "region": "地区", "indicator": "指标", "ratio": "进度比", "deadline": "目标年",
            "dimension": "维度", "department": "牵头单位"}
@@ -50,24 +61,27 @@ def progress_page(
     sort: Annotated[str, Query(max_length=16)] = "status",
     desc: Annotated[str | None, Query(max_length=4)] = None,
 ) -> Response:
-    table = progress_view.progress_table(
-        w, region=region or None, year=year_param(year), statuses=[s for s in status or [] if s] or None,
-        department=department or None, dimension=dimension or None, plan_id=integer(plan, field="plan"),
-        sort=sort, desc=desc == "1")
+    args = {"region": region or None, "year": year_param(year),
+            "statuses": [s for s in status or [] if s] or None, "department": department or None,
+            "dimension": dimension or None, "plan_id": integer(plan, field="plan"), "sort": sort,
+            "desc": desc == "1"}
+    stamp = freshness.progress_stamp(w, region=args["region"], year=args["year"])  # type: ignore[arg-type]
+    key = (stamp, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
+    table = TABLES.get_or_make(key, lambda: progress_view.progress_table(w, **args))  # type: ignore[arg-type]
     return render(request, "progress/list.html", {"t": table, "f": table.filters, "link": link, "SORT_ZH": SORT_ZH})
 
 
 @router.get("/progress/{target_id:int}")
 def target_page(request: Request, target_id: int, user: PageUser, w: PageUowDep,
                 year: Annotated[str | None, Query(max_length=8)] = None) -> Response:
-    d = progress_view.target_detail(w, target_id=target_id, year=year_param(year))
+    d = detail_of(w, target_id, year_param(year))
     return render(request, "progress/target.html", {"d": d, "r": d.row, "year": d.row.evaluated_year})
 
 
 @router.get("/progress/{target_id:int}/chart.json", response_model=TargetChart)
 def target_chart(target_id: int, user: PageUser, w: PageUowDep,
                  year: Annotated[str | None, Query(max_length=8)] = None) -> TargetChart:
-    return progress_view.target_chart(w, target_id=target_id, year=year_param(year))
+    return detail_of(w, target_id, year_param(year)).chart
 
 
 @router.get("/scorecards")

@@ -20,18 +20,20 @@ from starlette.responses import Response
 
 from innocity.domain.supervision import TransitionError, apply
 from innocity.errors import ConflictError, InnocityError, UserInputError
-from innocity.services import supervise
+from innocity.services import freshness, supervise
 from innocity.services.context import Role, UnitOfWork
 from innocity.services.models import SupervisionItem
 from innocity.services.models.users import SignedIn
 from innocity.services.supervise import ROLE_OF_ACTION
 
+from ..cache import Kept
 from ..deps import PageUowDep, PageUser
 from ..templating import render
 from . import vocab
 from .formdata import FormDep, day, integer, text, year_param
 
 router = APIRouter()
+BOARDS: Kept[list[SupervisionItem]] = Kept(64)  # kept while the freshness stamp (scope, day, last write) holds
 ACTIONS = ("respond", "extend", "close", "escalate")
 # The steps each role is offered on the page: the department answers, the coordinator decides. (A
 # coordinator's role may also answer for a department; the API allows it, the page does not offer it.)
@@ -58,7 +60,8 @@ def steps_for(item: SupervisionItem, w: UnitOfWork, user: SignedIn) -> list[str]
 def board(request: Request, user: PageUser, w: PageUowDep,
           region: Annotated[str | None, Query(max_length=100)] = None,
           raised: Annotated[str | None, Query(max_length=6)] = None) -> Response:
-    items = supervise.list_items(w, include_closed=True, region=region or None)
+    stamp = freshness.progress_stamp(w, region=region or None)
+    items = BOARDS.get_or_make(stamp, lambda: supervise.list_items(w, include_closed=True, region=region or None))
     today = date.today()
     columns = {s: [i for i in items if i.status == s] for s in vocab.SUPERVISION_ORDER}
     notice = f"已生成 {raised} 项督办事项" if raised and raised.isdigit() else None
