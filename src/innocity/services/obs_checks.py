@@ -230,12 +230,14 @@ def parse_known_on(text: str, today: date) -> str:
     return day.isoformat()
 
 
-def _text_problems(df: pd.DataFrame, p: Problems, limits: dict[str, int]) -> np.ndarray:
+def _text_problems(
+    df: pd.DataFrame, p: Problems, limits: dict[str, int], *, clean: bool = False
+) -> np.ndarray:
     """Cells no database stores alike: control characters, lone surrogates (from JSON "\\ud800"), and
     text longer than its column (PostgreSQL refuses it, SQLite would keep it: both refuse it here)."""
     bad_any = np.zeros(len(df), dtype=bool)
     for f in df.columns:
-        if f in ("row", "_rec") or df[f].dtype != object:
+        if f in ("row", "_rec") or df[f].dtype != object or (clean and f not in limits):
             continue
         codes, uniq = pd.factorize(df[f], use_na_sentinel=False)
         u = [str(x) for x in np.asarray(uniq, dtype=object)]
@@ -272,13 +274,14 @@ def check_rows(
     default_unit: str | None,
     today: date,
     text_limits: dict[str, int] | None = None,
+    clean: bool = False,
 ) -> Checked:
     """Check each row on its own and type the columns (region_id, indicator_code, period parts, value in
     the canonical unit, original value/unit, vintage, known_on). Every column is factorised, so the
     Python work is per distinct value, not per row."""
     p = Problems()
     df = raw.reset_index(drop=True)
-    bad_text = _text_problems(df, p, text_limits or {})
+    bad_text = _text_problems(df, p, text_limits or {}, clean=clean)
 
     # region
     rc, rres, runiq = _lookup(df["region"], lambda v: regions.get(_key(v)) if v else "region missing")

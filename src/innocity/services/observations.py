@@ -166,6 +166,7 @@ def validate(w: UnitOfWork, raw: obs_files.RawTable, *, today: date | None = Non
         default_unit=raw.default_unit,
         today=today_or(today),
         text_limits={"unit": obs_repo.column_lengths()["original_unit"]},
+        clean=raw.clean,
     )
     good, problems = checked.frame, checked.problems
     _authorise(w, good, problems)
