@@ -456,3 +456,18 @@ def test_reads_are_limited_to_the_actor_scope(app: AppContext, tmp_path: Path) -
         assert [o.region_name for o in obs.list_observations(w)] == ["无锡市"]
         with pytest.raises(UserInputError):
             obs.get_observation(w, ids["苏州市"])
+
+
+def test_notes_with_backslashes_tabs_and_line_breaks_are_stored_as_written(
+    app: AppContext, tmp_path: Path
+) -> None:
+    # PostgreSQL loads through COPY's text format, where these characters (and a literal \N) are syntax
+    notes = ["C:\\统计\\2015", "\\N", "第一行\n第二行", "含\t制表符", "结尾反斜杠\\"]
+    p = tmp_path / "notes.json"
+    rows = [{"地区": "苏州市", "指标": "TEC06", "年份": 2010 + i, "数值": 2000 + 10 * i, "单位": "家", "备注": n}
+            for i, n in enumerate(notes)]  # fmt: skip
+    p.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert imp(app, p).stored == len(notes)
+    with app.uow() as w:
+        got = [o.note for o in obs.list_observations(w)]
+    assert got == notes
