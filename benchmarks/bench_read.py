@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from innocity.app import AppContext, division_rows
 from innocity.catalog.loader import load_catalog
-from innocity.services.observations import import_file, observations
-from innocity.services.store import division_rows, open_store
+from innocity.services.observations import import_file, list_observations
 from innocity.settings import Settings
 from innocity.storage import observations as obs_repo
 from innocity.storage.regions import get_by_adcode
@@ -46,27 +46,29 @@ def main() -> None:
         tmp = Path(d)
         n = write_csv(tmp / "obs.csv", cities, codes)
         settings = Settings(database_url=f"sqlite:///{tmp / 'innocity.sqlite3'}", data_dir=tmp, user="bench")
-        store = open_store(settings)
-        import_file(settings, tmp / "obs.csv", store=store)
+        app = AppContext(settings)
+        with app.uow() as w:
+            import_file(w, path=tmp / "obs.csv")
         target = cities[len(cities) // 2]
         domain_times, raw_times = [], []
         for _ in range(args.repeat):
             t = time.perf_counter()
-            got = observations(store, region_adcode=target)
+            with app.uow() as w:
+                got = list_observations(w, region=target)
             domain_times.append(time.perf_counter() - t)
             assert len(got) == 50 * 15
-            with store.session() as s:
+            with app.db.sessions() as s:
                 reg = get_by_adcode(s, target)
                 assert reg is not None
                 t = time.perf_counter()
                 rows = obs_repo.read_region_values(s, reg.id)
                 raw_times.append(time.perf_counter() - t)
             assert len(rows) == 50 * 15
-        store.dispose()
+        app.dispose()
     med = statistics.median(domain_times) * 1000
     print(f"store: {n:,} simulated values; one city = {len(got)} values")
     print(
-        f"observations(region) → domain objects: median {med:.1f} ms, p90 "
+        f"list_observations(region) → typed rows: median {med:.1f} ms, p90 "
         f"{sorted(domain_times)[int(0.9 * len(domain_times))] * 1000:.1f} ms"
     )
     print(f"read_region_values   → tuples        : median {statistics.median(raw_times) * 1000:.1f} ms")
