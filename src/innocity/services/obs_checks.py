@@ -201,6 +201,14 @@ def _take(values: list[Any], codes: np.ndarray, dtype: Any = object) -> np.ndarr
     return np.asarray(values, dtype=dtype)[codes] if len(values) else np.empty(0, dtype=dtype)
 
 
+def _recode(resolved: list[Any], codes: np.ndarray) -> np.ndarray:
+    """Codes of raw distinct values → codes of what they resolved to (equal values, equal codes)."""
+    if not len(resolved):
+        return np.zeros(len(codes), dtype=np.int64)
+    same, _ = pd.factorize(np.asarray([str(x) for x in resolved], dtype=object), use_na_sentinel=False)
+    return np.asarray(same, dtype=np.int64)[codes]
+
+
 def _obj(a: Any) -> pd.Series:
     return pd.Series(a, dtype=object, copy=False)
 
@@ -437,6 +445,12 @@ def check_rows(
             "note": _obj(df["note"].to_numpy()[ok]),
             "source": _obj(df["source"].to_numpy()[ok]),
             "known_given": _take([bool(u) for u in kuniq], kc[ok], bool),
+            # equal resolved values, equal codes (TEC06 and 高新技术企业数量 alike): the keys of the checks
+            # across rows, made from the few distinct values instead of hashing a million cells again
+            "_k_indicator_code": _recode(ires, ic[ok]),
+            "_k_period": _recode([str(x) for x in per_ok], pcode),
+            "_k_vintage": _recode(vres, vc[ok]),
+            "_k_known_on": _recode(kres, kc[ok]),
         }
     )
     return Checked(out, p)

@@ -32,17 +32,25 @@ KEY = ["region_id", "indicator_code", "period", "vintage", "kn"]
 
 def _with_kn(df: pd.DataFrame) -> pd.DataFrame:
     # preliminary and final values exist once per period; revisions are told apart by their date
-    df = df.copy()
-    df["kn"] = np.where(df["vintage"].to_numpy() == "revised", df["known_on"].to_numpy(), "")
-    return df
+    revised = df["vintage"].to_numpy() == "revised"
+    extra: dict[str, np.ndarray] = {"kn": np.where(revised, df["known_on"].to_numpy(), "")}
+    if "_k_known_on" in df.columns:
+        extra["_k_kn"] = np.where(revised, df["_k_known_on"].to_numpy() + 1, 0)
+    return df.assign(**extra)  # copy-on-write: the other columns are not copied
 
 
 def int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
     """One int64 per row that is equal exactly when all ``cols`` are equal."""
     key = np.zeros(len(df), dtype=np.int64)
     for c in cols:
-        codes, uniq = pd.factorize(df[c], use_na_sentinel=False)
-        key = key * (len(uniq) + 1) + codes
+        coded = f"_k_{c}"
+        if coded in df.columns:  # codes ``check_rows`` already made: no second hashing of a text column
+            codes = df[coded].to_numpy(dtype=np.int64)
+            n = int(codes.max()) + 1 if len(codes) else 0
+        else:
+            codes, uniq = pd.factorize(df[c], use_na_sentinel=False)
+            n = len(uniq)
+        key = key * (n + 1) + codes
     return key
 
 
@@ -97,7 +105,8 @@ def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.nda
         return flagged
     series = ["region_id", "indicator_code", "period_kind"]
     cols = [*series, "period_year", "period_index", "value"]
-    parts = [df[cols].assign(_i=np.arange(len(df)))]
+    coded = ["_k_indicator_code"] if existing.empty and "_k_indicator_code" in df.columns else []
+    parts = [df[cols + coded].assign(_i=np.arange(len(df)))]
     if not existing.empty:
         ex = existing.sort_values("known_on").drop_duplicates([*series, "period"], keep="last")
         per = [Period.parse(t) for t in ex["period"]]
