@@ -471,3 +471,12 @@ def test_notes_with_backslashes_tabs_and_line_breaks_are_stored_as_written(
     with app.uow() as w:
         got = [o.note for o in obs.list_observations(w)]
     assert got == notes
+
+
+def test_a_user_name_longer_than_its_column_is_refused_before_loading(
+    app: AppContext, tmp_path: Path
+) -> None:
+    before = fingerprint(app)
+    with pytest.raises(UserInputError) as err, app.uow(Actor.system("张" * 150)) as w:
+        obs.import_file(w, path=csv_file(tmp_path, HEADER + "苏州市,TEC06,2015,2870,家,\n"))
+    assert err.value.field == "user" and fingerprint(app) == before

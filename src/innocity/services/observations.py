@@ -90,6 +90,9 @@ class Validated:
 
 def _check_status(w: UnitOfWork, status: str) -> None:
     w.require(Permission.SUBMIT_DATA)
+    limit = obs_repo.column_lengths()["entered_by"]
+    if len(w.user) > limit:  # PostgreSQL would refuse it mid-load, SQLite keep it: refused alike, first
+        raise UserInputError(f"the user name is longer than {limit} characters", field="user")
     if status not in IMPORT_STATUSES:
         raise UserInputError(
             f"cannot store values as {status!r} (one of {', '.join(IMPORT_STATUSES)})", field="status"
