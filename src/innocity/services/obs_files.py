@@ -199,12 +199,27 @@ def _header_columns(header: list[str], name: str) -> tuple[dict[str, int], dict[
 
 
 def _assemble(
-    header: list[str], body: pd.DataFrame, row_numbers: np.ndarray, default_unit: str | None, name: str
+    header: list[str],
+    body: pd.DataFrame | dict[int, np.ndarray],
+    row_numbers: np.ndarray,
+    default_unit: str | None,
+    name: str,
 ) -> RawTable:
-    """Map header cells to fields; melt year columns of a wide sheet; number the rows."""
-    body.columns = range(body.shape[1])
+    """Map header cells to fields; melt year columns of a wide sheet; number the rows. ``body`` holds the
+    cells by column position (a DataFrame, or arrays of the needed columns)."""
     cols, header_unit, period_cols = _header_columns(header, name)
     wide = "period" not in cols and "value" not in cols and period_cols
+    if isinstance(body, dict):
+        if wide:
+            body = pd.DataFrame({j: pd.Series(a, dtype=object, copy=False) for j, a in body.items()})
+        else:
+            arrays = body
+            body_out = pd.DataFrame(
+                {f: pd.Series(arrays[c], dtype=object, copy=False) for f, c in cols.items()}
+            )
+            body_out["row"] = row_numbers
+            return _finish(body_out, cols, header_unit, period_cols, default_unit, name)
+    body.columns = range(body.shape[1])
     if wide:
         # wide: one column per period; each non-empty cell becomes a row (field "value" of that period)
         keep = list(cols.values())
@@ -225,6 +240,17 @@ def _assemble(
             {f: pd.Series(body[c].to_numpy(dtype=object), dtype=object, copy=False) for f, c in cols.items()}
         )
         body_out["row"] = row_numbers
+    return _finish(body_out, cols, header_unit, period_cols, default_unit, name)
+
+
+def _finish(
+    body_out: pd.DataFrame,
+    cols: dict[str, int],
+    header_unit: dict[str, str],
+    period_cols: list[int],
+    default_unit: str | None,
+    name: str,
+) -> RawTable:
     for f in FIELDS:
         if f not in body_out.columns:
             body_out[f] = pd.Series(np.full(len(body_out), "", dtype=object), dtype=object, copy=False)
@@ -307,17 +333,16 @@ def read_csv(path: Path, data: bytes) -> RawTable:
                 + "; a comma inside a value needs quotes",
                 source=name,
             )
-    columns: dict[int, list[str]] = {}
     uniform = bool((lengths == width).all()) if len(body) else True
-    for j in range(width):
-        if uniform:
-            columns[j] = list(map(itemgetter(j), body))
-        else:
-            columns[j] = [r[j] if len(r) > j else "" for r in body]
-    frame = pd.DataFrame(
-        {j: pd.Series(np.array(c, dtype=object), dtype=object, copy=False) for j, c in columns.items()}
-    )
-    raw = _assemble(header, frame, np.arange(idx + 2, idx + 2 + len(body)), unit, name)
+    # only the columns the header maps to a field or a period are built, and not into a DataFrame of
+    # their own: pandas would copy every cell once more to stack them into one block
+    cols, _, period_cols = _header_columns(header, name)
+    wanted = sorted({*cols.values(), *period_cols})
+    columns: dict[int, np.ndarray] = {}
+    for j in wanted:
+        cells = list(map(itemgetter(j), body)) if uniform else [r[j] if len(r) > j else "" for r in body]
+        columns[j] = np.array(cells, dtype=object)
+    raw = _assemble(header, columns, np.arange(idx + 2, idx + 2 + len(body)), unit, name)
     raw.frame = _drop_blank(raw.frame if clean else _strip_cells(raw.frame))
     raw.clean = clean
     return raw
