@@ -26,9 +26,35 @@ from innocity.storage import audit
 from innocity.storage import observations as obs_repo
 from innocity.storage.tables import ImportRow, ObservationRow
 
-from .simulated import write_simulated_csv
-
 HEADER = "region,indicator,period,value,unit,vintage,note\n"
+
+
+def write_simulated_csv(path: Path, *, rows: int, seed: int = 7, years: int = 15) -> int:
+    """A CSV of ``rows`` SIMULATED values: cities × catalogue indicators × years, smooth ~3 % growth, all
+    valid (shares stay far under 100 %). Returns the number of rows written."""
+    import csv
+
+    import numpy as np
+
+    from innocity.app import division_rows
+    from innocity.catalog.loader import load_catalog
+
+    rng = np.random.default_rng(seed)
+    cities = [r["adcode"] for r in division_rows() if r["level"] == "city"]
+    indicators = [(i.code, i.unit) for i in load_catalog().indicators]
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["region", "indicator", "period", "value", "unit", "vintage", "note"])
+        for adcode in cities:
+            for code, unit in indicators:
+                base, growth = rng.uniform(5, 40), 1 + rng.uniform(0.0, 0.06)
+                for t in range(years):
+                    if written >= rows:
+                        return written
+                    w.writerow([adcode, code, 2006 + t, f"{base * growth**t:.4f}", unit, "final", ""])
+                    written += 1
+    return written
 
 
 def one_value(app: AppContext, tmp_path: Path) -> int:
