@@ -6,9 +6,11 @@ processes) when that commits, so a thousand-replication run on 300 units never b
 
 from __future__ import annotations
 
-import atexit
+import multiprocessing
 import threading
-from typing import Annotated
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
@@ -24,8 +26,29 @@ from innocity.services.models.index import IndexRunRef, IndexRunStatus, IndexRun
 from ..deps import AppDep, UowDep
 from .templates import XLSX
 
-router = APIRouter(prefix="/api/v1/index", tags=["index"])
 _recovered = threading.Event()
+
+
+@asynccontextmanager
+async def _workers(_: Any) -> AsyncIterator[None]:
+    """The application's lifespan, merged in by the app factory: worker processes end with the server (uvicorn
+    re-raises SIGTERM once it has shut down, so ``atexit`` would never run)."""
+    yield
+    if _recovered.is_set():
+        _stop_workers()
+
+
+router = APIRouter(prefix="/api/v1/index", tags=["index"], lifespan=_workers)
+
+
+def _stop_workers() -> None:
+    """At exit, end the worker processes with the server: a worker blocked on its queue never learns that
+    the server is gone, and kept the forkserver (and whoever holds the server's output) alive after it. A
+    run cut short is marked failed by ``recover`` at the next start."""
+    index_runs.shutdown_runner(wait=False)
+    for child in multiprocessing.active_children():
+        child.terminate()
+    _recovered.clear()
 
 
 def runner(app: AppContext) -> index_runs.IndexRunner:
@@ -33,8 +56,6 @@ def runner(app: AppContext) -> index_runs.IndexRunner:
     r = index_runs.runner(app)
     if not _recovered.is_set():
         _recovered.set()
-        # the workers end with the server (uvicorn exits normally on SIGTERM), not orphaned after it
-        atexit.register(index_runs.shutdown_runner, wait=False)
         r.recover()
     return r
 
