@@ -390,7 +390,7 @@ def test_submitted_rows_are_stored_all_or_nothing(app: AppContext) -> None:
         done = obs.submit_rows(w, rows=rows[:1], status="submitted", source="https://example.org/公报")
     assert done.stored == 1 and len(done.ids) == 1
     with app.uow() as w:
-        o = obs.get_observation(w, done.ids[0])
+        o = obs.get_observation(w, obs_id=done.ids[0])
     assert (o.value, o.status, o.source, o.note) == (2870.0, "submitted", "https://example.org/公报", "模拟")
 
 
@@ -429,7 +429,7 @@ def test_a_department_submits_only_its_own_indicators_in_its_region(app: AppCont
     with app.uow(actor) as w:
         (mine,) = obs.list_observations(w)
     with pytest.raises(ForbiddenError), app.uow(actor) as w:
-        obs.approve(w, mine.id, version=mine.version)
+        obs.approve(w, obs_id=mine.id, version=mine.version)
 
 
 def test_the_review_queue_shows_previous_value_change_and_jump(app: AppContext, tmp_path: Path) -> None:
@@ -449,13 +449,13 @@ def test_the_review_queue_shows_previous_value_change_and_jump(app: AppContext, 
 def test_reads_are_limited_to_the_actor_scope(app: AppContext, tmp_path: Path) -> None:
     imp(app, csv_file(tmp_path, HEADER + "苏州市,TEC06,2015,2870,家,\n无锡市,TEC06,2015,1800,家,\n"))
     with app.uow() as w:
-        wuxi = obs.region_id(w, "无锡市")
+        wuxi = obs.region_id(w, region="无锡市")
         ids = {o.region_name: o.id for o in obs.list_observations(w)}
     coordinator = Actor(username="无锡", role=Role.COORDINATOR, region_id=wuxi)
     with app.uow(coordinator) as w:
         assert [o.region_name for o in obs.list_observations(w)] == ["无锡市"]
         with pytest.raises(UserInputError):
-            obs.get_observation(w, ids["苏州市"])
+            obs.get_observation(w, obs_id=ids["苏州市"])
 
 
 def test_notes_with_backslashes_tabs_and_line_breaks_are_stored_as_written(

@@ -64,7 +64,7 @@ def test_review_through_the_cli_with_a_stale_version_is_exit_3(run_cli: Run, tmp
     code, out, err = run_cli("data", "review", str(row["id"]), "--to", "submitted", "--version", "1")
     assert code == 0 and "submitted (version 2)" in out, err
     code, _, err = run_cli("data", "review", str(row["id"]), "--to", "approved", "--version", "1")
-    assert code == 3 and "changed since you read it" in err
+    assert code == 3 and "was changed by" in err
     code, _, err = run_cli("data", "review", str(row["id"]), "--to", "rejected")
     assert code == 2 and "needs a comment" in err
     code, out, _ = run_cli(

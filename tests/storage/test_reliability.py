@@ -90,22 +90,22 @@ def test_two_writers_the_second_gets_a_conflict_not_a_silent_overwrite(
 def test_a_stale_version_from_the_user_is_a_conflict(app: AppContext, tmp_path: Path) -> None:
     oid = one_value(app, tmp_path)
     with app.uow() as w:
-        seen = obs_service.get_observation(w, oid).version
+        seen = obs_service.get_observation(w, obs_id=oid).version
     with app.uow() as w:
-        changed = obs_service.update_value(w, oid, value=2880.0, version=seen)
+        changed = obs_service.update_value(w, obs_id=oid, value=2880.0, version=seen)
     assert changed.version == seen + 1
     with pytest.raises(ConflictError) as err, app.uow() as w:
-        obs_service.update_value(w, oid, value=2890.0, version=seen)
+        obs_service.update_value(w, obs_id=oid, value=2890.0, version=seen)
     assert err.value.exit_code == 3
     with pytest.raises(ConflictError), app.uow() as w:  # approving what one did not see changes nothing
-        obs_service.approve(w, oid, version=seen)
+        obs_service.approve(w, obs_id=oid, version=seen)
     with app.uow() as w:
-        assert obs_service.get_observation(w, oid).status == "draft"
+        assert obs_service.get_observation(w, obs_id=oid).status == "draft"
     with app.uow() as w:
-        approved = obs_service.approve(w, oid, version=changed.version)
+        approved = obs_service.approve(w, obs_id=oid, version=changed.version)
     assert approved.status == "approved" and approved.version == changed.version + 1
     with pytest.raises(InnocityError), app.uow() as w:
-        obs_service.set_status(w, oid, to="rejected", comment="x")  # approved → rejected skips the workflow
+        obs_service.set_status(w, obs_id=oid, to="rejected", comment="x")  # approved → rejected skips the workflow
 
 
 def _counts(app: AppContext) -> tuple[int, int]:
@@ -240,7 +240,7 @@ def test_a_rejected_restore_and_a_conflict_leave_the_database_as_it_was(
     with pytest.raises(InnocityError):
         restore(app.db, path=junk)
     with pytest.raises(ConflictError), app.uow() as w:
-        obs_service.update_value(w, oid, value=1.0, version=99)
+        obs_service.update_value(w, obs_id=oid, value=1.0, version=99)
     assert _fingerprint(app) == before
 
 

@@ -163,7 +163,7 @@ def data_review(
             "say where the value goes: --to submitted, approved, rejected or draft", field="to"
         )
     with uow() as w:
-        o = observations.set_status(w, obs_id, to=to, version=version, comment=comment)
+        o = observations.set_status(w, obs_id=obs_id, to=to, version=version, comment=comment)
     if fmt == Format.json:
         print_json(o)
     else:

@@ -326,7 +326,7 @@ def save(
     if problems:
         if new:  # report the new rows' problems too, without storing anything
             raw = obs_files.frame_from_records([r for _, r in new], "form")
-            found = observations.validate(w, raw, today=today).items
+            found = observations.validate(w, raw=raw, today=today).items
             problems += [RowProblem(new[p.row - 1][0], p.field, p.reason) for p in found]
         raise DataValidationError(_summary(problems, len(entries)), sorted(problems, key=lambda p: p.row),
                                   field="rows")

@@ -27,7 +27,7 @@ def default_gold_for(doc_path: Path) -> Path:
     return doc_path.with_name(doc_path.stem + ".gold.json")
 
 
-def load_gold(path: Path) -> dict[str, Any]:
+def _load_gold(path: Path) -> dict[str, Any]:
     """Read a gold file; raises ``UserInputError`` naming the file when it is not a gold reading."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def evaluate(doc_path: Path | None = None, gold_path: Path | None = None) -> Rep
 
 
 def _evaluate_one(doc_path: Path, gold_path: Path) -> Report:
-    gold = load_gold(gold_path)
+    gold = _load_gold(gold_path)
     # Scoring compares spans and values only: the indicator catalogue is not needed.
     doc = parse_path(doc_path, annotate=False)
     return score_document(doc, gold)

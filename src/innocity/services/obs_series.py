@@ -13,7 +13,7 @@ other way is not flagged again. A note on the row ("口径调整" …) accepts t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -161,22 +161,31 @@ def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.nda
     return flagged
 
 
+class ReviewContext(TypedDict):
+    """What the review queue shows beside a value: its series' previous value, the change, the warning."""
+
+    previous_period: str | None
+    previous_value: float | None
+    change_pct: float | None
+    warning: str | None
+
+
 def review_context(
     items: Sequence[Mapping[str, Any]],
     series: Sequence[tuple[int, str, str, str, int, int, float, str, str, int]],
-) -> list[dict[str, Any]]:
+) -> list[ReviewContext]:
     """For each value under review: the previous period's value in its series (the latest known of the
     nearest earlier period of the same kind), the change in per cent, and the jump warning ``check_jumps``
     gives when the value is checked against the rest of its series."""
     by_series: dict[tuple[int, str, str], list[tuple[int, int, str, float, str, int]]] = {}
     for rid, code, per, kind, year, idx, value, known, _status, oid in series:
         by_series.setdefault((rid, code, kind), []).append((year, idx, known, value, per, oid))
-    out: list[dict[str, Any]] = []
+    out: list[ReviewContext] = []
     for m in items:
         rows = by_series.get((m["region_id"], m["indicator_code"], m["period_kind"]), [])
         before = [r for r in rows if (r[0], r[1]) < (m["period_year"], m["period_index"])]
         prev = max(before, default=None)
-        ctx: dict[str, Any] = {
+        ctx: ReviewContext = {
             "previous_period": None,
             "previous_value": None,
             "change_pct": None,

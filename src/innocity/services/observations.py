@@ -158,7 +158,7 @@ def regions_index(w: UnitOfWork) -> dict[str, int | str]:
     return hit
 
 
-def validate(w: UnitOfWork, raw: obs_files.RawTable, *, today: date | None = None) -> Validated:
+def validate(w: UnitOfWork, *, raw: obs_files.RawTable, today: date | None = None) -> Validated:
     """Check every row of ``raw`` against the catalogue, the regions, the actor's rights, each other and
     the values already stored."""
     regions = regions_index(w)
@@ -262,7 +262,7 @@ def import_file(
     if _same_file(path, rejects_path):
         raise UserInputError(f"the rejects file would overwrite the input {path}", field="rejects")
     raw = obs_files.read_table(path, sheet=sheet)
-    v = validate(w, raw, today=today)
+    v = validate(w, raw=raw, today=today)
     items = v.items
     n_bad = len({p.row for p in items})
     if items and not valid_only:
@@ -338,7 +338,7 @@ def submit_rows(
     if source is not None:
         rows = [{**r, "source": r.get("source") or source} for r in rows]
     raw = obs_files.frame_from_records(rows, "rows")
-    v = validate(w, raw, today=today)
+    v = validate(w, raw=raw, today=today)
     if v.items:
         n_bad = len({p.row for p in v.items})
         raise DataValidationError(
@@ -356,7 +356,7 @@ def submit_rows(
 # ---------------------------------------------------------------------- reading
 
 
-def region_id(w: UnitOfWork, region: str, *, field: str = "region") -> int:
+def region_id(w: UnitOfWork, *, region: str, field: str = "region") -> int:
     """The id of a region named by adcode or name, within the actor's scope (else ``NotFoundError``)."""
     idx = regions_index(w)
     hit = idx.get(obs_checks._key(region)) if region else None
@@ -405,7 +405,7 @@ def _filters(
     scope = w.region_ids
     rids: set[int] | None = None if scope is None else set(scope)
     if region is not None:
-        rids = {region_id(w, region)}
+        rids = {region_id(w, region=region)}
     codes = [indicator] if isinstance(indicator, str) else indicator
     if codes:
         ind = obs_checks.Indicators.from_catalog(w.catalog)
@@ -440,7 +440,7 @@ def list_observations(
     return [out(m) for m in rows]
 
 
-def get_observation(w: UnitOfWork, obs_id: int) -> ObservationOut:
+def get_observation(w: UnitOfWork, *, obs_id: int) -> ObservationOut:
     """One stored value; ``NotFoundError`` when there is none with that id in the actor's scope."""
     w.require(Permission.READ)
     rows = obs_repo.select_rows(w.session, ids=[obs_id], region_ids=w.region_ids)
@@ -530,7 +530,7 @@ def _row_for_change(w: UnitOfWork, obs_id: int, version: int | None) -> Any:
 
 
 def set_status(
-    w: UnitOfWork, obs_id: int, *, to: str, version: int | None = None, comment: str | None = None
+    w: UnitOfWork, *, obs_id: int, to: str, version: int | None = None, comment: str | None = None
 ) -> ObservationOut:
     """Move one value through draft → submitted → approved / rejected (a rejection needs a comment).
 
@@ -549,21 +549,21 @@ def set_status(
         obs_repo.set_status(w.session, row, status=to, by=w.user, comment=comment)
     except ValueError as exc:
         raise UserInputError(str(exc), field="to") from None
-    return get_observation(w, obs_id)
+    return get_observation(w, obs_id=obs_id)
 
 
-def approve(w: UnitOfWork, obs_id: int, *, version: int | None, comment: str | None = None) -> ObservationOut:
+def approve(w: UnitOfWork, *, obs_id: int, version: int | None, comment: str | None = None) -> ObservationOut:
     """``POST /api/v1/observations/{id}/approve``."""
-    return set_status(w, obs_id, to=Status.APPROVED, version=version, comment=comment)
+    return set_status(w, obs_id=obs_id, to=Status.APPROVED, version=version, comment=comment)
 
 
-def reject(w: UnitOfWork, obs_id: int, *, version: int | None, comment: str | None) -> ObservationOut:
+def reject(w: UnitOfWork, *, obs_id: int, version: int | None, comment: str | None) -> ObservationOut:
     """``POST /api/v1/observations/{id}/reject`` (with the reason in ``comment``)."""
-    return set_status(w, obs_id, to=Status.REJECTED, version=version, comment=comment)
+    return set_status(w, obs_id=obs_id, to=Status.REJECTED, version=version, comment=comment)
 
 
 def update_value(
-    w: UnitOfWork, obs_id: int, *, value: float, version: int | None = None, note: str | None = None
+    w: UnitOfWork, *, obs_id: int, value: float, version: int | None = None, note: str | None = None
 ) -> ObservationOut:
     """Change a stored value (finite, in the indicator's unit) under the same locking as ``set_status``."""
     w.require(Permission.SUBMIT_DATA)
@@ -573,7 +573,7 @@ def update_value(
     if w.actor.is_department and row.indicator_code not in department_indicators(w):
         raise NotFoundError(f"observation {obs_id} 不存在或不在您的权限范围内", field="observation_id")
     obs_repo.update_value(w.session, row, value=float(value), by=w.user, note=note)
-    return get_observation(w, obs_id)
+    return get_observation(w, obs_id=obs_id)
 
 
 def review_queue(

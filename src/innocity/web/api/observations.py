@@ -42,18 +42,18 @@ def submit(body: RowsIn, w: UowDep) -> SubmitResult:
 @router.get("/{observation_id}", response_model=ObservationOut)
 def get_one(observation_id: int, w: UowDep) -> ObservationOut:
     """One stored value with its status and version."""
-    return observations.get_observation(w, observation_id)
+    return observations.get_observation(w, obs_id=observation_id)
 
 
 @router.post("/{observation_id}/approve", response_model=ObservationOut,
              responses={409: {"description": "stale version: nothing was changed"}})
 def approve(observation_id: int, body: DecisionIn, w: UowDep) -> ObservationOut:
     """Approve a submitted value (coordinator, admin)."""
-    return observations.approve(w, observation_id, version=body.version, comment=body.comment)
+    return observations.approve(w, obs_id=observation_id, version=body.version, comment=body.comment)
 
 
 @router.post("/{observation_id}/reject", response_model=ObservationOut,
              responses={409: {"description": "stale version: nothing was changed"}})
 def reject(observation_id: int, body: DecisionIn, w: UowDep) -> ObservationOut:
     """Reject a submitted value with a comment saying why (coordinator, admin)."""
-    return observations.reject(w, observation_id, version=body.version, comment=body.comment)
+    return observations.reject(w, obs_id=observation_id, version=body.version, comment=body.comment)
