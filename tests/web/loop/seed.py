@@ -179,9 +179,10 @@ def build(app: AppContext) -> Scenario:
 INDEX_CODES = ("TEC01", "TEC06", "TRA08", "GOV01", "ORI08", "TRA03", "TEC15", "TRA10")
 
 
-def index_data(app: AppContext, *, years: tuple[int, ...] = (2016, 2017, 2018), seed: int = 11) -> list[str]:
-    """Approved test figures (SIMULATED, not statistics) of eight indicators for the cities of 安徽省, so an
-    index run has units to rank; returns the cities' names."""
+def index_data(app: AppContext, *, years: tuple[int, ...] = (2016, 2017, 2018), seed: int = 11,
+               skip: tuple[str, ...] = ()) -> list[str]:
+    """Approved test figures (SIMULATED, not statistics) of eight indicators for the cities of 安徽省 (but
+    those whose adcode is in ``skip``), so an index run has units to rank; returns the cities' names."""
     import random
 
     from innocity.storage.tables import Region as R
@@ -189,7 +190,8 @@ def index_data(app: AppContext, *, years: tuple[int, ...] = (2016, 2017, 2018), 
     rng = random.Random(seed)
     with app.uow() as w:
         anhui = w.session.scalar(select(R.id).where(R.adcode == "340000"))
-        cities = list(w.session.execute(select(R.id, R.name).where(R.parent_id == anhui).order_by(R.adcode)))
+        cities = list(w.session.execute(select(R.id, R.name).where(R.parent_id == anhui, R.adcode.not_in(skip))
+                                        .order_by(R.adcode)))
         have = set(w.session.execute(select(ObservationRow.region_id, ObservationRow.indicator_code,
                                             ObservationRow.period_year)))
         for rid, _ in cities:

@@ -11,7 +11,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from seed import Scenario, index_data
+from sqlalchemy import select
 from websupport import LiveServer, password_of
+
+from innocity.services.index import run_from_db
+from innocity.storage.index_runs import IndexRun
+from innocity.storage.tables import Region
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +154,22 @@ def test_an_index_run_shows_the_ranking(scenario: Scenario, sign_in: Any, runs: 
     expect(rows.first.locator("td").first).to_have_text("1")
     expect(page.locator("#chart-weights canvas")).to_have_count(1)
     expect(page.get_by_role("link", name="下载 CSV")).to_be_visible()
+
+
+def test_sobol_bars_when_a_run_computed_them(scenario: Scenario, sign_in: Any) -> None:
+    """A run whose result carries Sobol indices (computed here with the same engine, stored as a finished
+    run: the background runner does not ask for them yet) draws them as bars."""
+    index_data(scenario.app)
+    with scenario.app.uow() as w:
+        result = run_from_db(w, uncertainty=50, sobol=64, seed=5)
+        assert result.sensitivity
+        # a run is seen by those whose scope covers the region it was run for: 安徽省
+        anhui = w.session.scalar(select(Region.id).where(Region.adcode == "340000"))
+        run = IndexRun(status="done", progress=100, params={"framework": "default", "uncertainty": 50},
+                       region_id=anhui, result=result.json_dict(), created_by="tester")
+        w.session.add(run)
+        w.session.flush()
+        run_id = run.id
+    page = sign_in("ah-evaluator").go(f"/index/runs/{run_id}")
+    expect(page.locator("#chart-sobol canvas")).to_have_count(1)
+    expect(page.locator("#chart-rank canvas")).to_have_count(1)

@@ -103,6 +103,14 @@ def data_zh(text: str | None) -> str:
     return _translate(text, DATA_REASONS)
 
 
+def warning_zh(text: str | None) -> str:
+    """The review queue's jump warning, for the reviewer (the importer's words speak to the submitter)."""
+    m = re.match(r"^jump by a factor of (\S+) from the previous period", text or "")
+    if m:
+        return f"与上期相比变化达 {m[1]} 倍，远超该指标以往的波动，请核对"
+    return data_zh(text)
+
+
 def index_zh(text: str | None) -> str:
     """The Chinese of an index reason or warning (see ``INDEX_REASONS``); unknown ones as they are."""
     return _translate(text, INDEX_REASONS)
@@ -154,6 +162,7 @@ env.globals.update(
     REASON_TEXT=reason_zh,
     INDEX_TEXT=index_zh,
     DATA_TEXT=data_zh,
+    WARNING_TEXT=warning_zh,
     RUN_ZH={"queued": "排队中", "running": "计算中", "done": "已完成", "failed": "失败"},
 )
 env.filters["pct"] = pct

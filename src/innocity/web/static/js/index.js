@@ -64,8 +64,13 @@
     }));
   }
 
-  var FACTOR_ZH = { weights: "权重", weighting: "权重", normalisation: "归一化方法", normalization: "归一化方法",
-                    aggregation: "聚合方法", imputation: "缺失值插补", winsorisation: "异常值处理" };
+  // the engine's names of the assumptions varied (domain/index/sobol.py, uncertainty.py)
+  var FACTOR_ZH = { aggregate: "聚合方法", normalise: "归一化方法", impute: "缺失值插补", treat: "异常值处理" };
+  function factorZh(name) {
+    var m = /^weights level (\d+)$/.exec(name);
+    if (m) { return "第 " + m[1] + " 层权重"; }
+    return FACTOR_ZH[name] || name;
+  }
 
   function sobolChart(C, el, r) {
     var s = r.sensitivity || [];
@@ -74,7 +79,7 @@
       grid: { left: 8, right: 16, top: 36, bottom: 24, containLabel: true },
       legend: { top: 0, data: ["一阶指数 S", "总指数 ST"], textStyle: { fontSize: 12 } },
       tooltip: { renderMode: "richText", confine: true, trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "category", data: s.map(function (x) { return FACTOR_ZH[x.factor] || x.factor; }) },
+      xAxis: { type: "category", data: s.map(function (x) { return factorZh(x.factor); }) },
       yAxis: { type: "value", min: 0, max: 1 },
       series: [
         { name: "一阶指数 S", type: "bar", itemStyle: { color: "#1d4ed8" }, data: s.map(function (x) { return x.first; }) },

@@ -42,7 +42,7 @@
         tooltip: { renderMode: "richText", confine: true, trigger: "item",
                    formatter: function (p) { return p.seriesName + "\n" + p.value[0] + " 年：" + C.num(p.value[1]) + unit; } },
         legend: { top: 0, itemWidth: 18, itemHeight: 10, textStyle: { fontSize: 12 } },
-        grid: { left: 12, right: 24, top: 44, bottom: 12, containLabel: true },
+        grid: { left: 12, right: 40, top: 44, bottom: 12, containLabel: true },
         xAxis: { type: "value", min: minYear - 1, max: maxYear + 1, interval: 1, name: "年",
                  axisLabel: { formatter: function (v) { return v < minYear || v > maxYear ? "" : String(v); } },
                  splitLine: { show: false } },
