@@ -94,3 +94,13 @@ def test_no_service_imports_settings_loading_or_opens_a_store() -> None:
         assert "Settings.from_env" not in src, mod.__name__
         assert "open_store(" not in src, mod.__name__
         assert "os.environ" not in src and "getenv(" not in src, mod.__name__
+
+
+@pytest.mark.parametrize("name", ["", "   ", "市科\x07技局", "x" * 201, "市\u200b科技局"])
+def test_a_department_needs_a_printable_name_that_fits(name: str) -> None:
+    from innocity.errors import UserInputError
+    from innocity.storage.regions import check_department_name
+
+    with pytest.raises(UserInputError) as err:
+        check_department_name(name, field="lead")
+    assert err.value.field == "lead"

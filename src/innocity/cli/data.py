@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import Format, format_option, print_json, safe, uow, warn
+from .common import ID_MAX, Format, format_option, print_json, safe, uow, warn
 
 data_app = typer.Typer(
     help="Observations in and out. Example: innocity data import values.xlsx", no_args_is_help=True
@@ -128,7 +128,9 @@ def _review_table(items: list[Any]) -> Any:
 
 @data_app.command("review")
 def data_review(
-    obs_id: int = typer.Argument(None, help="observation id; without it, list the values waiting for review"),
+    obs_id: int = typer.Argument(
+        None, help="observation id; without it, list the values waiting for review", min=1, max=ID_MAX
+    ),
     to: str = typer.Option(None, "--to", help="submitted, approved, rejected or draft"),
     version: int = typer.Option(
         None, "--version", help="the version you saw; a newer one is a conflict (exit 3)"

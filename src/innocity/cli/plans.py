@@ -98,6 +98,8 @@ def ingest_cmd(files: Annotated[list[Path], typer.Argument(help="plan documents 
         with uow() as w:
             results.append(ingest.ingest_file(w, path=path))
     failed = [r for r in results if r.status in ("failed", "no-plan")]
+    if len(results) == 1 and failed:  # one file: its own reason is the one line
+        raise (NoPlanFoundError if failed[0].status == "no-plan" else UserInputError)(failed[0].error or "failed")
     for r in results:
         if r in failed:
             print(f"innocity: {r.error}", file=sys.stderr)
