@@ -11,7 +11,6 @@ here. Worker processes receive it once each, when they start.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,6 +141,9 @@ def iter_parse(paths: Iterable[Path], *, jobs: int = 1, matcher: Matcher | None 
         for path in todo:
             yield path, _result(_parse_one(path, matcher, explain))
         return
+    # Imported here: concurrent.futures and multiprocessing cost every one-file parse ~10 ms of start-up.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
                              initargs=(matcher, explain)) as pool:
         for path, raw in zip(todo, pool.map(_parse_in_worker, todo, chunksize=1), strict=True):
