@@ -71,6 +71,16 @@ def test_a_run_goes_through_a_worker_process_to_its_result(app: AppContext, runn
     assert {d.code for d in result.dropped_indicators} == {d.code for d in here.dropped_indicators}
 
 
+def test_a_run_with_sobol_samples_returns_the_sensitivity_indices(app: AppContext, runner: IndexRunner) -> None:
+    _simulated(app)
+    with app.uow() as w:
+        ref = start_run(w, framework="default", year=2014, uncertainty=50, sobol=30, runner=runner)
+    done = _wait(app, ref.id)
+    assert done.status == "done", done.error
+    assert done.result is not None and done.result.sensitivity
+    assert {s.factor for s in done.result.sensitivity} and all(0 <= s.total <= 1 + 1e-9 for s in done.result.sensitivity)
+
+
 def test_progress_reaches_the_checkpoints_in_order() -> None:
     from innocity.catalog import load_catalog
     from innocity.services.index_data import LongRows

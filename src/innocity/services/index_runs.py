@@ -63,14 +63,15 @@ class AppLike(Protocol):
 
 # -- requests -----------------------------------------------------------------------------------------------
 def start_run(uow: UnitOfWork, *, framework: str, year: int | str | None = None, uncertainty: int = 200,
-              region: str | None = None, runner: IndexRunner | None = None) -> IndexRunRef:
+              sobol: int = 0, region: str | None = None, runner: IndexRunner | None = None) -> IndexRunRef:
     """Queue an index run over the actor's scope (or ``region`` within it); returns its id.
 
-    ``framework`` is ``"default"`` or a framework's YAML text; it, ``year`` and ``uncertainty`` are checked
-    now. With ``runner``, the run is handed to it as soon as this unit of work commits.
+    ``framework`` is ``"default"`` or a framework's YAML text; it, ``year``, ``uncertainty`` and ``sobol``
+    (base samples of the Sobol sensitivity analysis, 0 for none) are checked now. With ``runner``, the run
+    is handed to it as soon as this unit of work commits.
     """
     uow.require(Permission.RUN_INDEX)
-    check_request(uncertainty=uncertainty)
+    check_request(uncertainty=uncertainty, sobol=sobol)
     if not isinstance(framework, str) or not framework.strip():
         raise FrameworkError("give \"default\" or a framework's YAML text", field="framework")
     spec = framework_spec(framework, catalog=uow.catalog)
@@ -78,7 +79,7 @@ def start_run(uow: UnitOfWork, *, framework: str, year: int | str | None = None,
     region_id = find_region(uow, text=region) if region else uow.actor.region_id
     row = IndexRun(status="queued", progress=0, region_id=region_id, created_by=uow.user, created_at=utcnow(),
                    params={"framework": framework, "name": spec.name, "year": period,
-                           "uncertainty": uncertainty, "region": region})
+                           "uncertainty": uncertainty, "sobol": sobol, "region": region})
     uow.session.add(row)
     uow.session.flush()
     if runner is not None:
@@ -195,7 +196,8 @@ def execute_run(factory: Callable[[Any], AppLike], settings: Any, run_id: int) -
             rows = read_data_db(w, spec=spec, region_id=region_id)
         tell(10)
         result = run_index(spec=spec, data=rows, year=params.get("year"),
-                           uncertainty=int(params.get("uncertainty") or 0), progress=tell)
+                           uncertainty=int(params.get("uncertainty") or 0), sobol=int(params.get("sobol") or 0),
+                           progress=tell)
     except Exception as exc:  # every failure ends the run as failed with one line; the log keeps the rest
         if not isinstance(exc, InnocityError):
             log.exception("index run %s failed", run_id)

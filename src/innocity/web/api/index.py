@@ -65,6 +65,7 @@ class RunIn(Model):
                            description='"default" (the catalogue\'s five dimensions) or a framework\'s YAML text')
     year: int | str | None = Field(default=None, description="the period to rank (default: the latest rankable)")
     uncertainty: int = Field(default=200, ge=0, le=10_000, description="Monte Carlo replications")
+    sobol: int = Field(default=0, ge=0, le=10_000, description="Sobol base samples (0: no sensitivity analysis)")
     region: str | None = Field(default=None, max_length=100, description="a region within the caller's scope")
 
 
@@ -72,7 +73,7 @@ class RunIn(Model):
 def start(body: RunIn, w: UowDep, app: AppDep) -> IndexRunRef:
     """Queue a run over the regions in the caller's scope; poll ``GET /api/v1/index/runs/{id}``."""
     return index_runs.start_run(w, framework=body.framework, year=body.year, uncertainty=body.uncertainty,
-                                region=body.region, runner=runner(app))
+                                sobol=body.sobol, region=body.region, runner=runner(app))
 
 
 class RunList(Model):

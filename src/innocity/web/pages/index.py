@@ -42,6 +42,9 @@ def index_page(request: Request, w: UnitOfWork, *, error: str | None = None, for
     })
 
 
+SOBOL_SAMPLES = 100  # the page's runs also compute the Sobol indices drawn as bars (100 × (factors + 2) runs)
+
+
 @router.get("/index")
 def index(request: Request, user: PageUser, w: PageUowDep) -> Response:
     return index_page(request, w)
@@ -63,7 +66,8 @@ def start(request: Request, user: PageUser, w: PageUowDep, app: AppDep,
                 raise UserInputError("请选择框架文件（YAML）", field="file")
             text = decode(read_limited(file, MAX_FRAMEWORK_BYTES), source=file.filename)
         ref = index_runs.start_run(w, framework=text, year=(year or "").strip() or None,
-                                   uncertainty=DEFAULT_UNCERTAINTY if n is None else n, runner=runner(app))
+                                   uncertainty=DEFAULT_UNCERTAINTY if n is None else n,
+                                   sobol=SOBOL_SAMPLES, runner=runner(app))
     except InnocityError as exc:
         w.session.rollback()
         return index_page(request, w, error=exc.one_line(), form=keep)
