@@ -12,6 +12,7 @@ JSON, a table per plan in the table and Markdown formats.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -79,14 +80,33 @@ def _write(doc: ParsedDocument, fmt: Format, out: TextIO) -> None:
         render_table(doc, out)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one document is parsed and written.
+
+    Parsing allocates millions of small objects that reference counting frees (it makes no reference cycles:
+    a collection after parsing every test document finds a handful of objects, and peak memory on the sample
+    page ×40 stays 84 MB), yet the collector kept walking them: about 10 % of a 1.5 M-character parse. The
+    previous state is restored afterwards, for callers that live on (tests)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _single(path: Path, fmt: Format, output: Path | None, explain: bool) -> None:
     # Imported here: the parser's tables cost a few tenths of a second that other commands need not pay.
     from innocity.services import parsing
 
-    # errors go to innocity.cli.main: one line, exit 2
-    doc = parsing.parse_path(path, matcher=app_context().matcher, explain=explain)
-    with _output(output) as out:
-        _write(doc, fmt, out)
+    matcher = app_context().matcher
+    with _collector_paused():
+        # errors go to innocity.cli.main: one line, exit 2
+        doc = parsing.parse_path(path, matcher=matcher, explain=explain)
+        with _output(output) as out:
+            _write(doc, fmt, out)
     if not doc.plans:
         raise NoPlanFoundError("document read, but no plan found in it", source=str(path))
 
