@@ -344,3 +344,47 @@ def test_an_intensity_that_cannot_exceed_its_whole_is_rejected(app: AppContext, 
         import_file(app, csv)
     assert {(p.row, p.field) for p in err.value.problems} == {(3, "value")}
     assert any("above what the indicator can be" in p.reason for p in err.value.problems)
+
+
+STORED_SHAPES = {
+    # every row alike in unit, vintage, date and note (a note with a quote): written into the statement
+    "constant": (
+        "region,indicator,period,value,unit,vintage,known_on,note\n"
+        "苏州市,TEC10,2011,510,亿元,final,2016-03-01,it's 模拟\n"
+        "苏州市,TEC10,2012,562,亿元,final,2016-03-01,it's 模拟\n",
+        [
+            ("2011", 510.0, "亿元", 510.0, "亿元", "final", "2016-03-01", "it's 模拟"),
+            ("2012", 562.0, "亿元", 562.0, "亿元", "final", "2016-03-01", "it's 模拟"),
+        ],
+    ),
+    # one row converted, one with a note, vintages and dates differ: each value bound per row
+    "varied": (
+        "region,indicator,period,value,unit,vintage,known_on,note\n"
+        "苏州市,TEC10,2011,5100000,万元,final,2016-03-01,\n"
+        "苏州市,TEC10,2012,562,亿元,preliminary,2016-04-01,年报(模拟)\n"
+        "苏州市,TEC10,2013,618.5,亿元,final,,\n",
+        [
+            ("2011", 510.0, "亿元", 5_100_000.0, "万元", "final", "2016-03-01", None),
+            ("2012", 562.0, "亿元", 562.0, "亿元", "preliminary", "2016-04-01", "年报(模拟)"),
+            ("2013", 618.5, "亿元", 618.5, "亿元", "final", "2020-06-30", None),
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(STORED_SHAPES))
+def test_stored_rows_are_the_file_whichever_columns_are_alike(
+    app: AppContext, tmp_path: Path, shape: str
+) -> None:
+    # the SQLite load writes a column alike in every row into the statement and binds the others once
+    text, expected = STORED_SHAPES[shape]
+    from datetime import date
+
+    with app.uow() as w:
+        r = obs.import_file(w, path=write(tmp_path, f"{shape}.csv", text), today=date(2020, 6, 30))
+    assert r.stored == len(expected)
+    got = [
+        (o.period, o.value, o.unit, o.original_value, o.original_unit, o.vintage, str(o.known_on), o.note)
+        for o in observations(app, region="320500", indicator="TEC10")
+    ]
+    assert got == expected

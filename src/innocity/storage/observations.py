@@ -107,10 +107,9 @@ def load_import(
                     raise ValueError("an import refers to a region that does not exist")
                 try:
                     if sqlite:
-                        # tuples are made while SQLite consumes them: no million-tuple list in memory
                         _sqlite_executemany(
                             dbapi,
-                            zip(*columns, strict=True),
+                            columns,
                             import_id=import_id,
                             status=status,
                             by=by,
@@ -143,10 +142,56 @@ def load_import(
     return import_id
 
 
+def _sqlite_literal(v: Any) -> str | None:
+    """``v`` as an SQL literal when it can be written exactly in the statement (NULL, an integer, short
+    text), else None. Floats stay bound: SQLite's own text-to-double conversion is not always exact."""
+    if v is None:
+        return "NULL"
+    if type(v) is int:
+        return str(v)
+    if type(v) is str and len(v) <= 200 and "\x00" not in v:
+        return _sql_text(v)
+    return None
+
+
+def _sqlite_values(columns: Sequence[Sequence[Any]]) -> tuple[list[str], list[int]]:
+    """The VALUES terms of ``BULK_COLUMNS`` and which columns are bound, in parameter order.
+
+    Binding costs more than SQLite's own work for a row (a bound None, which goes through the adapter
+    lookup, costs ~0.4 µs): a column holding one value in every row is written once into the statement,
+    and a column equal to an earlier one (the original value and unit when nothing was converted) reuses
+    that column's parameter. 14 bound columns → 6 for a typical file: 1M rows insert in 2.1 s of CPU
+    instead of 3.5 s (measured)."""
+    terms: list[str] = []
+    bound: list[int] = []
+    for j, col in enumerate(columns):
+        n = len(col)
+        first = col[0] if n else None
+        literal = _sqlite_literal(first)
+        if literal is not None and col.count(first) == n:
+            terms.append(literal)
+            continue
+        same = next(
+            (
+                k
+                for k in bound
+                if type(columns[k][0]) is type(first) and columns[k][0] == first and columns[k] == col
+            ),
+            None,
+        )
+        if same is not None:
+            terms.append(f"?{bound.index(same) + 1}")
+            continue
+        bound.append(j)
+        terms.append(f"?{len(bound)}")
+    return terms, bound
+
+
 def _sqlite_executemany(
-    dbapi: Any, rows: Iterable[tuple[Any, ...]], *, import_id: int, status: str, by: str, now: datetime
+    dbapi: Any, columns: Sequence[Sequence[Any]], *, import_id: int, status: str, by: str, now: datetime
 ) -> None:
     cols = ", ".join((*BULK_COLUMNS, "status", "entered_by", "entered_at", "import_id", "version"))
+    terms, bound = _sqlite_values(columns)
     consts = [
         _sql_text(status),
         _sql_text(by),
@@ -154,7 +199,9 @@ def _sqlite_executemany(
         str(int(import_id)),
         "1",
     ]
-    marks = ", ".join(["?"] * len(BULK_COLUMNS) + consts)
+    marks = ", ".join(terms + consts)
+    # tuples are made while SQLite consumes them: no million-tuple list in memory
+    rows = zip(*(columns[j] for j in bound), strict=True) if bound else iter([()] * len(columns[0]))
     cur = dbapi.cursor()
     # a large page cache keeps the key index in memory during the load
     (cache,) = cur.execute("PRAGMA cache_size").fetchone()
