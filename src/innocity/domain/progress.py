@@ -49,6 +49,18 @@ STATUSES: tuple[Status, ...] = (
     "needs_input",
 )
 
+# What every view calls each status (pages, charts, Word and Excel reports): one list, so that a report and
+# the page it was generated from never disagree.
+STATUS_ZH: dict[str, str] = {
+    "achieved": "已达标",
+    "on_track": "进度正常",
+    "behind": "略有滞后",
+    "off_track": "严重滞后",
+    "overdue": "逾期未完成",
+    "no_data": "数据缺失",
+    "needs_input": "信息待补充",
+}
+
 APPROX_TOLERANCE = 0.05  # 左右: ±5 % of the goal counts as meeting it
 POINT_UNITS = frozenset({"百分点", "个百分点", "pp"})
 

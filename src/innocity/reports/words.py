@@ -7,20 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from innocity.domain.progress import STATUS_ZH as _STATUS_ZH
 from innocity.services.models.tracking import fmt_num
 
 # the order of the status rules (docs/tracking.md), best first
 STATUS_ORDER = ("achieved", "on_track", "behind", "off_track", "overdue", "no_data", "needs_input")
 
-STATUS_ZH = {
-    "achieved": "已达标",
-    "on_track": "进度正常",
-    "behind": "略有滞后",
-    "off_track": "严重滞后",
-    "overdue": "逾期未完成",
-    "no_data": "数据缺失",
-    "needs_input": "信息待补充",
-}
+STATUS_ZH = _STATUS_ZH  # the one list (innocity.domain.progress): pages and reports use the same words
 
 # what each status means, for the notes under the table
 STATUS_MEANING = {

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import Response
 
+from innocity.domain.progress import STATUS_ZH as _STATUS_ZH
 from innocity.services.context import Permission
 from innocity.services.models.tracking import fmt_num
 from innocity.services.users import ROLE_ZH, actor_of
@@ -44,15 +45,7 @@ NAV: list[tuple[str, str]] = [
 REVIEW_ZH = {"extracted": "待审核", "confirmed": "已确认", "edited": "已修改", "rejected": "已驳回"}
 KIND_ZH = {"targets": "目标", "facts": "现状数据", "duties": "任务分工", "phases": "实施阶段", "programs": "重点工程"}
 COMPARATOR_ZH = {">=": "不低于 (≥)", "<=": "不高于 (≤)", "=": "达到 (=)", "range": "区间"}
-STATUS_ZH = {
-    "achieved": "已完成",
-    "on_track": "进展顺利",
-    "behind": "略有滞后",
-    "off_track": "严重滞后",
-    "overdue": "逾期未完成",
-    "no_data": "暂无数据",
-    "needs_input": "待补充",
-}
+STATUS_ZH = _STATUS_ZH  # the one list (innocity.domain.progress) the reports use too
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 env = templates.env

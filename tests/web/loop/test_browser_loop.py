@@ -86,7 +86,7 @@ def test_enter_fix_submit_approve_and_see_progress_change(scenario: Scenario, si
     item.get_by_role("button", name="通过").click()
     expect(page.locator(".msg.ok")).to_contain_text("已审核通过 1 个数值")
     page = coord.go("/progress?year=2019")
-    expect(tec01.locator(".status")).to_have_text("进展顺利")  # 2018: 2.6 against 2.56 expected
+    expect(tec01.locator(".status")).to_have_text("进度正常")  # 2018: 2.6 against 2.56 expected
 
 
 def test_the_target_page_draws_its_chart(scenario: Scenario, sign_in: Any) -> None:

@@ -5,10 +5,8 @@
 "use strict";
 (function () {
   var STATUS_ORDER = ["overdue", "off_track", "behind", "on_track", "achieved", "no_data", "needs_input"];
-  var STATUS_ZH = {
-    achieved: "已完成", on_track: "进展顺利", behind: "略有滞后", off_track: "严重滞后",
-    overdue: "逾期未完成", no_data: "暂无数据", needs_input: "待补充"
-  };
+  // the server's one list of status names (innocity.domain.progress.STATUS_ZH), written into every page
+  var STATUS_ZH = JSON.parse(document.querySelector('meta[name="status-labels"]').content);
   var STATUS_COLOR = {
     achieved: "#15803d", on_track: "#4ade80", behind: "#f59e0b", off_track: "#dc2626",
     overdue: "#7f1d1d", no_data: "#94a3b8", needs_input: "#cbd5e1"
