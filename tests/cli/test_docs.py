@@ -52,3 +52,15 @@ def test_every_command_has_help(path: tuple[str, ...], cmd: object) -> None:
 
 def test_the_reference_is_up_to_date() -> None:
     assert _script().render() == DOC, "docs/cli.md is out of date: run .venv/bin/python scripts/cli_docs.py"
+
+
+def test_eval_scores_a_directory_of_bulletin_golds(capsys: pytest.CaptureFixture[str]) -> None:
+    """``innocity eval`` on statistical bulletins reports levels per class and the goals read as figures."""
+    import json
+
+    from innocity.cli import main
+
+    assert main(["eval", str(ROOT / "tests" / "fixtures" / "corpus" / "bulletins"), "--format", "json"]) == 0
+    score = json.loads(capsys.readouterr().out)
+    assert score["goals_as_observations"] == 0
+    assert score["levels_by_kind"]["bulletin"]["f1"] >= 0.85

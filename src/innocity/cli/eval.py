@@ -33,14 +33,67 @@ def register(app: typer.Typer) -> None:
         Example: innocity eval            (the bundled sample page and its gold reading)
         Example: innocity eval plan.txt --gold plan.gold.json --format json
         Example: innocity eval corpus/ --verbose     (every NAME.txt with a NAME.gold.json beside it)
+        Example: innocity eval tests/fixtures/corpus/bulletins   (statistical bulletins and work reports:
+                 levels, growth and shares matched on value, unit, period and kind; goals read as figures)
         """
         from innocity.services.evaluation import evaluate
 
+        if doc is not None and doc.is_dir() and _holds_bulletin_golds(doc):
+            _bulletins(doc, fmt, verbose)
+            return
         report = evaluate(doc, gold)
         if Format(fmt) is Format.json:
             typer.echo(json.dumps(report.to_dict(verbose=verbose), ensure_ascii=False, indent=1))
             return
         _print_table(report, verbose)
+
+
+def _holds_bulletin_golds(directory: Path) -> bool:
+    """A directory of bulletin golds (``observations``) rather than plan golds (``plans``)."""
+    for gold in sorted(directory.glob("*.gold.json")):
+        try:
+            data = json.loads(gold.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            return "observations" in data and "plans" not in data
+    return False
+
+
+def _bulletins(directory: Path, fmt: str, verbose: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from innocity.services.extract import score_bulletins
+
+    score = score_bulletins(directory).to_dict()
+    if Format(fmt) is Format.json:
+        typer.echo(json.dumps(score, ensure_ascii=False, indent=1))
+        return
+    table = Table(title="innocity eval (bulletins): levels and other figures, P / R / F1")
+    for c in ("document", "class", "levels", "growth and shares", "year", "region"):
+        table.add_column(c)
+
+    def cell(t: dict[str, float]) -> str:
+        return f"{t['precision']:.2f} / {t['recall']:.2f} / {t['f1']:.2f}"
+
+    for d in score["documents"]:
+        table.add_row(escape(d["name"]), d["kind"], cell(d["levels"]), cell(d["others"]),
+                      "ok" if d["year_ok"] else "wrong", "ok" if d["region_ok"] else "wrong")
+    console = Console()
+    console.print(table)
+    for name, t in score["levels_by_kind"].items():
+        console.print(f"class {name}: levels {cell(t)}; growth and shares {cell(score['others_by_kind'][name])}",
+                      markup=False)
+    console.print(f"all: levels {cell(score['levels'])}; next year's goals read as observations: "
+                  f"{score['goals_as_observations']}", markup=False)
+    if verbose:
+        for d in score["documents"]:
+            for m in d["missed"]:
+                console.print(f"{d['name']} FN: {m}", markup=False)
+            for m in d["extra"]:
+                console.print(f"{d['name']} FP: {m}", markup=False)
 
 
 def _print_table(report: Report, verbose: bool) -> None:
