@@ -124,3 +124,16 @@ def test_a_department_sees_why_it_cannot(client: TestClient) -> None:
     page = client.get("/reports")
     assert page.status_code == 200 and "无权生成报告" in page.text and "/reports/annual.docx" not in page.text
     assert client.get("/reports/annual.docx?region=630100&year=2014").status_code == 403
+
+
+def test_the_compare_and_supervision_pages_link_their_downloads(client: TestClient, seeded: Seed) -> None:
+    assert sign_in(client, "coordinator").status_code in (302, 303)
+    item = seeded.items["西宁市"]
+    page = client.get(f"/supervision/{item}")
+    assert page.status_code == 200 and f'href="/reports/supervision/{item}.docx"' in page.text
+    page = client.get("/plans/compare?indicator=TEC01")
+    assert page.status_code == 200 and 'href="/reports/compare.xlsx?indicator=TEC01"' in page.text
+    client.post("/logout")
+    assert sign_in(client, "department").status_code in (302, 303)
+    page = client.get(f"/supervision/{item}")
+    assert page.status_code == 200 and ".docx" not in page.text  # a department cannot generate reports
