@@ -16,22 +16,22 @@ Only the head of the document is read (and, for a review, a bounded stretch), so
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import REVIEW
 from innocity.parsing.years import FIVE_YEAR_PLANS
 
-_DATE = re.compile(r"((?:19|20)\d\d)(?:-|/|\.|年)(?:0?[1-9]|1[0-2])(?:-|/|\.|月)(?:0?[1-9]|[12]\d|3[01])(?!\d)")
+_DATE = rx(r"((?:19|20)\d\d)(?:-|/|\.|年)(?:0?[1-9]|1[0-2])(?:-|/|\.|月)(?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _HEAD = 300  # a page's date stands in its first lines
 _PERIOD_HEAD = 1500  # the title and preamble, where a plan states its period
 _REVIEW_REACH = 4000
-_REPORT = re.compile(r"政府工作报告|工作报告")
-_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)年(?:[^,;。\n]{0,12})?政府工作报告")
-_PERIOD = re.compile(
+_REPORT = rx(r"政府工作报告|工作报告")
+_REPORT_YEAR = rx(r"((?:19|20)\d\d)年(?:[^,;。\n]{0,12})?政府工作报告")
+_PERIOD = rx(
     r"((?:19|20)\d\d)\s*年?\s*(?:-|—{1,2}|~|至|到|－)\s*((?:19|20)\d\d)\s*年?"
 )
-_FIVE_YEAR_TITLE = re.compile(r"(十[一二三四五]五|十五|九五)[”\"」』’]?(?:时期)?[^,;。\n]{0,12}(?:规划|计划|纲要)")
+_FIVE_YEAR_TITLE = rx(r"(十[一二三四五]五|十五|九五)[”\"」』’]?(?:时期)?[^,;。\n]{0,12}(?:规划|计划|纲要)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,16 +28,17 @@ from innocity.parsing.duty_units import (
     parse_deadline,
     split_names,
 )
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 __all__ = ["extract_duties", "normalise_units", "parse_deadline"]
 
 _LABELS = "|".join(sorted(LEAD_LABELS + SUPPORT_LABELS, key=len, reverse=True))
-_LABEL_RE = re.compile(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
+_LABEL_RE = rx(f"({_LABELS})" + r"(?:\s*:\s*|[】\]]\s*)")
 # The same on unfolded text (full-width colon, 【责任单位】 brackets): finds the few lines worth folding.
-_LABEL_RAW = re.compile(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
+_LABEL_RAW = rx(f"(?:{_LABELS})" + r"(?:\s*[:：]|[】\]］])")
 _MAX_LIST = 400
-_NEXT_LINE = re.compile(r"\s*\n\s*[^\n]{1,400}")
+_NEXT_LINE = rx(r"\s*\n\s*[^\n]{1,400}")
 _PLAIN_LABELS = frozenset({"责任单位", "责任部门", "责任主体"})
 _LEAD_ONLY_LABELS = frozenset({"牵头单位", "牵头部门", "牵头责任单位", "主要责任单位", "主要责任部门"})
 # (市发改委牵头,市财政局、市科技局配合): an unlabelled list in brackets, recognised by its markers and
@@ -45,16 +46,16 @@ _LEAD_ONLY_LABELS = frozenset({"牵头单位", "牵头部门", "牵头责任单�
 # "(省科技厅、省发展改革委按职责分工负责)", "(各县(市、区)人民政府负责)": a list that ends in 负责 names the
 # bodies that answer for the task, all of them leads. One level of nested brackets is allowed (县(市、区)).
 _NEST = r"(?:[^()（）:：\n]|[(（][^()（）:：\n]{1,12}[)）])"
-_BARE_RAW = re.compile(
+_BARE_RAW = rx(
     rf"[(（]({_NEST}{{2,150}}?(?:(?:牵头|配合|协同|参与){_NEST}{{0,60}}?|负责))[)）]"
 )
-_ALL_LEAD = re.compile(r"(?:按职责分工|按职能分工|按职责|分别|共同|各自)?负责$")
+_ALL_LEAD = rx(r"(?:按职责分工|按职能分工|按职责|分别|共同|各自)?负责$")
 # "列第一位的为牵头单位": the first unit of each list leads and the others support (often said once, up front).
-_FIRST_LEADS = re.compile(
+_FIRST_LEADS = rx(
     r"(?:列|排|排名|排在|列在)(?:第一位|首位|第一个|第一)(?:的|者)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
     r"(?:[,，;；、]?(?:其他|其余|其它)(?:单位|部门)?(?:为|是)?(?:配合|协同|参与)(?:单位|部门)?)?"
 )
-_DEADLINE_RE = re.compile(
+_DEADLINE_RE = rx(
     "(?:" + "|".join(sorted(DEADLINE_LABELS, key=len, reverse=True)) + r")\s*:\s*([^;。\n)]*)"
 )
 

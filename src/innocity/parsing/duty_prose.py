@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from innocity.domain.plan import Duty, Region, Section, Span
 from innocity.parsing.duty_units import make_duty
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 _BODY_END = (r"(?:人民政府|政府|管委会|管理委员会|委员会|领导小组|办公室|局|委|厅|办|中心|公司|集团|协会|联合会|科协|支行|分行|"
@@ -32,7 +33,7 @@ _NAME_CHAR = r"(?:(?![由的为在对将把以和与及是要等并从向即则�
 _NAME_STOP = r"(?=[、和及与,;。:\s(]|共同|牵头|配合|负责|参与|协同|协助|落实|实施|按|等|具体|全面|统一|抓好|组织|$)"
 UNIT = rf"(?:{_COLLECTIVE}|(?:市|省|县|区|自治区|州)?{_NAME_CHAR}{{1,14}}?{_BODY_END}){_NAME_STOP}"
 _LIST = rf"{UNIT}(?:[、和及与]{UNIT}){{0,12}}"
-_SPLIT = re.compile(rf"(?:^|(?<=[、和及与]))({UNIT})")
+_SPLIT = rx(rf"(?:^|(?<=[、和及与]))({UNIT})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +51,19 @@ class ProseShape:
 SHAPES: tuple[ProseShape, ...] = (
     ProseShape(
         "prose-lead-support", "由X牵头,Y配合: the units before 牵头 lead, those before 配合/参与/协同 support",
-        re.compile(rf"(?:由)?(?P<lead>{_LIST})(?:共同)?(?:牵头负责|负责牵头|总牵头|牵头)(?:实施|推进|落实|组织)?[,、;]?"
+        rx(rf"(?:由)?(?P<lead>{_LIST})(?:共同)?(?:牵头负责|负责牵头|总牵头|牵头)(?:实施|推进|落实|组织)?[,、;]?"
                    rf"(?:(?P<sup>{_LIST})(?:等(?:部门|单位))?(?:按职责分工|按职责)?(?:协同配合|共同配合|配合|参与|协同|协助)?)?"),
         0.8, "由市科技局牵头,市发改委、市财政局配合,加快建设创新平台。", "牵头"),
     ProseShape(
         "prose-responsible-then", "X负责,Y落实: the unit that answers for the task leads, those that carry it out support",
-        re.compile(rf"(?P<lead>{_LIST})(?:具体)?负责[,;]?(?P<sup>{_LIST})(?:具体|抓好|组织)?(?:落实|实施|执行|配合)"),
+        rx(rf"(?P<lead>{_LIST})(?:具体)?负责[,;]?(?P<sup>{_LIST})(?:具体|抓好|组织)?(?:落实|实施|执行|配合)"),
         0.75, "市工信局负责,各县区落实。", "负责"),
     ProseShape(
         "prose-responsible-for", "X负责Y: a named body that answers for a task (领导小组负责…统筹协调) leads it",
-        re.compile(rf"(?:^|(?<=[。;:,\n]))(?:由)?(?P<lead>{_LIST})(?:具体|全面|统一)?负责(?!人|同志)(?P<task>[^,;。\n(]{{4,40}})"),
+        rx(rf"(?:^|(?<=[。;:,\n]))(?:由)?(?P<lead>{_LIST})(?:具体|全面|统一)?负责(?!人|同志)(?P<task>[^,;。\n(]{{4,40}})"),
         0.6, "市人才工作领导小组负责全市人才工作的统筹协调。", "负责"),
 )
-_HINT = re.compile("牵头|负责")
+_HINT = rx("牵头|负责")
 
 
 def prose_duties(text: str, span: Span, outline: list[Section], region: Region,
@@ -110,7 +111,7 @@ def _units(original: str, folded: str) -> list[str]:
 
 
 _STOPS = "。;；\n!！?？"
-_NEXT_STOP = re.compile(r"[。;；\n!！?？]")
+_NEXT_STOP = rx(r"[。;；\n!！?？]")
 _REACH = 300  # a sentence is never longer: a page without stops stays linear
 
 

@@ -17,14 +17,15 @@ from bisect import bisect_right
 from innocity.domain.plan import Duty, Region, Section, Span
 from innocity.parsing.duty_tables import column_kind
 from innocity.parsing.duty_units import UNIT_END, assign_roles, make_duty, parse_deadline, split_names
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
-_HEADER_HINT = re.compile("牵头|责任单位|责任部门|主责")
-_LINE = re.compile(r"[^\n]*")
+_HEADER_HINT = rx("牵头|责任单位|责任部门|主责")
+_LINE = rx(r"[^\n]*")
 _MAX_CELL = 120  # a cell of a task table is at most a long task name
 _MAX_ROWS = 500
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[章节部分])")
-_ROW_NO = re.compile(r"^\d{1,3}$")
+_HEADING = rx(r"^(?:[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+[章节部分])")
+_ROW_NO = rx(r"^\d{1,3}$")
 
 
 def stacked_table_duties(text: str, span: Span, outline: list[Section], region: Region,

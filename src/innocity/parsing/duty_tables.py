@@ -19,13 +19,14 @@ from innocity.parsing.duty_units import (
     parse_deadline,
     split_names,
 )
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 _TASK_HEAD = ("任务", "工作内容", "重点任务", "工作任务", "具体任务", "任务名称", "主要内容", "主要任务", "项目名称",
               "工作事项", "事项", "内容", "目标任务", "重点工作", "工作措施", "主要措施", "措施", "项目", "任务分解")  # fmt: skip
 _SEQ_HEAD = ("序号", "编号")
 _MAX_HEADER = 300
-_HEADER_HINT = re.compile("牵头|责任单位|责任部门|主责")
+_HEADER_HINT = rx("牵头|责任单位|责任部门|主责")
 
 
 # -- task tables flattened to text ------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def extract_table_duties(text: str, span: Span, outline: list[Section], region: 
     return out
 
 
-_LEAD_ONLY_HEAD = re.compile(r"^(?:牵头|主要责任|主责|牵头责任)")
+_LEAD_ONLY_HEAD = rx(r"^(?:牵头|主要责任|主责|牵头责任)")
 
 
 def _demote_plain_lead(heads: list[str], kinds: list[str]) -> list[str]:
@@ -167,7 +168,7 @@ def _row_follows(text: str, pos: int, end: int, sep: str) -> bool:
     return _separator(line) == sep and len(_cells(line, sep)) >= 2
 
 
-_NEXT_NONBLANK = re.compile(r"\s*([^\n]{1,400})")
+_NEXT_NONBLANK = rx(r"\s*([^\n]{1,400})")
 
 
 def _row_duty(
@@ -193,7 +194,7 @@ def _row_duty(
                      confidence=0.9)
 
 
-_NUMBERING = re.compile(r"^\s*(?:\d+[.、．]?|[一二三四五六七八九十]+、)\s*")
+_NUMBERING = rx(r"^\s*(?:\d+[.、．]?|[一二三四五六七八九十]+、)\s*")
 
 
 def _align(line: str, cells: list[tuple[int, int]], kinds: list[str]) -> dict[str, tuple[int, int]]:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from innocity.domain.divisions import load_divisions
 from innocity.domain.plan import Duty, Region, Section, Span
+from innocity.parsing.rx import rx
 from innocity.parsing.sections import enclosing, section_path
 from innocity.parsing.textfold import fold
 
@@ -34,33 +35,33 @@ DEADLINE_LABELS = (
     "时间要求",
     "时限",
 )
-_PIECE_RE = re.compile(r"(?:[^、,;/()\s]|\([^()]*\))+")
-_LEAD_MARK = re.compile(
+_PIECE_RE = rx(r"(?:[^、,;/()\s]|\([^()]*\))+")
+_LEAD_MARK = rx(
     r"(?:\((?:牵头|牵头单位|主责)\)|为牵头单位|总牵头|牵头(?:负责|落实|实施|抓总|组织|推进|协调)?|总负责|负责)$"
 )
-_SUPPORT_MARK = re.compile(
+_SUPPORT_MARK = rx(
     r"(?:\((?:配合|配合单位|协同|参与)\)|为配合单位|(?:协同|共同|按职责)?配合(?:实施|落实|推进|做好)?"
     r"|协同|协助|协办|参与(?:实施)?|参加)$"
 )
 # Shared wording carries no role of its own: the list's label (or an explicit 牵头 beside it) decides.
-_SHARED = re.compile(r"(?:(?:按职责分工|按职能分工|按职责|按职能|分别|共同|各自)负责|按职责分工|按职责|各负其责)$")
-_SINGLE_MARK = re.compile(r"\([^()]*\)$")
-_LEADING = re.compile(r"^(?:由|分别由|其中|以)")
-_TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
-UNIT_END = re.compile(
+_SHARED = rx(r"(?:(?:按职责分工|按职能分工|按职责|按职能|分别|共同|各自)负责|按职责分工|按职责|各负其责)$")
+_SINGLE_MARK = rx(r"\([^()]*\)$")
+_LEADING = rx(r"^(?:由|分别由|其中|以)")
+_TRAILING = rx(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
+UNIT_END = rx(
     r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|支行|分行|海关|协会|科协|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
 )
-_CONJ = re.compile(r"(?:和|及|与|以及)")
+_CONJ = rx(r"(?:和|及|与|以及)")
 # Bodies whose name without a level prefix means "the plan's own": bureaus, commissions, offices.
-_BUREAU = re.compile(r"(?:局|委|厅|办|委员会|办公室|科协|工商联|总工会|妇联|团委|文联|残联|侨联)$")
-_NOT_BUREAU = re.compile(r"管委会|管理委员会|领导小组|开发区|园区|新区|工业区|高新区|集团|公司|大学|学院")
-_LEVEL_START = re.compile(
+_BUREAU = rx(r"(?:局|委|厅|办|委员会|办公室|科协|工商联|总工会|妇联|团委|文联|残联|侨联)$")
+_NOT_BUREAU = rx(r"管委会|管理委员会|领导小组|开发区|园区|新区|工业区|高新区|集团|公司|大学|学院")
+_LEVEL_START = rx(
     r"^(?:自治区|市(?!场|民(?!政|宗|族|委))|省|县|区|州|盟|旗|国家|中央|中共|共青团|团|全|各|有关|相关|驻|国务院)"
 )
-_PLACE_CHARS = re.compile(r"[省市县区州旗]")
-_NOT_PLACE = re.compile(r"市场|城市|都市|社区|地区|园区|市政|市民")
-_YM = re.compile(r"((?:19|20)\d\d)\s*(?:年|\.|/|-)\s*(\d{1,2})(?:\s*月)?(?!\d)")
-_Y = re.compile(r"((?:19|20)\d\d)(?:\s*年)?(?!\d)")
+_PLACE_CHARS = rx(r"[省市县区州旗]")
+_NOT_PLACE = rx(r"市场|城市|都市|社区|地区|园区|市政|市民")
+_YM = rx(r"((?:19|20)\d\d)\s*(?:年|\.|/|-)\s*(\d{1,2})(?:\s*月)?(?!\d)")
+_Y = rx(r"((?:19|20)\d\d)(?:\s*年)?(?!\d)")
 
 
 @dataclass(slots=True)
@@ -102,8 +103,8 @@ def split_names(original: str, folded: str) -> list[_Name]:
 
 
 # 各区、县级市 and 各县(市、区) name one collective body (every district and county-level city), not two.
-_EACH_LEVEL = re.compile(r"^各(?:有关)?(?:区|县|市|镇|乡|乡镇|街道|县区)$")
-_BARE_LEVEL = re.compile(r"^(?:县级市|县|区|市|镇|乡|乡镇|街道|开发区|功能区)$")
+_EACH_LEVEL = rx(r"^各(?:有关)?(?:区|县|市|镇|乡|乡镇|街道|县区)$")
+_BARE_LEVEL = rx(r"^(?:县级市|县|区|市|镇|乡|乡镇|街道|开发区|功能区)$")
 
 
 def _collectives(names: list[_Name]) -> list[_Name]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import BARE_VALUE_BEFORE
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -43,21 +44,21 @@ _SCALE = r"万亿|千万|百万|万|亿|千"
 _POST = r"及以上|以\n?上|以\n?内|以\n?下|之内|左右|上下"
 _DASH = r"—{1,2}|-|~|到|至|\?"
 
-_QTY = re.compile(
+_QTY = rx(
     # The leading lookahead gives the regex engine a first-character set, so it skips text without numbers fast.
     rf"(?=[0-9零〇一二两三四五六七八九十百千])(?<![A-Za-z0-9.第零〇一二两三四五六七八九十百千])(?P<n1>{_NUM1})(?: ?(?P<u1>%|‰|个百分点|百分点))?"
     rf"(?: ?(?P<dash>{_DASH}) ?(?P<n2>{_NUM}))?"
     rf" ?(?P<scale>{_SCALE})?(?P<q>余|多)? ?(?P<unit>%|‰|{_UNIT})?(?P<q2>余|多)?(?P<post>{_POST})?"
 )
-_PERCENT_CN = re.compile(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
-_DOUBLE = re.compile(r"翻(?P<n>一|两|二|三)?番")
+_PERCENT_CN = rx(rf"百分之(?P<n1>{_CN_NUM}(?:点[{_CN_DIGITS}]+)?|{_AR_NUM})(?P<post>{_POST})?")
+_DOUBLE = rx(r"翻(?P<n>一|两|二|三)?番")
 # A round figure written as a bare scale after a verb: 突破千亿元 → 1000 亿元, 超过万人 → 1 万人.
 # The pattern starts at the scale word (a fast first-character scan); the verb before it is checked after.
-_ROUND = re.compile(r"(?P<r>[百千万])(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)(?=[,;。、)\s]|以上|左右|大关|$)")
+_ROUND = rx(r"(?P<r>[百千万])(?P<s>亿|万)?(?P<u>元|人|家|件|吨|辆|户|项)(?=[,;。、)\s]|以上|左右|大关|$)")
 _ROUND_VERBS = ("突破", "达到", "超过", "实现", "稳定在", "保持在", "控制在")
 
 # One backwards look decides the comparator words written before a number.
-_PRE_WORDS = re.compile(
+_PRE_WORDS = rx(
     r"(?:(?P<le>不超过|不高于|控制在|小于|低于|少于|≤|<=|<)|(?P<ge>不低于|不少于|超过|突破|大于|高于|多于|≥|>=|>|(?<!不)超)"
     r"|(?P<ap>大约|(?<![接最将])近|约)) ?$"
 )

@@ -20,13 +20,14 @@ import re
 from dataclasses import dataclass
 
 from innocity.domain.plan import Section, Span
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 _CN = "一二三四五六七八九十"
 _CN_VAL = {c: i + 1 for i, c in enumerate(_CN)}
 
 # One alternation per style; group names are the styles. Applied at the start of a line.
-_LINE_MARK = re.compile(
+_LINE_MARK = rx(
     rf"^[ \t]*(?:"
     rf"(?P<zhang>第[{_CN}百零〇\d]{{1,4}}章)|(?P<bufen>第[{_CN}\d]{{1,3}}部分)|(?P<jie>第[{_CN}百零〇\d]{{1,4}}节)|"
     rf"(?P<tiao>第[{_CN}百零〇\d]{{1,5}}条)|"
@@ -37,7 +38,7 @@ _LINE_MARK = re.compile(
     re.M,
 )
 # Numbered items inside a paragraph: after a colon, full stop or semicolon.
-_INLINE_MARK = re.compile(
+_INLINE_MARK = rx(
     rf"(?<=[:。;])[ \t]*(?:(?P<zhp>\([{_CN}]{{1,3}}\))|(?P<ard>\d{{1,2}}\.(?![\d.%]))|(?P<arc>\d{{1,2}}、(?!\d))|"
     r"(?P<arp>\(\d{1,2}\))|(?P<circ>[①-⑳]))[ \t]*"
 )
@@ -55,8 +56,8 @@ _RANK = {
     "arh": 6,
     "circ": 7,
 }
-_CLAUSE_END = re.compile(r"[。;:!?]")
-_COMMA = re.compile(r",")
+_CLAUSE_END = rx(r"[。;:!?]")
+_COMMA = rx(r",")
 _MAX_LINE_TITLE = 60  # a line without a full stop and at most this long is a heading line
 _MAX_TITLE = 40
 _LOOKAHEAD = 200  # how far past a marker its title can reach
@@ -112,8 +113,8 @@ def _line_end(folded: str, pos: int) -> int:
 
 def _candidates(folded: str, base: int) -> list[_Head]:
     heads: list[_Head] = []
-    for rx, inline in ((_LINE_MARK, False), (_INLINE_MARK, True)):
-        for m in rx.finditer(folded):
+    for pattern, inline in ((_LINE_MARK, False), (_INLINE_MARK, True)):
+        for m in pattern.finditer(folded):
             style = m.lastgroup
             if style is None:
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from innocity.domain.plan import Phase, Section, Span
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 _CN_MONTH = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
@@ -43,28 +44,28 @@ _NAME = r"(?P<name>第[一二三四五六七八九十\d]{1,2}阶段|[\u4e00-\u9f
 # "第一阶段(动员部署):2021年3月—5月", "(一)启动阶段\n时间:2022年3月—4月"
 _NOTE = r"(?:\([^()\d]{1,10}\))?\s*(?:时间\s*(?=:))?"
 # 全面推进阶段(20XX年7月201*年6月) / 第一阶段:2021年1月—12月
-_NAME_THEN_RANGE = re.compile(rf"{_NAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
+_NAME_THEN_RANGE = rx(rf"{_NAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
 # "(一)动员部署阶段(2021年5月底前)": only the end is given
-_NAME_THEN_DEADLINE = re.compile(
+_NAME_THEN_DEADLINE = rx(
     rf"{_NAME}{_NOTE}\s*(?P<open>[(:])\s*{_STARTS_DATE}(?P<b>{_date('b')})\s*(?:以前|之前|前)\s*(?P<close>\))?"
 )
 # 2023—2025年为全面推进阶段
-_RANGE_THEN_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|是|:|,)?\s*{_NAME}")
+_RANGE_THEN_NAME = rx(rf"{_RANGE}\s*(?P<open>为|是|:|,)?\s*{_NAME}")
 # Under a schedule heading, a sub-heading with dates is a stage even without the word 阶段:
 # "(一)动员部署(2021年3月—4月)", "(二)2021年5月—2022年12月:组织实施"
 _HNAME = r"(?P<name>[\u4e00-\u9fff]{2,12}?)"
-_HEAD_NAME_RANGE = re.compile(rf"{_HNAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
-_HEAD_RANGE_NAME = re.compile(rf"{_RANGE}\s*(?P<open>为|:|,)?\s*(?P<name>[\u4e00-\u9fff]{{2,12}})")
-_HEAD_DEADLINE = re.compile(
+_HEAD_NAME_RANGE = rx(rf"{_HNAME}{_NOTE}\s*(?P<open>[(:,]?)\s*{_RANGE}(?:\s*(?P<close>\)))?")
+_HEAD_RANGE_NAME = rx(rf"{_RANGE}\s*(?P<open>为|:|,)?\s*(?P<name>[\u4e00-\u9fff]{{2,12}})")
+_HEAD_DEADLINE = rx(
     rf"{_HNAME}{_NOTE}\s*(?P<open>[(:])\s*{_STARTS_DATE}(?P<b>{_date('b')})\s*(?:以前|之前|前)\s*(?P<close>\))?"
 )
 # one whole year: "2021年为启动阶段", "第一阶段(2021年)"
-_YEAR_THEN_NAME = re.compile(rf"(?P<y>{_Y})\s*年\s*(?P<open>为|是|:)\s*{_NAME}")
-_NAME_THEN_YEAR = re.compile(
+_YEAR_THEN_NAME = rx(rf"(?P<y>{_Y})\s*年\s*(?P<open>为|是|:)\s*{_NAME}")
+_NAME_THEN_YEAR = rx(
     rf"{_NAME}{_NOTE}\s*(?P<open>[(:])\s*(?P<y>{_Y})\s*年\s*(?P<close>\))?(?![\dXx*一二三四五六七八九十月—~至到-])"
 )
-_SCHEDULE = re.compile(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
-_BAD_NAME = re.compile(r"[的是了在]|一个|这个|关键|重要")
+_SCHEDULE = rx(r"进度|阶段|步骤|时间表|时序|安排|推进计划")
+_BAD_NAME = rx(r"[的是了在]|一个|这个|关键|重要")
 
 
 def _month(s: str | None) -> int | None:
@@ -182,14 +183,14 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
     taken: list[Span] = []
     # Only the neighbourhood of each "阶段" can hold a stage; fold and search those windows alone.
     windows = [(lo, fold(text[lo:hi])) for lo, hi in spans]
-    for rx in (_NAME_THEN_RANGE, _RANGE_THEN_NAME, _NAME_THEN_DEADLINE, _NAME_THEN_YEAR, _YEAR_THEN_NAME):
-        for base, m in ((lo, m) for lo, w in windows for m in rx.finditer(w)):
+    for pattern in (_NAME_THEN_RANGE, _RANGE_THEN_NAME, _NAME_THEN_DEADLINE, _NAME_THEN_YEAR, _YEAR_THEN_NAME):
+        for base, m in ((lo, m) for lo, w in windows for m in pattern.finditer(w)):
             name = m.group("name")
             if _BAD_NAME.search(name[:-2]):
                 continue
             start, end = base + m.start(), base + m.end()
             name_start = base + m.start("name")
-            sec = head_at_title.get(name_start) if rx not in (_RANGE_THEN_NAME, _YEAR_THEN_NAME) else None
+            sec = head_at_title.get(name_start) if pattern not in (_RANGE_THEN_NAME, _YEAR_THEN_NAME) else None
             # "…阶段(2021年…)", "…阶段:2021年…" and "2021—2022年为…阶段" name a stage wherever they stand;
             # looser forms (table rows "启动阶段\t2022年3月—4月") only inside a schedule section.
             marked = m.group("open") in ("(", ":", "为")
@@ -202,7 +203,7 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
                 continue  # "(2021年1月…" without its closing bracket is a sentence, not a stage label
             if any(a < end and start < b for a, b in taken):
                 continue
-            make = _deadline if rx is _NAME_THEN_DEADLINE else _whole_year if "y" in rx.groupindex else _phase
+            make = _deadline if pattern is _NAME_THEN_DEADLINE else _whole_year if "y" in pattern.groupindex else _phase
             ph = make(text, m, base, start, end, text[name_start : base + m.end("name")])
             if ph is not None:
                 out.append(ph)
@@ -212,14 +213,14 @@ def extract_phases(text: str, span: Span, outline: list[Section]) -> list[Phase]
             continue
         title_at = sec.heading_span[0] + len(sec.marker)
         head = fold(text[title_at : min(s1, sec.heading_span[1] + 40)])
-        for rx in (_HEAD_NAME_RANGE, _HEAD_RANGE_NAME, _HEAD_DEADLINE):
-            hm = rx.match(head.lstrip(" \t"))
+        for pattern in (_HEAD_NAME_RANGE, _HEAD_RANGE_NAME, _HEAD_DEADLINE):
+            hm = pattern.match(head.lstrip(" \t"))
             if hm is None:
                 continue
             base = title_at + len(head) - len(head.lstrip(" \t"))
             end = base + hm.end()
             name = text[base + hm.start("name") : base + hm.end("name")]
-            make = _deadline if rx is _HEAD_DEADLINE else _phase
+            make = _deadline if pattern is _HEAD_DEADLINE else _phase
             ph = make(text, hm, base, sec.span[0], end, name)
             if ph is not None:
                 out.append(ph)

@@ -17,13 +17,13 @@ exception through instead, so tests see a stage's bug rather than an empty resul
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from innocity.domain.plan import ParsedDocument, Plan, Region, Section, SourceInfo, Span
 from innocity.parsing import duties, outline, phases, programs, region, segment, targets
 from innocity.parsing.readers import read_document
+from innocity.parsing.rx import rx
 
 T = TypeVar("T")
 
@@ -75,8 +75,8 @@ def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tup
     return plans, warnings
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_PLAN_WORDS = re.compile(
+_CJK = rx(r"[\u4e00-\u9fff]")
+_PLAN_WORDS = rx(
     r"目标|任务|规划|方案|计划|建设|发展|推进|实施|工作|措施|意见|要点|创新|项目|行动|达到|提高|增长|力争|确保|企业|"
     r"科技|研发|产业|经济|政府"
 )

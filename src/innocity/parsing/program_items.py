@@ -10,16 +10,17 @@ import re
 from bisect import bisect_left
 
 from innocity.domain.plan import ProgramPart, Section
+from innocity.parsing.rx import rx
 
 QUOTES_OPEN = '“"「『'
 QUOTES_CLOSE = '”"」』'
-_VERB = re.compile(
+_VERB = rx(
     r"实施|形成|发展|建设好|建设|打造|构建|推进|培育|包括|涵盖|围绕|重点|着力|加快|大力|突出|做强|做大|壮大|"
     r"聚焦|布局|依托|抓好|建成|组建|设立|成立|推动|开展|即|以|是|为|有|整体|积极|深入|全面|继续|进一步|通过|其中|组织|重点发展"
 )
-_LEAD_VERB = re.compile(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
+_LEAD_VERB = rx(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
 
-_SPLIT = re.compile(r"、|以及|和|及")
+_SPLIT = rx(r"、|以及|和|及")
 _CN_DIGIT = {
     "零": 0,
     "〇": 0,
@@ -132,14 +133,14 @@ def items_for_part(
     text: str, folded: str, base: int, secs: list[Section], after: int, part: ProgramPart
 ) -> list[str]:
     """Items of one declared part: children of the section naming it, else a listing inside that section."""
-    rx = re.compile(rf"{numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
+    label_rx = re.compile(rf"{numeral_forms(part.declared)}\s*[个大项类家]?\s*[“\"＂]?{re.escape(part.label)}")
     first = bisect_left(secs, after, key=lambda x: x.span[0])
     head = secs[first - 1].heading_span if first else None
     own: Section | None = None
     if head is not None and head[0] <= after < head[1] and secs[first - 1].children:
         own = secs[first - 1]  # the count is in a heading ("三、实施六大行动"): its children are the items
     for sec in ([own] if own else []) + secs[first : first + _MAX_SECTIONS_AHEAD]:
-        if not rx.search(sec.title):
+        if not label_rx.search(sec.title):
             continue
         if sec.children:
             return [strip_lead(c.title) for c in sec.children]
@@ -153,7 +154,7 @@ def items_for_part(
     return []
 
 
-_ITEMS_FOLLOW = re.compile(r"\s*(?::|,?\s*(?:即|包括|分别是|分别为|主要是|具体是))\s*")
+_ITEMS_FOLLOW = rx(r"\s*(?::|,?\s*(?:即|包括|分别是|分别为|主要是|具体是))\s*")
 
 
 def items_after(text: str, folded: str, base: int, pos: int) -> list[str]:

@@ -31,6 +31,7 @@ from innocity.parsing.program_items import (
     sections,
     split_list,
 )
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 _CN = "零〇一二两三四五六七八九十百千"
@@ -39,25 +40,25 @@ _CJK = r"\u4e00-\u9fff"
 _Q_OPEN = QUOTES_OPEN
 _Q_CLOSE = QUOTES_CLOSE
 # “5568”创新工程 / “十、百、千”农业科技创新示范工程 / “一区六基地二十个示范企业”
-_CODE = re.compile(
+_CODE = rx(
     rf"[{_Q_OPEN}](?P<code>(?=[^{_Q_CLOSE}]{{0,16}}?[\d{_CN}])[\d{_CN}、{_CJK}]{{2,16}}?)[{_Q_CLOSE}]"
     rf"(?P<tail>(?:(?!的)[{_CJK}]){{0,14}}?(?:工程|计划|行动|战略|体系|布局|格局|建设|管理体制|要求|融合))?"
 )
-_DECL = re.compile(r"^\s*[,:]?\s*(?:即|包括|就是|主要是|具体为|分别是)\s*[:“\"]?")
-_PART = re.compile(
+_DECL = rx(r"^\s*[,:]?\s*(?:即|包括|就是|主要是|具体为|分别是)\s*[:“\"]?")
+_PART = rx(
     rf"(?P<n>{_NUM})\s*(?P<unit>个|大|家|项|类|条|所|座|支)(?:左右|以上|多)?(?:的)?(?P<label>[{_CJK}、]{{1,40}})"
 )
-_CODE_PAIR = re.compile(rf"(?P<n>[{_CN}]{{1,3}}|\d{{1,3}})(?P<m>个|大)?(?P<label>[^{_CN}\d、]{{1,4}})")
-_STRONG_TAIL = re.compile(r"工程|计划|行动|战略")
-_STRONG_LABEL = re.compile(r"(?:工程|计划|行动|战略|专项)$")
+_CODE_PAIR = rx(rf"(?P<n>[{_CN}]{{1,3}}|\d{{1,3}})(?P<m>个|大)?(?P<label>[^{_CN}\d、]{{1,4}})")
+_STRONG_TAIL = rx(r"工程|计划|行动|战略")
+_STRONG_LABEL = rx(r"(?:工程|计划|行动|战略|专项)$")
 # A count that labels a list before it: "…和H等八大工程", "…四个科技创新服务平台"
 # words that end a counted label: "三大化工产业链向…", "五大产业完成增加值…"
 _AFTER_LABEL = r"建设|的|为|和|与|及|等|向|在|是|完成|实现|达到|取得|成为|作为|已|将|均"
-_COUNT = re.compile(
+_COUNT = rx(
     rf"(?P<n>[{_CN}\d]{{1,3}})\s*(?P<unit>[大个项类])(?P<label>[{_CJK}]{{1,10}}?)"
     rf"(?=[,。;:、)”\"\n]|$|{_AFTER_LABEL})"
 )
-_CONJ = re.compile(r"\s*(?:以及|及|和|并|还有)")
+_CONJ = rx(r"\s*(?:以及|及|和|并|还有)")
 
 
 def _parts_from_code(code: str) -> list[ProgramPart]:
@@ -79,8 +80,8 @@ def _parts_from_code(code: str) -> list[ProgramPart]:
     return parts
 
 
-_AMOUNT = re.compile(rf"(?P<label>[{_CJK}]{{0,16}}?)(?P<n>\d{{1,5}})\s*(?P<unit>亿元|万元|亿|万|元|家|个|项)")
-_AMOUNT_LEAD = re.compile(r"^(?:年|末|底|全市|全省|全县|全区|到|至|力争|使)|(?:达到|突破|超过|实现|达)$")
+_AMOUNT = rx(rf"(?P<label>[{_CJK}]{{0,16}}?)(?P<n>\d{{1,5}})\s*(?P<unit>亿元|万元|亿|万|元|家|个|项)")
+_AMOUNT_LEAD = rx(r"^(?:年|末|底|全市|全省|全县|全区|到|至|力争|使)|(?:达到|突破|超过|实现|达)$")
 
 
 def _amount_label(label: str) -> str:
@@ -90,7 +91,7 @@ def _amount_label(label: str) -> str:
     return label
 
 
-_BUILT_OF = re.compile(r"(?:构成|组成|组合|形成)的[^、,]*$")
+_BUILT_OF = rx(r"(?:构成|组成|组合|形成)的[^、,]*$")
 
 
 def _list_before_code(
@@ -305,7 +306,7 @@ def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Prog
 
 
 # 党的二十大精神, 十九大和十九届二中全会, 第十四个五年规划: ordinals of congresses and plans, not counts.
-_CONGRESS_AFTER = re.compile(r"(?:精神|报告|以来|和|、|胜利|召开|提出|部署|作出|重要|及)")
+_CONGRESS_AFTER = rx(r"(?:精神|报告|以来|和|、|胜利|召开|提出|部署|作出|重要|及)")
 
 
 def _ordinal(folded: str, m: re.Match[str]) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ import ahocorasick_rs
 
 from innocity.domain.divisions import PROVINCE_ABBREVIATIONS, Division, Divisions, load_divisions
 from innocity.domain.plan import Span
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import SELF_SCOPE_WORDS, TITLE_WORD
 
 # Short names of prefecture-level units that are everyday words or collide with common phrases
@@ -40,11 +40,11 @@ _ABBR_AFTER = "商企籍"  # 湘商, 鲁企, 湘籍
 ABBR_NOT_NEXT = set("尔州江西南北潭乡阳林东")  # 在鄂尔多斯, 在桂林: a place name, not the abbreviation
 SCOPE_OF = {w: k for k, words in SELF_SCOPE_WORDS.items() for w in words}
 _NOT_AFTER = set("岸麓畔")
-_SELF_AFTER = re.compile(r"(?:市委|市人民政府|市政府|国家创新型|创新型|为国家|人民政府|省委|省政府)")
+_SELF_AFTER = rx(r"(?:市委|市人民政府|市政府|国家创新型|创新型|为国家|人民政府|省委|省政府)")
 # Two-character county names (环县, 岷县, 沛县) are safe as written: the 县 is part of the name.
-_SHORT_COUNTY = re.compile(r"^[\u4e00-\u9fff][县旗]$")
-_ORGANS_AFTER = re.compile(r"委|人民政府|政府|人大|政协")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SHORT_COUNTY = rx(r"^[\u4e00-\u9fff][县旗]$")
+_ORGANS_AFTER = rx(r"委|人民政府|政府|人大|政协")
+_CJK = rx(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, slots=True)

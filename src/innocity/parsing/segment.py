@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from innocity.domain.plan import Span
+from innocity.parsing.rx import rx
 from innocity.parsing.textfold import fold
 
 
@@ -36,14 +37,14 @@ class Segmentation:
 
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
-_LINE = re.compile(r"[^\n]+")
+_LINE = rx(r"[^\n]+")
 # 篇一:标题 / 【篇二】 / 第三篇 / 范文四: — the page numbers its plans
-_LABEL = re.compile(
+_LABEL = rx(
     rf"^[【\[]?\s*(篇[{_CN_NUM}\d]{{1,3}}|第[{_CN_NUM}\d]{{1,3}}篇|范文[{_CN_NUM}\d]{{1,3}})\s*[】\]]?\s*[:、.]?\s*"
 )
 
-_URL = re.compile(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
-_NOTICE = re.compile(
+_URL = rx(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
+_NOTICE = rx(
     r"免责声明|版权所有|版权归|copyright|©|转载.{0,12}(?:保留|注明|请|出处)|由互联网用户|用户整理|"
     r"本文(?:仅限|仅供|来自|由)|如(?:产生|有|涉及)(?:版权|侵权)|联系我们|侵删|侵权请|网友(?:投稿|整理|分享)|"
     r"ICP备|公网安备|网站标识码|(?:主办|承办|协办)单位|技术支持\s*:|网站地图|扫一扫",
@@ -55,43 +56,43 @@ _META_KEY = (
     r"原文链接|原文地址|法宝引证码|发布部门|实施日期|生效日期|废止日期|时效性|效力级别|法规类别|所属主题|组配分类|公开方式|发布单位"
 )
 # A law database's export header: 【法宝引证码】CLI…, 【发布部门】…, 【时效性】现行有效.
-_META_BRACKET = re.compile(r"^[【\[](?:法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|标题|来源|原文链接)[】\]]")
+_META_BRACKET = rx(r"^[【\[](?:法宝引证码|发布部门|发文字号|发布日期|实施日期|时效性|效力级别|法规类别|标题|来源|原文链接)[】\]]")
 # optionally behind the publication time: "2022-03-15 10:20:33  来源:宁波日报  作者:…"
-_META_START = re.compile(
+_META_START = rx(
     rf"^(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*)?(?P<key>{_META_KEY})\s*:"
 )
-_META_ANY = re.compile(rf"(?:^|\s)(?:{_META_KEY})\s*:")
-_DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
-_NAV = re.compile(
+_META_ANY = rx(rf"(?:^|\s)(?:{_META_KEY})\s*:")
+_DATETIME = rx(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_NAV = rx(
     r"^(?:相关(?:阅读|文章|推荐|链接|专题|范文)|推荐(?:阅读|专题|文章|范文)|最近更新|最新(?:文章|更新)|"
     r"热门(?:文章|推荐|专题|阅读)|猜你喜欢|精彩推荐|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|首页|"
     r"更多.{0,8}|点击(?:查看|下载|进入).{0,20}|分享到.{0,20}|打印本页|关闭窗口|收藏本页|当前位置\s*:.*|"
     r"[【\[](?:打印|关闭|收藏|返回)[^】\]]{0,4}[】\]].*)$"
 )
-_SITE_HOME = re.compile(r"^\S{1,20}\s*(?:首页|主页|>|»)\s*$")
-_CRUMBS = re.compile(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;]{0,60}$")
-_CHROME_LINE = re.compile("|".join(f"(?:{p.pattern})" for p in (_URL, _NAV, _SITE_HOME)), re.I)
+_SITE_HOME = rx(r"^\S{1,20}\s*(?:首页|主页|>|»)\s*$")
+_CRUMBS = rx(r"^[^。;]{0,60}(?:>|»|›)[^。;]{0,40}(?:>|»|›)[^。;]{0,60}$")
+_CHROME_LINE = rx("|".join(f"(?:{p.pattern})" for p in (_URL, _NAV, _SITE_HOME)), re.I)
 # Lines after these are related-article lists until real text resumes.
-_FOOTER_START = re.compile(
+_FOOTER_START = rx(
     r"免责声明|相关(?:阅读|文章|推荐)|推荐(?:阅读|专题)|最近更新|猜你喜欢|上一篇|下一篇|分享到|扫一扫|打印本页|关闭窗口"
 )
 # "首页 | 机构概况 | 政务公开 | 互动交流": a navigation menu
-_MENU = re.compile(r"^[^|。,]{1,10}(?:\s*[|｜·]\s*[^|。,]{1,10}){2,}\s*[|｜]?$")
+_MENU = rx(r"^[^|。,]{1,10}(?:\s*[|｜·]\s*[^|。,]{1,10}){2,}\s*[|｜]?$")
 
-_TITLE = re.compile(
+_TITLE = rx(
     r"(?:方案|行动计划|实施计划|工作计划|规划|纲要|意见|通知|决定|工作要点|办法|细则|若干措施|政策措施)"
     r"》?(?:\s*[(\[【][^()]{1,12}[)\]】])?》?$"
 )
-_NAMED = re.compile(r"[省市县区州盟旗]|关于|国家|全国|创新|科技")
-_HEADING_START = re.compile(
+_NAMED = rx(r"[省市县区州盟旗]|关于|国家|全国|创新|科技")
+_HEADING_START = rx(
     rf"^(?:[{_CN_NUM}]{{1,3}}\s*[、.]|[(][{_CN_NUM}\d]{{1,3}}[)]|\d{{1,2}}\s*[、.](?!\d)|第[{_CN_NUM}\d]{{1,3}}[章节条部]|"
     r"[①-⑳]|附件|附表|注\s*:)"
 )
-_ATTACHMENT = re.compile(r"^附件\s*\d{0,2}\s*:?$")
-_SENT_END = re.compile(r"[。;,:!?]$")
+_ATTACHMENT = rx(r"^附件\s*\d{0,2}\s*:?$")
+_SENT_END = rx(r"[。;,:!?]$")
 
 # "(某某网)" inside a paragraph: a site name or address in brackets.
-_WATERMARK = re.compile(
+_WATERMARK = rx(
     r"[(\[【]\s*(?:[\u4e00-\u9fff]{0,8}(?:范文|文库|素材|公文|作文|秘书|文秘|写作|资料|学习|励志|教育|文档)"
     r"[\u4e00-\u9fff]{0,4}网|www\.[\w.-]+|[\w-]+\.(?:com|cn|net|org)(?:\.cn)?)\s*[)\]】]",
     re.I,
@@ -186,8 +187,8 @@ def _mark_chrome(lines: list[_Line]) -> None:
             in_footer = False
 
 
-_ISSUER_OR_DATE = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委)$|^\d{4}年\d{1,2}月\d{1,2}日$|\d{4}-\d{1,2}-\d{1,2}")
-_PUNCT = re.compile(r"[。,;:!?、()《》“”]")
+_ISSUER_OR_DATE = rx(r"(?:人民政府|政府|办公室|办公厅|委员会|局|厅|委)$|^\d{4}年\d{1,2}月\d{1,2}日$|\d{4}-\d{1,2}-\d{1,2}")
+_PUNCT = rx(r"[。,;:!?、()《》“”]")
 
 
 def _title_head(head: _Line, title: _Line) -> bool:
@@ -200,7 +201,7 @@ def _title_head(head: _Line, title: _Line) -> bool:
             and len(_HAN.findall(t)) >= 4)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = rx(r"[\u4e00-\u9fff]")
 
 
 def _drop_header_blocks(lines: list[_Line], starts: list[int]) -> list[int]:

@@ -23,7 +23,6 @@ quantity on windows of at most one clause.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from innocity.parsing import targets_shapes as shapes
 from innocity.parsing import targets_tables
 from innocity.parsing.doctime import document_time
 from innocity.parsing.numbers import Quantity, find_quantities
+from innocity.parsing.rx import rx
 from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context, blank_out, starts_heading
 from innocity.parsing.targets_negatives import Window, hard_negative
@@ -50,31 +50,31 @@ from innocity.parsing.textfold import fold
 from innocity.parsing.vocabulary import BARE_VALUE_BEFORE, COUNT_UNITS, FROM_FIGURE, PURSUE, TITLE_WORD
 from innocity.parsing.years import YearRef, find_time_phrases, resolve_relative
 
-_LINE = re.compile(r"[^\n]+")
-_BOUND = re.compile(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
-_QUOTED = re.compile(
+_LINE = rx(r"[^\n]+")
+_BOUND = rx(r"[,;。:!\t]|\.(?=[\u4e00-\u9fff])|\((?=其中)")
+_QUOTED = rx(
     r"“[^“”\n]{1,60}”|《[^《》\n]{1,80}》|\[[^\[\]\n]{1,20}\]|〔[^〕\n]{1,20}〕|\"[^\"\n]{1,40}\""
     r"|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』"
 )
-_STACK_START = re.compile(r"\s*(?:主要)?(?:指标|序号)")  # a one-cell-per-line indicator table opens so
-_SPECIAL_HINT = re.compile(r"[: _X倍番亿万]")  # ratios, blanks, multiples, bare scales: shapes without a number
-_HEADING_NUMBER = re.compile(r"\d{1,2}\.\d+(?![\d%])")  # "11.121人才梯队项目": heading 11. and the name 121
+_STACK_START = rx(r"\s*(?:主要)?(?:指标|序号)")  # a one-cell-per-line indicator table opens so
+_SPECIAL_HINT = rx(r"[: _X倍番亿万]")  # ratios, blanks, multiples, bare scales: shapes without a number
+_HEADING_NUMBER = rx(r"\d{1,2}\.\d+(?![\d%])")  # "11.121人才梯队项目": heading 11. and the name 121
 _QUOTE_OPENERS = ("“", "《", '"', "[", "〔", "「", "『")
-_QUOTED_STATEMENT = re.compile(r"(?:达到|突破|超过|不低于|不少于|增长|提高到|控制在)[^,;。]{0,12}\d[^,;。]{0,12}[,;。]")
-_LABEL_BEFORE_COLON = re.compile(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
-_RATE_WORDS = re.compile(r"(?:年均|年平均|平均每年|每年)?(?:增长|增速|增幅|提高|提升|递增|增加)率?$")
+_QUOTED_STATEMENT = rx(r"(?:达到|突破|超过|不低于|不少于|增长|提高到|控制在)[^,;。]{0,12}\d[^,;。]{0,12}[,;。]")
+_LABEL_BEFORE_COLON = rx(r"(?:^|[,;。\n\t)—-])\s*(?:\d+[.、]|\(\d+\))?\s*([^,;。:\n\t—]{2,30})$")
+_RATE_WORDS = rx(r"(?:年均|年平均|平均每年|每年)?(?:增长|增速|增幅|提高|提升|递增|增加)率?$")
 # Anchored on the ratio itself (3:42:55); the subject is read backwards from it, so the scan stays linear.
-_RATIO = re.compile(
+_RATIO = rx(
     r"(?:比重|比例|结构|之比)[^,;。\d]{0,4}?(?:调整为|调整到|调整至|优化为|优化到|达到|为)"
     r" ?(?P<r>\d+(?:\.\d+)? ?: ?\d+(?:\.\d+)?(?: ?: ?\d+(?:\.\d+)?){0,2})"
 )
-_NOUN_END = re.compile(r"[,;。:\s]")
-_BLANK = re.compile(
+_NOUN_END = rx(r"[,;。:\s]")
+_BLANK = rx(
     r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
     r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
-_COUNTED_NOUN = re.compile(r"(?:的)?[\u4e00-\u9fff“]")
+_COUNTED_NOUN = rx(r"(?:的)?[\u4e00-\u9fff“]")
 # Units whose value stands before the noun it counts, so the quote runs on to that noun.
 _QUOTE_TO_NOUN = COUNT_UNITS | {"%"}
 

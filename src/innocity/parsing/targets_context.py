@@ -8,24 +8,24 @@ outline worth the name (news reports, flattened tables).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from innocity.domain.plan import Span
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import BASELINE_TITLE_WORDS, FUTURE_TITLE_WORDS, alternation
 from innocity.parsing.years import YearRef
 
-_HEAD = re.compile(
+_HEAD = rx(
     r"[ \t]*(?:(?P<l0>第[一二三四五六七八九十百]+[章部篇]|篇[一二三四五六七八九十]+)"
     r"|(?P<l1>[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十]+节)|(?P<l2>\([一二三四五六七八九十]+\))"
     r"|(?P<l3>\d{1,2}(?:、|\.(?!\d)))|(?P<l4>\(\d{1,2}\)|\d{1,2}\)(?!\d))|(?P<l5>[①-⑳]))"
 )
-_GOAL_TITLE = re.compile(r"目标|指标")
-_TITLE_END = re.compile(r"[。:;!?]")
-_BASE = re.compile(alternation(BASELINE_TITLE_WORDS))
-_FUTURE = re.compile(alternation(FUTURE_TITLE_WORDS))
-_NOT_BASE = re.compile(
+_GOAL_TITLE = rx(r"目标|指标")
+_TITLE_END = rx(r"[。:;!?]")
+_BASE = rx(alternation(BASELINE_TITLE_WORDS))
+_FUTURE = rx(alternation(FUTURE_TITLE_WORDS))
+_NOT_BASE = rx(
     r"目标|任务|措施|思路|举措|保障|重点|计划|安排|原则|指导|要求|^(?:夯实|加强|强化|筑牢|打牢|完善|提升|建设|构建|"
     r"推进|加快|发挥|打造|巩固|培育|提高|增强|优化|健全|实施|做强|壮大)"
 )
@@ -121,7 +121,7 @@ class Context:
 
 
 # "2022年工作回顾", "No.2 2023年主要预期目标", "今年工作安排": a report's parts, printed as captions.
-_CAPTION = re.compile(
+_CAPTION = rx(
     r"[ \t•·]*(?:No\.?\s*\d+\s*)?(?P<t>(?:(?:19|20)\d\d年(?:度)?|今年|明年)?(?:的)?(?:主要)?"
     r"(?:工作回顾|回顾|预期目标|发展目标|主要目标|目标任务|工作安排|重点工作|主要任务))[ \t]*$"
 )

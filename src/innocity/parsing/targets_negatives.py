@@ -9,11 +9,11 @@ table. Predicates look only at a small window around the number (``Window``), so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from innocity.parsing.numbers import Quantity
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import INCENTIVE, SUBSIDY, TAX, WHOLE_PLACE
 
 
@@ -47,58 +47,58 @@ class Rule:
     chinese_only: bool = False  # applies to numbers written in Chinese numerals only
 
 
-_MEASURE_UNITS = re.compile(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
-_GOAL_VERB = re.compile(r"(?:达到|达|提高到|提升到|保持在|稳定在|不低于) ?$")
-_MODIFIER_OK_PRE = re.compile(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MEASURE_UNITS = rx(r"(?:万|亿)?(?:吨|公里|千米|米|km/h|km|千瓦|兆瓦|MW|GW|kW|毫米|英寸|平方米|千伏|千伏安)$")
+_GOAL_VERB = rx(r"(?:达到|达|提高到|提升到|保持在|稳定在|不低于) ?$")
+_MODIFIER_OK_PRE = rx(r"(?:年产|产能|规模|达到|达|为|超过|突破|新增|增加|提高到|形成|建成|建设)$")
+_CJK = rx(r"[\u4e00-\u9fff]")
 _AFTER_OK = "以左的及和、与或,;。:)(上下余多"
-_CN_NAME_AFTER = re.compile(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
+_CN_NAME_AFTER = rx(r"^(?:经费|费用|制度|原则|机制|产业|开发|性|创新|服务|融合)")
 _MEASURE_COUNT_UNITS = frozenset(("项", "条", "个", "方面", "类"))
-_MEASURES_AFTER = re.compile(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单|经验|做法)")
-_SPREAD_AFTER = re.compile(r"[^,;。\d]{0,20}?(?:推广|复制|出台|印发|发布|实施)")
-_MEASURES_RIGHT_AFTER = re.compile(r"(?:政策)?(?:措施|举措)")
-_PROPOSED_BEFORE = re.compile(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及|落实|贯彻|执行")
+_MEASURES_AFTER = rx(r"(?:的)?[^,;。\d]{0,8}?(?:措施|举措|政策|条款|意见|办法|细则|任务清单|经验|做法)")
+_SPREAD_AFTER = rx(r"[^,;。\d]{0,20}?(?:推广|复制|出台|印发|发布|实施)")
+_MEASURES_RIGHT_AFTER = rx(r"(?:政策)?(?:措施|举措)")
+_PROPOSED_BEFORE = rx(r"提出|出台|制定|印发|发布|包括|涵盖|推出|明确了|共有|涉及|落实|贯彻|执行")
 _LABEL_UNITS = frozenset(("个", "大", "项", "类", "种", "条", "家"))
-_LIST_ITEM_SEP = re.compile(r"、|和|及|与")
+_LIST_ITEM_SEP = rx(r"、|和|及|与")
 # 十四届人大三次会议, 二十届三中全会, 第三次党代会: sessions and rounds are ordinals, not amounts.
-_SESSION_AFTER = re.compile(r"^(?:会议|全会|全体会议|党代会|人代会|代表大会|常委会|会)")
-_SESSION_BEFORE = re.compile(r"(?:届|大|第)$")
+_SESSION_AFTER = rx(r"^(?:会议|全会|全体会议|党代会|人代会|代表大会|常委会|会)")
+_SESSION_BEFORE = rx(r"(?:届|大|第)$")
 # The plan's own structure: 抓好5个方面工作, 实施十大工程, 部署8项重点任务 — counts of what the text then spells out.
 _STRUCTURE_UNITS = frozenset(("个", "大", "项", "条", "类", "方面", "批"))
-_STRUCTURE_NOUN = re.compile(
+_STRUCTURE_NOUN = rx(
     r"^(?:个)?(?:方面|重点|主要|专项|重大|重点领域|领域)?[^,;。、\d\s]{0,6}?"
     r"(?:方面(?:工作|任务)?|工程|行动|任务|措施|举措|政策|战略|重点工作|工作|环节|机制|体系|指标)(?=[,;。:、()\s]|$|的|和|及)"
 )
-_STRUCTURE_VERB = re.compile(
+_STRUCTURE_VERB = rx(
     r"(?:抓好|实施|开展|推进|部署|落实|出台|制定|提出|明确|设置|设定|围绕|聚焦|包括|突出|重点|推出|安排|采取|做好|完成|启动)"
     r"[^,;。\d]{0,6}$"
 )
 # 达标率=(达标单位数/单位总数)×100%; 小型企业指年营业收入2000万元以下的企业: definitions, not aims.
-_FORMULA = re.compile(r"[=×÷]|/\(|\)/")
-_DEFINES = re.compile(r"(?:是指|系指|指的是|定义为|(?<![目旨意所手])指(?![标导出挥引南数向令示定明]))[^,;。]{0,30}$")
+_FORMULA = rx(r"[=×÷]|/\(|\)/")
+_DEFINES = rx(r"(?:是指|系指|指的是|定义为|(?<![目旨意所手])指(?![标导出挥引南数向令示定明]))[^,;。]{0,30}$")
 
 
 # 跃居全省前40位, 进入长三角20强, 达到全市前3水平: a rank is not a value of the indicator.
-_RANK_BEFORE = re.compile(r"(?:前|第|排名|位次|排位|名列|位居|跻身|进入)[^,;。\d]{0,4}$")
-_RANK_AFTER = re.compile(r"^(?:位|名|强)|^(?:水平|行列|方阵)")
+_RANK_BEFORE = rx(r"(?:前|第|排名|位次|排位|名列|位居|跻身|进入)[^,;。\d]{0,4}$")
+_RANK_AFTER = rx(r"^(?:位|名|强)|^(?:水平|行列|方阵)")
 # 预计每年可增收粮食35万公斤, 带动农民增收87.5万元: the estimated effect of a work, neither aim nor result.
-_EFFECT_BEFORE = re.compile(
+_EFFECT_BEFORE = rx(
     r"(?:预计|预期)[^,;。\d]{0,6}可[^,;。\d]{0,10}$|每年可[^,;。\d]{0,10}$|带动[^,;。\d]{0,10}增收[^,;。\d]{0,2}$"
 )
 # 十件民生实事, 50件惠民实事: the name of a city's yearly package, its items listed elsewhere.
-_PACKAGE_AFTER = re.compile(r"^(?:大)?(?:民生实事|惠民实事|为民办实事|实事|好事)")
+_PACKAGE_AFTER = rx(r"^(?:大)?(?:民生实事|惠民实事|为民办实事|实事|好事)")
 # 对4个乡镇34.76万亩灌区: a count of places that only says where the next figure applies.
-_PLACES_AFTER = re.compile(r"^(?:乡镇|乡|镇|县区|县市区|县(?:\(市、区\))?|区|街道|村|社区|园区)")
+_PLACES_AFTER = rx(r"^(?:乡镇|乡|镇|县区|县市区|县(?:\(市、区\))?|区|街道|村|社区|园区)")
 
 
 # 6大产业集群总规模突破三千亿: the count names the subject whose amount the clause then gives.
-_MEASURED_AFTER = re.compile(
+_MEASURED_AFTER = rx(
     r"^[^,;。、\d]{1,16}?(?:总规模|规模|总产值|产值|营业收入|收入|总额|增加值|产出|总量|营收|市值)[^,;。、\d]{0,4}?"
     r"(?:突破|达到|超过|超|达|实现|冲刺|迈上|迈向)"
 )
 
 
-_STEP_AFTER = re.compile(r"^(?:\d|[一二三四五六七八九十]?[百千万]亿|[一二三四五六七八九十]?千万)")
+_STEP_AFTER = rx(r"^(?:\d|[一二三四五六七八九十]?[百千万]亿|[一二三四五六七八九十]?千万)")
 
 
 def _definition(w: Window) -> bool:
@@ -120,7 +120,7 @@ def _places_scope(w: Window) -> bool:
     return m is not None and w.post[m.end(): m.end() + 1].isdigit()
 
 
-_LIST_START = re.compile(r"[,;:“”\"](?=[^,;:“”\"]*$)|(?:支持|推动|培育|发展|建设|打造|包括|聚焦|围绕)(?=[^,;:“”\"]*、)")
+_LIST_START = rx(r"[,;:“”\"](?=[^,;:“”\"]*$)|(?:支持|推动|培育|发展|建设|打造|包括|聚焦|围绕)(?=[^,;:“”\"]*、)")
 
 
 def _list_size(pre: str) -> int:

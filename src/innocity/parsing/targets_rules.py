@@ -11,25 +11,26 @@ import re
 from bisect import bisect_left
 
 from innocity.parsing.numbers import Quantity
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import COUNT_UNITS, FROM_FIGURE
 
-_YEAR_IN = re.compile(r"(?<![比较与同在])(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?(?:前)?(?!的|基础|水平|基数|相比|比)")
-_COMPARED = re.compile(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
+_YEAR_IN = rx(r"(?<![比较与同在])(?:19|20)[0-9Xx*]{2}\s*年(?:底|末)?(?:前)?(?!的|基础|水平|基数|相比|比)")
+_COMPARED = rx(r"(?:比|较|相比|相较于?)(?:“|\d|上|十|20|19|同期|基期)")
 # A noun right after a value ("8个…基地"), not a verb or a particle ("5家提升至", "3%以上").
-NOUN_START = re.compile(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
-_NOUN_END = re.compile(r"[,;。:\s]|(?:和|及|与|、)?\d")
-_NOUN_LEAD = re.compile(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
-_BRACKETED = re.compile(r"“[^”]*”|\([^)]*\)")
-_AND = re.compile(r"和|及|与")
+NOUN_START = rx(r"(?!增|提|发|降|下|上|减|扩|达|到|至|翻|实|突|占|比|较|以|左|的|及|和|与|或)[\u4e00-\u9fff]")
+_NOUN_END = rx(r"[,;。:\s]|(?:和|及|与|、)?\d")
+_NOUN_LEAD = rx(r"^(?:以上|左右|及以上|以内|多|余)?(?:的)?")
+_BRACKETED = rx(r"“[^”]*”|\([^)]*\)")
+_AND = rx(r"和|及|与")
 
 
 # --- kind -----------------------------------------------------------------------------------------------
-_GROWTH_TAIL = re.compile(
+_GROWTH_TAIL = rx(
     r"(?P<avg>年均|年平均|平均每年|每年|逐年|年)?(?P<verb>增长|增加|递增|提高|提升|上升|增幅|增速|涨幅|上涨|下降|降低|减少|削减|缩减|压减|压缩|降幅)"
     r"(?:了)?(?:率)?(?:幅度)?(?:保持在|控制在|达到|达|为|在)?(?:约|近)?\s*$"
 )
 _DOWN = ("下降", "降低", "减少", "削减", "缩减", "压减", "压缩", "降幅")
-_BASELINE = re.compile(r"(?:比|较|相比|相较于?)(?P<b>[^,;。比较]{1,16}?)(?:年均|平均)?(?:增长|增加|提高|提升|上升|下降|降低|减少|削减|缩减)")
+_BASELINE = rx(r"(?:比|较|相比|相较于?)(?P<b>[^,;。比较]{1,16}?)(?:年均|平均)?(?:增长|增加|提高|提升|上升|下降|降低|减少|削减|缩减)")
 
 
 def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
@@ -54,7 +55,7 @@ def kind_of(q: Quantity, pre: str) -> tuple[str, str | None, bool]:
 
 
 # --- indicator phrase ----------------------------------------------------------------------------------
-_LEAD = re.compile(
+_LEAD = rx(
     r"^(?:(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.]|[①-⑳]|——|-|—|"
     r"[一二三四五六七八九十]{1,2}是|其[一二三四五六七八九十](?![^,;。\s]{0,3}(?:产业|类))|首先|其次|再次|最后|"
     r"今年|明年|全年|要(?!素|求|点|件|闻)|"
@@ -71,7 +72,7 @@ _TAIL_WORDS = frozenset(
 
 
 # The tail words reversed, longest first, matched at the start of the reversed tail: one anchored match.
-_TAIL_REV = re.compile("(?:(?:" + "|".join(re.escape(w[::-1]) for w in sorted(_TAIL_WORDS, key=len, reverse=True))
+_TAIL_REV = rx("(?:(?:" + "|".join(re.escape(w[::-1]) for w in sorted(_TAIL_WORDS, key=len, reverse=True))
                        + r")\s*)*")
 
 
@@ -81,12 +82,12 @@ def _strip_tail(subj: str) -> str:
     return subj[: len(subj) - m.end()] if m and m.end() else subj
 
 
-_COUNT_VERB = re.compile(
+_COUNT_VERB = rx(
     r"(?:建成|建设|新建|培育|引进|组织实施|实施|创建|扶持|形成|选择|设立|建立|打造|研究|落实|举办|推广|新增|"
     r"拥有|有|吸引|集聚|招引|认定|培养|支持|开展|研发|开发|制定|攻克|突破|完成)\s*$"
 )
-_LIST_SPLIT = re.compile(r"、|和(?=[^和、]*$)")
-_HEAD_NOUN = re.compile(r"(?:率|量|额|数|值|比重|比例|收入|产值|总量|规模|投入|支出|面积|人数|数量|强度)$")
+_LIST_SPLIT = rx(r"、|和(?=[^和、]*$)")
+_HEAD_NOUN = rx(r"(?:率|量|额|数|值|比重|比例|收入|产值|总量|规模|投入|支出|面积|人数|数量|强度)$")
 
 
 def indicator_of(pre: str, post: str, q: Quantity) -> str:
@@ -163,7 +164,7 @@ def split_subjects(subject: str, q: Quantity, kind: str, pre: str, post: str = "
     return [p + suffix for p in parts]
 
 
-_CLAUSE_BEFORE = re.compile(r"[^,;。:\n]{2,40}$")
+_CLAUSE_BEFORE = rx(r"[^,;。:\n]{2,40}$")
 
 
 def previous_clause_subject(f: str, seg_start: int, q: Quantity, q_starts: list[int]) -> str:
@@ -187,11 +188,11 @@ def previous_clause_subject(f: str, seg_start: int, q: Quantity, q_starts: list[
 
 
 # --- 分别: subjects paired with values ----------------------------------------------------------------
-_RESP_VERB = re.compile(r"[^\d,;。:、和]{0,6}$")
-_RESP_JOIN = re.compile(r"\s*(?:和|、|及|与|以及|,)\s*$")
-_SUBJ_CUT = re.compile(r"在|比|较|相比|实现|达到|均|要|将|分别")
-_CONJUNCTS = re.compile(r"、|和|及|与")
-_CLAUSE_BACK = re.compile(r"[^,;。:]{0,60}$")
+_RESP_VERB = rx(r"[^\d,;。:、和]{0,6}$")
+_RESP_JOIN = rx(r"\s*(?:和|、|及|与|以及|,)\s*$")
+_SUBJ_CUT = rx(r"在|比|较|相比|实现|达到|均|要|将|分别")
+_CONJUNCTS = rx(r"、|和|及|与")
+_CLAUSE_BACK = rx(r"[^,;。:]{0,60}$")
 
 
 def respective(f: str, qs: list[Quantity], ps: int) -> dict[int, tuple[str, str, str]]:

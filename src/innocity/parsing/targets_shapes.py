@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from innocity.parsing.numbers import cn_value
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import MONEY_NOUN
 
-MULTIPLE = re.compile(
+MULTIPLE = rx(
     r"(?:翻(?P<fan>一|两|二|三)?番|(?P<verb>增加|增长|提高|扩大|提升|增)(?:了)?(?P<n>[一两二三四五六七八九十]|\d+(?:\.\d+)?)倍"
     r"|(?<![“\"])倍增(?!计划|行动|工程|专项|计|行|工))(?P<above>以上)?"
 )
@@ -24,7 +25,7 @@ _FAN = {"一": 1, "两": 2, "二": 2, "三": 3}
 _SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 # Starts at the numeral (a fast first-character scan); ``scale_verb`` checks the verb before it.
-SCALE_ONLY = re.compile(
+SCALE_ONLY = rx(
     r"(?<![零〇一二两三四五六七八九十百千])(?P<n>[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)(?P<s>万亿|亿|万)"
     r"(?![元人户亩吨件个家项台套辆名平立千米公斤册部所座零〇一二两三四五六七八九十百千])"
 )
@@ -37,10 +38,10 @@ def scale_verb(f: str, m: re.Match[str]) -> str | None:
     before = f[max(0, m.start() - 2): m.start()]
     return next((v for v in _SCALE_VERBS if before.endswith(v)), None)
 
-_BASELINE_BEFORE = re.compile(
+_BASELINE_BEFORE = rx(
     r"(?:(?:比|较|相比|相较于?|与)(?P<b>[^,;。比较]{1,16}?)(?:相比)?|在(?P<b2>[^,;。在]{1,14}?)(?:的)?基础上)(?:实现)?$"
 )
-_YEAR = re.compile(r"((?:19|20)\d\d)")
+_YEAR = rx(r"((?:19|20)\d\d)")
 
 
 def multiple_of(m: re.Match[str]) -> float:

@@ -13,6 +13,7 @@ from innocity.domain.plan import Baseline, Decision, Fact, Section, Target
 from innocity.parsing import targets_shapes as shapes
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity
+from innocity.parsing.rx import rx
 from innocity.parsing.sections import section_path
 from innocity.parsing.targets_context import Context
 from innocity.parsing.targets_rules import indicator_of
@@ -20,7 +21,7 @@ from innocity.parsing.targets_tense import Reading, decide
 from innocity.parsing.years import YearRef
 
 TARGET_TENSES = ("future", "point", "relative")  # time phrases that can set a deadline
-_SUBJ_BACK = re.compile(r"[^,;。:]{0,20}$")
+_SUBJ_BACK = rx(r"[^,;。:]{0,20}$")
 
 
 class SpecialShapes:

@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from innocity.parsing.rx import rx
+
 # A cell: text between separators (tab, '|', two or more spaces), without its surrounding blanks.
-_CELL = re.compile(r"[^\t|\s](?:[^\t|]*?[^\t|\s])?(?=\s*(?:\t|\||  |$))")
-_NUMCELL = re.compile(
+_CELL = rx(r"[^\t|\s](?:[^\t|]*?[^\t|\s])?(?=\s*(?:\t|\||  |$))")
+_NUMCELL = rx(
     r"(?P<pre>≥|≤|>|<|约|不低于|不少于|超过|不超过)? ?(?P<n>\d+(?:\.\d+)?) ?(?P<u>%|‰|[^\d\s(),;]{1,6}?)?"
     r"(?P<post>以上|以下|左右|以内)?"
 )
-_LABEL_UNIT = re.compile(r"[((](?:单位:)?(?P<u>[^()()]{1,10})[))]\s*$")
-_YEAR_HEAD = re.compile(r"(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?P<w>目标值?|基期值?|预期值?|现状值?)?")
-_TARGET_WORD = re.compile(r"目标|预期|规划")
+_LABEL_UNIT = rx(r"[((](?:单位:)?(?P<u>[^()()]{1,10})[))]\s*$")
+_YEAR_HEAD = rx(r"(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?P<w>目标值?|基期值?|预期值?|现状值?)?")
+_TARGET_WORD = rx(r"目标|预期|规划")
 # A column of planned growth rates ("年均增长", "年均增速(%)") beside the year columns: each cell is a target.
-_GROWTH_HEAD = re.compile(r"年均增长|年均增速|年均增幅|年均|增速|增长率")
-_BASE_WORD = re.compile(r"基期|现状|基数|基准")
-_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
-_UNITS = re.compile(r"^(?:%|‰|个百分点|百分点|[万亿]?(?:元|人|件|家|个|项|名|吨|亩|平方米|平方公里|辆|台|所)|[^\d]{1,3}/[^\d]{1,4})$")
+_GROWTH_HEAD = rx(r"年均增长|年均增速|年均增幅|年均|增速|增长率")
+_BASE_WORD = rx(r"基期|现状|基数|基准")
+_CJK = rx(r"[\u4e00-\u9fffA-Za-z]{2,}")
+_UNITS = rx(r"^(?:%|‰|个百分点|百分点|[万亿]?(?:元|人|件|家|个|项|名|吨|亩|平方米|平方公里|辆|台|所)|[^\d]{1,3}/[^\d]{1,4})$")
 
 
 @dataclass(slots=True)
@@ -155,12 +157,12 @@ def _target_column(state: TableState, cols: list[int]) -> int:
 
 
 # --- tables flattened with one cell per line (PDF and HTML text) -------------------------------------------
-_STACK_HEAD = re.compile(
+_STACK_HEAD = rx(
     r"(?:主要)?指标(?:名称)?|序号|单位|类别|属性|指标类别"
     r"|(?P<y>(?:19|20)[0-9Xx*]{2})\s*年?(?:\s*(?:目标值?|基期值?|预期值?|现状值?))?"
     r"|(?P<w>基期|目标|现状|预期|规划)值?(?:\((?P<y2>(?:19|20)[0-9Xx*]{2})年?\))?"
 )
-_STACK_OPEN = re.compile(r"(?:主要)?指标(?:名称)?")
+_STACK_OPEN = rx(r"(?:主要)?指标(?:名称)?")
 
 
 @dataclass(slots=True)

@@ -13,15 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from innocity.parsing.doctime import DocumentTime
+from innocity.parsing.rx import rx
 from innocity.parsing.vocabulary import FROM_FIGURE, GOAL_MARKER, PAST_MARKER, REPORTED_MARKER
 from innocity.parsing.years import YearRef
 
 # No clause or sentence is longer than this; it bounds every look-around so huge paragraphs stay linear.
 MAX_CLAUSE = 240
-_TO_END = re.compile(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
-_TO = re.compile(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
-_PERFECTIVE = re.compile(r"(?<![为除])(?:确保|完成|实现|取得|达到|提高|增加|形成|建成|获得)了(?!解)")
-_STATED_GOAL = re.compile(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
+_TO_END = rx(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
+_TO = rx(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
+_PERFECTIVE = rx(r"(?<![为除])(?:确保|完成|实现|取得|达到|提高|增加|形成|建成|获得)了(?!解)")
+_STATED_GOAL = rx(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
 
 
 @dataclass(slots=True)

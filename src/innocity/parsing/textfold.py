@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from innocity.parsing.rx import rx
+
 _EXTRA = {
     "\u3000": " ",  # ideographic space
     "\u00a0": " ",
@@ -56,7 +58,7 @@ _CANDIDATES = sorted({*map(ord, _EXTRA), *range(0xFF01, 0xFF5F), *range(0xF900, 
 _MAP = {chr(o): _fold_char(chr(o)) for o in _CANDIDATES if _fold_char(chr(o)) != chr(o)}
 # str.translate looks up every character in a dict (about 3 M chars/s on Chinese text); a character class
 # of the few hundred mapped characters lets the regex engine skip everything else at C speed.
-_MAPPED = re.compile("[" + "".join(re.escape(c) for c in sorted(_MAP)) + "]")
+_MAPPED = rx("[" + "".join(re.escape(c) for c in sorted(_MAP)) + "]")
 
 
 def _sub(m: re.Match[str]) -> str:

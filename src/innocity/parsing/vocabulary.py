@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from innocity.parsing.rx import rx
+
 
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, escaped, longest first (so 达到 is tried before 达)."""
@@ -21,10 +23,10 @@ def alternation(words: Iterable[str]) -> str:
 # Verbs that make a bare number (no unit) a value: "达到120", "调整为35". Anything else before a bare number
 # (a date, a code, a list marker) leaves it unread.
 VALUE_VERBS = ("达到", "达", "为", "突破", "超过", "提高到", "提升到", "增至", "降至", "控制在", "调整为")
-BARE_VALUE_BEFORE = re.compile(f"(?:{alternation(VALUE_VERBS)}) ?$")
+BARE_VALUE_BEFORE = rx(f"(?:{alternation(VALUE_VERBS)}) ?$")
 
 # 由/从 opens a baseline only when a figure follows (从2020年的10.2件, 由目前的60%), not in 从事, 由于, 自由.
-FROM_FIGURE = re.compile(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")
+FROM_FIGURE = rx(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")
 
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
 COUNT_UNITS = frozenset(
@@ -34,27 +36,27 @@ COUNT_UNITS = frozenset(
 # --- tense and intent ----------------------------------------------------------------------------------
 # Words that state an aim: the figure after them is a goal wherever it stands (even in a 现状 section).
 PURSUE_WORDS = ("力争", "争取", "确保")
-PURSUE = re.compile(alternation(PURSUE_WORDS))
+PURSUE = rx(alternation(PURSUE_WORDS))
 # A goal stated in the future tense: 将达到, 预计到2025年, 预期目标, 计划到.
 # 争取 is left out: in a review it means "secured" (争取国家项目62项), not "strive for".
 GOAL_MARKERS = ("力争", "确保", "将达到", "将突破", "将超过", "将实现", "预计到", "计划到", "预期目标", "主要目标",
                 "目标是", "目标为", "努力实现")
-GOAL_MARKER = re.compile(alternation(GOAL_MARKERS))
+GOAL_MARKER = rx(alternation(GOAL_MARKERS))
 # Words that report a result: 已, 了 (not 为了, 了解), 现有, 过去, 去年.
-PAST_MARKER = re.compile(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
+PAST_MARKER = rx(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
 # Comparisons with the year before report a result, wherever they stand in the sentence.
-REPORTED_MARKER = re.compile(r"同比|比上年|较上年|今年以来")
+REPORTED_MARKER = rx(r"同比|比上年|较上年|今年以来")
 
 # --- documents and sections ----------------------------------------------------------------------------
 # Words that end a plan's title: 实施方案, 发展规划, 行动计划 …
 TITLE_WORDS = ("方案", "规划", "计划", "意见", "纲要", "行动", "通知", "办法", "要点", "措施", "决定")
-TITLE_WORD = re.compile(alternation(TITLE_WORDS))
+TITLE_WORD = rx(alternation(TITLE_WORDS))
 # Section titles about the present or the past (试点基础, 发展现状 …) and about goals and tasks.
 BASELINE_TITLE_WORDS = ("现状", "成效", "成绩", "成就", "进展", "回顾", "概况", "基本情况", "优势", "基础",
                         "发展环境", "形势", "背景")
 FUTURE_TITLE_WORDS = ("目标", "任务", "措施", "思路", "举措", "保障", "重点工作", "主要工作", "安排", "行动", "工程")
 # A report's review of the year before ("2017年工作回顾", "回顾了2017年工作"): its figures are results.
-REVIEW = re.compile(r"(?P<y>(?:19|20)\d\d)年(?:的)?(?:工作)?回顾|回顾(?:了|过去的)?(?P<y2>(?:19|20)\d\d)年(?:的)?工作")
+REVIEW = rx(r"(?P<y>(?:19|20)\d\d)年(?:的)?(?:工作)?回顾|回顾(?:了|过去的)?(?P<y2>(?:19|20)\d\d)年(?:的)?工作")
 # How a plan speaks of itself, by level. Provincial plans also address 各市/设区市; city plans cite 全省.
 SELF_SCOPE_WORDS = {
     "city": ("我市", "本市", "全市", "市委", "市政府", "市人民政府", "市直"),
@@ -62,13 +64,13 @@ SELF_SCOPE_WORDS = {
     "county": ("我县", "本县", "全县", "县委", "县政府", "县人民政府", "县直"),
     "district": ("我区", "本区", "全区", "区委", "区政府", "区人民政府"),
 }
-WHOLE_PLACE = re.compile(r"(?:全市|全省|全区|全县|所辖)$")
+WHOLE_PLACE = rx(r"(?:全市|全省|全区|全县|所辖)$")
 
 # --- money and measures --------------------------------------------------------------------------------
-INCENTIVE = re.compile(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息|给予|最高|配套")
-SUBSIDY = re.compile(r"给予|补助|补贴|奖励|资助|贴息|奖补")
-TAX = re.compile(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
+INCENTIVE = rx(r"奖励|资助|补助|补贴|奖补|一次性|安排|扶持资金|贴息|给予|最高|配套")
+SUBSIDY = rx(r"给予|补助|补贴|奖励|资助|贴息|奖补")
+TAX = rx(r"抵扣|扣除|计税|税法|应纳税|减免税|免税|税收优惠|税前")
 # Nouns measured in money: a bare scale after them (总规模突破三千亿) means 亿元.
-MONEY_NOUN = re.compile(
+MONEY_NOUN = rx(
     r"(?:规模|产值|收入|营收|总额|增加值|投资|产出|生产总值|GDP|交易额|成交额|销售额|市值|营业额|总量|基金|资金|税收)"
 )

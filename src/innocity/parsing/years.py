@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from innocity.parsing.rx import rx
+
 Tense = Literal["future", "past", "point", "now", "relative"]
 
 FIVE_YEAR_PLANS = {
@@ -22,24 +24,24 @@ _Y = r"(?:19|20|一九|二[〇○零0])[0-9Xx*〇○零一二三四五六七八�
 _CN_YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 # One pass for all three shapes; each starts with a digit or a numeral so the engine can skip other text.
 # Prefixes (到, 力争到 …) are read backwards from the match in Python rather than by the regex.
-_TIME = re.compile(
+_TIME = rx(
     rf"(?=[0-9一二两三四五六七八九十])(?:"
     rf"(?P<y>{_Y})(?: ?(?:年)? ?[-—~至到] ?(?P<y2>{_Y}|[0-9Xx*]{{2}}))?"
     r" ?年(?P<du>度)?(?P<mo>\d{1,2}月(?:份)?)?(?P<suf>年底|年末|底|末|以来|前|之前|以前|上半年|下半年)?"
     r"|(?P<p>十[一二三四五]五|十五|九五)[”“\"」』’]? ?(?P<psuf>期末|末|期间|时期|以来|初期|初|中期)?"
     r"|(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年(?:内|之内|时间|左右时间))"
 )
-_PRE = re.compile(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“”\"「『‘]?$")
-_NOW = re.compile(r"目前|当前|近年来|近几年|近年")
+_PRE = rx(r"(?:力争到|力争在|争取到|争取在|预计到|计划到|确保到|截止到|到|至|力争|争取|截至|截止) ?[“”\"「『‘]?$")
+_NOW = rx(r"目前|当前|近年来|近几年|近年")
 # 今年/明年 in a news report: a year we cannot know from the text alone. It replaces any earlier clause (so
 # "2023年…。今年要突破60亿元" is not dated 2023) and gives year None; 今年以来 reports the past.
-_THIS_YEAR = re.compile(
+_THIS_YEAR = rx(
     r"(?:今年|明年|本年度)(?P<since>以来|上半年|前三季度|一季度|第一季度|前\d{1,2}个月|1[-—~至到]\d{1,2}月)?"
 )
 # A year that qualifies a figure or a comparison ("2020年的60%", "较2015年提高", "在2020年基础上") governs
 # nothing after it.
-_ATTRIBUTIVE_AFTER = re.compile(r"的|(?:的)?基础上|水平上|(?:的)?基数|远景目标|远景")
-_ATTRIBUTIVE_BEFORE = re.compile(r"(?:较|比|相比|相较|与|同)$")
+_ATTRIBUTIVE_AFTER = rx(r"的|(?:的)?基础上|水平上|(?:的)?基数|远景目标|远景")
+_ATTRIBUTIVE_BEFORE = rx(r"(?:较|比|相比|相较|与|同)$")
 # Quote marks around plan names as typed in real documents, including reversed and corner quotes.
 _OPEN_QUOTES = frozenset("“”\"「『‘")
 _VERB_BEFORE_TO = frozenset("长高加升降少大小增提扩缩达")
@@ -150,7 +152,7 @@ def plan_year(name: str) -> int | None:
     return FIVE_YEAR_PLANS.get(name.strip("“”\"「」『』‘’"))
 
 
-_NEXT_YEARS = re.compile(r"未来(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
+_NEXT_YEARS = rx(r"未来(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
 _CN_SMALL_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
@@ -183,8 +185,8 @@ def resolve_relative(refs: list[YearRef], f: str, year: int | None, *, start: in
     return out
 
 
-_STARTS_THEN = re.compile(r" ?起 ?[,，]? ?(?:用|的)?$")
-_SPAN_YEARS = re.compile(r"(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
+_STARTS_THEN = rx(r" ?起 ?[,，]? ?(?:用|的)?$")
+_SPAN_YEARS = rx(r"(?P<n>[一二两三四五六七八九十]|\d{1,2})(?:个)? ?年")
 
 
 def _small_number(n: str) -> int:
