@@ -116,7 +116,10 @@ def gazetteer(stop_short: float, landmark_kinds: tuple[tuple[str, float], ...], 
     # Abbreviations in context and the self-reference words share one overlapping pass.
     abbr = [f"{b}{a}" for a in _ABBR_OK for b in _ABBR_BEFORE] + [f"{a}{b}" for a in _ABBR_OK for b in _ABBR_AFTER]
     abbr += [w for words in SELF_SCOPE_WORDS.values() for w in words]
-    return Gazetteer(divs, forms, names, matcher, abbr, ahocorasick_rs.AhoCorasick(abbr))
+    # A DFA for the 240 short words: built in 0.5 ms, it scans twice as fast as the default automaton (the
+    # 3,800 names above stay on the default: their DFA costs 15 ms more to build than it saves on 1.5 M chars).
+    abbr_matcher = ahocorasick_rs.AhoCorasick(abbr, implementation=ahocorasick_rs.Implementation.DFA)
+    return Gazetteer(divs, forms, names, matcher, abbr, abbr_matcher)
 
 
 def scan(plan: str, offset: int, g: Gazetteer, *, head_chars: int, head_boost: float,
