@@ -306,14 +306,12 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise UserInputError(f"not a readable text file: {exc.message}", source=name) from None
 
 
-def read_csv(path: Path, data: bytes) -> RawTable:
-    name = str(path)
-    text = decode_bytes(data, name)
-    first = text[:4096].split("\n", 1)[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+def _quoted_csv(
+    text: str, delimiter: str, name: str
+) -> tuple[list[str], int, str | None, dict[int, np.ndarray], int]:
+    """Header, its index, the unit stated above it, the needed columns by position and the number of body
+    rows, read with the csv module (quotes, line breaks inside cells, ragged rows)."""
     records = _csv_records(text, delimiter, name)
-    clean = _NOT_PLAIN.search(text) is None
-    del text
     head = [[c.strip() for c in r] for r in records[:30]]
     idx, unit = _find_header(head, name)
     header = head[idx]
@@ -336,13 +334,84 @@ def read_csv(path: Path, data: bytes) -> RawTable:
     uniform = bool((lengths == width).all()) if len(body) else True
     # only the columns the header maps to a field or a period are built, and not into a DataFrame of
     # their own: pandas would copy every cell once more to stack them into one block
-    cols, _, period_cols = _header_columns(header, name)
-    wanted = sorted({*cols.values(), *period_cols})
     columns: dict[int, np.ndarray] = {}
-    for j in wanted:
+    for j in _wanted(header, name):
         cells = list(map(itemgetter(j), body)) if uniform else [r[j] if len(r) > j else "" for r in body]
         columns[j] = np.array(cells, dtype=object)
-    raw = _assemble(header, columns, np.arange(idx + 2, idx + 2 + len(body)), unit, name)
+    return header, idx, unit, columns, len(body)
+
+
+def _wanted(header: list[str], name: str) -> list[int]:
+    """Positions of the columns the header maps to a field or a period."""
+    cols, _, period_cols = _header_columns(header, name)
+    return sorted({*cols.values(), *period_cols})
+
+
+def _plain_csv(
+    text: str, delimiter: str, name: str
+) -> tuple[list[str], int, str | None, dict[int, np.ndarray], int] | None:
+    """As ``_quoted_csv``, for a text where that is only splitting: no quote anywhere, no line break but
+    \n or \r\n, and every body line as wide as the header. pandas' C reader splits it in a third of the
+    csv module's time and gives each distinct cell text once (one object per distinct text, which makes
+    every later lookup cheaper). None when the text is not that plain; the csv module then reads it."""
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    # without quotes a record is a line: the first 30 records are the first 30 lines
+    starts = [0]
+    while len(starts) <= 30 and starts[-1] < len(text):
+        nl = text.find("\n", starts[-1])
+        starts.append(len(text) if nl < 0 else nl + 1)
+    head_records = list(
+        csv.reader(io.StringIO(text[: starts[-1]], newline=""), delimiter=delimiter, strict=True)
+    )
+    head = [[c.strip() for c in r] for r in head_records[:30]]
+    idx, unit = _find_header(head, name)
+    header = head[idx]
+    width = len(header)
+    if idx + 1 >= len(starts):
+        return None
+    body = text[starts[idx + 1] :]
+    n = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
+    first_end = body.find("\n")
+    first_line = body[: first_end if first_end >= 0 else len(body)]
+    # every line has exactly width - 1 delimiters when the total is right and none has more (the first
+    # line is checked here; pandas refuses any later longer line, unless given usecols, which would make
+    # it drop the extra cells silently); a blank or short line falls back
+    if n == 0 or first_line.count(delimiter) != width - 1 or body.count(delimiter) != (width - 1) * n:
+        return None
+    wanted = _wanted(header, name)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            index_col=False,
+            dtype=object,
+            na_filter=False,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c",
+            low_memory=False,
+            encoding="utf-8",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(frame) != n:
+        return None
+    return header, idx, unit, {j: frame[j].to_numpy(dtype=object) for j in wanted}, n
+
+
+def read_csv(path: Path, data: bytes) -> RawTable:
+    name = str(path)
+    text = decode_bytes(data, name)
+    first = text[:4096].split("\n", 1)[0]
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    clean = _NOT_PLAIN.search(text) is None
+    read = _plain_csv(text, delimiter, name) if clean else None
+    header, idx, unit, columns, n = read or _quoted_csv(text, delimiter, name)
+    del text
+    raw = _assemble(header, columns, np.arange(idx + 2, idx + 2 + n), unit, name)
     raw.frame = _drop_blank(raw.frame if clean else _strip_cells(raw.frame))
     raw.clean = clean
     return raw
