@@ -161,12 +161,13 @@ def _keep_inline_in_sequence(heads: list[_Head]) -> list[_Head]:
     return kept
 
 
-def build_outline(text: str, span: Span) -> list[Section]:
-    """The heading tree of ``text[span[0]:span[1]]``; spans are absolute offsets into ``text``."""
+def build_outline(text: str, span: Span, *, folded: str | None = None) -> list[Section]:
+    """The heading tree of ``text[span[0]:span[1]]``; spans are absolute offsets into ``text``. ``folded`` is
+    ``fold(text)`` when the caller already has it (folding is per character, so its slice is the same)."""
     start, end = max(0, span[0]), min(len(text), span[1])
     if end <= start:
         return []
-    folded = fold(text[start:end])
+    folded = fold(text[start:end]) if folded is None else folded[start:end]
     heads = _keep_inline_in_sequence(_candidates(folded, start))
     roots: list[Section] = []
     stack: list[tuple[str, Section]] = []

@@ -24,6 +24,7 @@ from innocity.domain.plan import ParsedDocument, Plan, Region, Section, SourceIn
 from innocity.parsing import duties, outline, phases, programs, region, segment, targets
 from innocity.parsing.readers import read_document
 from innocity.parsing.rx import rx
+from innocity.parsing.textfold import fold
 
 T = TypeVar("T")
 
@@ -44,18 +45,20 @@ def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tup
             warnings.append(f"{stage}: {type(exc).__name__}: {exc}")
             return default
 
-    seg = run("segment", segment.Segmentation(), segment.split_plans, text)
+    folded = fold(text)  # once for the page: segment, outline, targets and programmes read slices of it
+    seg = run("segment", segment.Segmentation(), segment.split_plans, text, folded=folded)
     plans: list[Plan] = []
     for sl in seg.plans:
         span: Span = sl.span
         if not holds_a_plan(text, span):
             continue
         skip = [b for b in seg.boilerplate if b[0] < span[1] and b[1] > span[0]]
-        tree: list[Section] = run("outline", [], outline.build_outline, text, span)
+        tree: list[Section] = run("outline", [], outline.build_outline, text, span, folded=folded)
         place = run(
             "region", Region(name=None, province=None, confidence=0.0), region.detect_region, text, span
         )
-        tf = run("targets", targets.Extraction(), targets.read, text, span, tree, skip=skip, explain=explain)
+        tf = run("targets", targets.Extraction(), targets.read, text, span, tree, skip=skip, explain=explain,
+                 folded=folded)
         warnings.extend(tf.warnings)
         plans.append(
             Plan(
@@ -67,7 +70,7 @@ def parse_text(text: str, *, strict: bool = False, explain: bool = False) -> tup
                 facts=tf.facts,
                 duties=run("duties", [], duties.extract_duties, text, span, tree, place),
                 phases=run("phases", [], phases.extract_phases, text, span, tree),
-                programs=run("programs", [], programs.extract_programs, text, span, tree),
+                programs=run("programs", [], programs.extract_programs, text, span, tree, folded=folded),
                 label=sl.label,
                 explain=tf.decisions if explain else None,
             )

@@ -244,12 +244,12 @@ def _list_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
 _MAX_MENTIONS = 4  # mentions of one code examined for its declaration or listing
 
 
-def extract_programs(text: str, span: Span, outline: list[Section]) -> list[Program]:
-    """The programmes declared in ``text[span]``, in document order."""
+def extract_programs(text: str, span: Span, outline: list[Section], *, folded: str | None = None) -> list[Program]:
+    """The programmes declared in ``text[span]``, in document order (``folded``: ``fold(text)``, if at hand)."""
     s0, s1 = max(0, span[0]), min(len(text), span[1])
     if s1 <= s0:
         return []
-    folded = fold(text[s0:s1])
+    folded = fold(text[s0:s1]) if folded is None else folded[s0:s1]
     secs = sections(outline)
     out: list[Program] = []
     by_code: dict[str, int] = {}

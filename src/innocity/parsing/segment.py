@@ -243,12 +243,14 @@ def _starts_by_title(lines: list[_Line]) -> tuple[list[int], list[int]]:
     return starts, orphans
 
 
-def split_plans(text: str) -> Segmentation:
+def split_plans(text: str, *, folded: str | None = None) -> Segmentation:
     """The plans on the page and the boilerplate spans (header/footer lines, inline watermarks).
 
-    A page without chrome or several titles gives one slice covering the whole text (trimmed).
+    A page without chrome or several titles gives one slice covering the whole text (trimmed). ``folded`` is
+    ``fold(text)`` when the caller already has it (the pipeline folds a page once for all its stages).
     """
-    folded = fold(text)
+    if folded is None:
+        folded = fold(text)
     lines = _lines(folded)
     if not lines:
         return Segmentation()

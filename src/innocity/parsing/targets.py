@@ -90,14 +90,15 @@ class Extraction:
 
 
 def read(text: str, span: Span, outline: list[Section], *, skip: Iterable[Span] = (),
-         explain: bool = False) -> Extraction:
+         explain: bool = False, folded: str | None = None) -> Extraction:
     """The targets and facts of the plan at ``text[span[0]:span[1]]``; spans in ``skip`` are ignored.
 
-    With ``explain`` the result also lists every number considered and the rule that kept or dropped it."""
+    With ``explain`` the result also lists every number considered and the rule that kept or dropped it.
+    ``folded`` is ``fold(text)`` when the caller already has it."""
     s0, e0 = max(0, span[0]), min(len(text), span[1])
     if e0 <= s0:
         return Extraction(decisions=[] if explain else None)
-    f = blank_out(fold(text[s0:e0]), skip, s0)
+    f = blank_out(fold(text[s0:e0]) if folded is None else folded[s0:e0], skip, s0)
     run = _Run(text, f, s0, outline, explain=explain)
     run.walk()
     return Extraction(run.targets, run.facts, run.decisions, run.warnings)
