@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from innocity.errors import NotFoundError
 from innocity.storage.tables import AuditEntry, ObservationRow, PlanRow, PlanVersion
@@ -21,29 +21,45 @@ from innocity.storage.tables import AuditEntry, ObservationRow, PlanRow, PlanVer
 from .context import Permission, UnitOfWork, today_or
 from .tracking import check_year, region_scope
 
+_last_audit = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
+# Built once: composing this statement cost five times running it, and it runs on every request.
+_WRITES = select(
+    _last_audit,
+    select(AuditEntry.at).where(AuditEntry.id == _last_audit).scalar_subquery(),
+    select(func.max(ObservationRow.id)).scalar_subquery(),
+    select(func.max(PlanVersion.id)).scalar_subquery(),
+)
+_PLAN_REGION = select(PlanRow.region_id).where(PlanRow.id == bindparam("plan_id"))
 
-def _writes(w: UnitOfWork) -> str:
+
+def writes_stamp(w: UnitOfWork) -> str:
     """The store's high-water marks in one statement of index lookups: the last audit row (its time too:
     after a restore from backup, ids are reused by different changes), the last observation and the last
     plan version (a new plan or a re-ingested one). Plan rows themselves are not read: their parsed JSON
-    sits before most columns, and reading past it costs more than everything else here."""
-    last_audit = select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1).scalar_subquery()
-    row = w.session.execute(select(
-        last_audit,
-        select(AuditEntry.at).where(AuditEntry.id == last_audit).scalar_subquery(),
-        select(func.max(ObservationRow.id)).scalar_subquery(),
-        select(func.max(PlanVersion.id)).scalar_subquery(),
-    )).one()
-    return ".".join(str(x) for x in row)
+    sits before most columns, and reading past it costs more than everything else here.
+
+    Whatever does not depend on who asks or on the day (a plan prepared for tracking, a region's subtree)
+    may be kept under this stamp alone; read it before what it stands for, in the same or an earlier
+    transaction. The stamp names the database too (its URL and engine): a process may hold several (the
+    tests do), whose counters can be equal."""
+    conn = w.session.connection()
+    row = conn.execute(_WRITES).one()
+    return f"{conn.engine.url}#{id(conn.engine)}." + ".".join(str(x) for x in row)
 
 
-def plan_stamp(w: UnitOfWork, *, plan_id: int) -> str:
-    """Changes whenever ``plans.show_plan(plan_id)`` could answer differently."""
+def _plan_region(w: UnitOfWork, plan_id: int) -> tuple[int | None] | None:
+    found = w.session.connection().execute(_PLAN_REGION, {"plan_id": plan_id}).first()
+    return None if found is None else (found[0],)
+
+
+def plan_stamp(w: UnitOfWork, *, plan_id: int, writes: str | None = None) -> str:
+    """Changes whenever ``plans.show_plan(plan_id)`` could answer differently (``writes``: the request's
+    ``writes_stamp`` when it has one already)."""
     w.require(Permission.READ)
-    region = w.session.execute(select(PlanRow.region_id).where(PlanRow.id == plan_id)).first()
+    region = _plan_region(w, plan_id)
     if region is None or not w.in_scope(region[0]):
         raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
-    return f"plan{plan_id}.{_writes(w)}"
+    return f"plan{plan_id}.{writes or writes_stamp(w)}"
 
 
 def progress_stamp(
@@ -54,16 +70,18 @@ def progress_stamp(
     year: int | None = None,
     include_draft: bool = False,
     today: date | None = None,
+    writes: str | None = None,
 ) -> str:
     """Changes whenever ``tracking.progress`` with these arguments could answer differently (for the same
-    actor scope: the scope is part of the stamp)."""
+    actor scope: the scope is part of the stamp; ``writes``: the request's ``writes_stamp`` when it has one
+    already)."""
     w.require(Permission.READ)
     check_year(year)
     scope = region_scope(w, region=region)
     scope_key = "all" if scope is None else ",".join(str(i) for i in sorted(scope))
     if plan_id is not None:
-        found = w.session.execute(select(PlanRow.region_id).where(PlanRow.id == plan_id)).first()
+        found = _plan_region(w, plan_id)
         if found is None or not w.in_scope(found[0]):
             raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
     day = today_or(today).isoformat()  # the evaluation year defaults to this year, deadlines pass by the day
-    return f"progress.{scope_key}.{plan_id}.{year}.{include_draft}.{day}.{w.thresholds}.{_writes(w)}"
+    return f"progress.{scope_key}.{plan_id}.{year}.{include_draft}.{day}.{w.thresholds}.{writes or writes_stamp(w)}"

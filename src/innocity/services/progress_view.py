@@ -1,11 +1,10 @@
 """What the progress pages show: the table of targets (``/progress``) and one target in detail
 (``/progress/{target_id}``), built on ``tracking.progress``.
 
-``scoped_progress`` reads the progress of the targets in the actor's scope plan by plan when the scope holds
-a few plans (a city's coordinator, leader or department: one or two). ``tracking.progress`` without a plan
-loads every current target and keeps those in scope afterwards, which for one city in a database of a
-hundred is twenty times the work; by plan, the targets are selected in SQL. With many plans in scope (an
-administrator, a province) one call is cheaper than many.
+``scoped_progress`` reads the progress of the targets in the actor's scope in two steps (``tracking``): what
+does not depend on the evaluation year (each plan's targets with their baselines, figures and departments)
+is prepared once per plan, and may be kept by the caller while the store is unchanged (the web application
+keeps it under the freshness stamp); each request then only assesses the targets in its year.
 
 The chart of a target is in its indicator's canonical unit: the baseline, the expected path to the goal
 (straight for levels, shares and changes, compound for 年均增长), the goal, every reported figure that was
@@ -41,9 +40,16 @@ from .regions import list_departments
 from .scorecard import build_scorecards
 from .targets import history, target_in_scope
 from .tasks import list_tasks
-from .tracking import check_year, progress, region_scope, status_counts
+from .tracking import (
+    PreparedStore,
+    assess_prepared,
+    check_year,
+    plans_of,
+    prepare_plans,
+    region_scope,
+    status_counts,
+)
 
-FEW_PLANS = 8  # up to this many plans in scope, progress is read plan by plan (see the module docstring)
 SEVERITY = ("overdue", "off_track", "behind", "no_data", "needs_input", "on_track", "achieved")
 SORTS = ("status", "region", "indicator", "ratio", "deadline", "dimension", "department")
 
@@ -67,18 +73,14 @@ def scoped_progress(
     include_draft: bool = False,
     department: str | None = None,
     dimension: str | None = None,
+    kept: PreparedStore | None = None,
 ) -> list[ProgressRow]:
-    """``tracking.progress`` for the actor's scope, read plan by plan when there are few plans."""
-    kw = {"year": year, "include_draft": include_draft, "department": department, "dimension": dimension}
-    if plan_id is not None:
-        return progress(w, plan_id=plan_id, **kw)  # type: ignore[arg-type]
-    plans = plans_in_scope(w, region=region)
-    if len(plans) > FEW_PLANS:
-        return progress(w, region=region, **kw)  # type: ignore[arg-type]
-    rows: list[ProgressRow] = []
-    for pid, _, _ in plans:
-        rows += progress(w, plan_id=pid, **kw)  # type: ignore[arg-type]
-    return rows
+    """``tracking.progress`` for the actor's scope (or ``region`` or ``plan_id`` within it); with ``kept``,
+    the plans' year-independent preparation is taken from it when it holds them (see the module docstring)."""
+    plan_ids = plans_of(w, region=region, plan_id=plan_id)
+    prepared = prepare_plans(w, plan_ids=plan_ids, include_draft=include_draft, kept=kept)
+    return assess_prepared(w, plans=prepared, year=year, include_draft=include_draft, department=department,
+                           dimension=dimension)
 
 
 def _missing(sort: str, r: ProgressRow) -> bool:
@@ -120,9 +122,10 @@ def progress_table(
     sort: str = "status",
     desc: bool = False,
     today: date | None = None,
+    kept: PreparedStore | None = None,
 ) -> ProgressTable:
     """The targets in scope that pass the filters, sorted by ``sort`` (one of ``SORTS``), with the
-    counts per status of every target that passes the other filters."""
+    counts per status of every target that passes the other filters (``kept``: see ``scoped_progress``)."""
     w.require(Permission.READ)
     if sort not in SORTS:
         raise UserInputError(f"unknown sort {sort!r} ({', '.join(SORTS)})", field="sort")
@@ -134,7 +137,7 @@ def progress_table(
     check_year(year)
     year = year or today_or(today).year
     base = scoped_progress(w, region=region, plan_id=plan_id, year=year, department=department or None,
-                           dimension=dimension.upper() if dimension else None)
+                           dimension=dimension.upper() if dimension else None, kept=kept)
     rows = sort_rows([r for r in base if r.status in statuses] if statuses else list(base), sort=sort, desc=desc)
     plans = plans_in_scope(w)
     return ProgressTable(
@@ -187,16 +190,20 @@ def _chart(row: ProgressRow, figures: list[ActualPoint]) -> TargetChart:
     return chart
 
 
-def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, today: date | None = None
-                  ) -> TargetDetail:
+def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, today: date | None = None,
+                  kept: PreparedStore | None = None) -> TargetDetail:
     """One target: its progress on approved figures (and counting drafts, when that differs), the figures
-    with sources and vintages, the audit history, its 督办 items and the chart series."""
+    with sources and vintages, the audit history, its 督办 items and the chart series (``kept``: see
+    ``scoped_progress``)."""
     w.require(Permission.READ)
     check_year(year)
     t = target_in_scope(w, target_id=target_id)
     year = year or today_or(today).year
-    (row,) = progress(w, plan_id=t.plan_id, target_ids=[target_id], year=year)
-    (drafts,) = progress(w, plan_id=t.plan_id, target_ids=[target_id], year=year, include_draft=True)
+    rows = []
+    for draft in (False, True):
+        inputs = prepare_plans(w, plan_ids=[t.plan_id], include_draft=draft, kept=kept)
+        rows += assess_prepared(w, plans=inputs, target_ids=[target_id], year=year, include_draft=draft)
+    row, drafts = rows
     obs = []
     if row.indicator_code and (row.region_adcode or row.region):
         obs = observations.list_observations(w, region=row.region_adcode or row.region or "",

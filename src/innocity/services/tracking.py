@@ -1,5 +1,5 @@
 """Tracking use cases: the progress of every stored target (``innocity progress``), and the shared helpers
-(finding a region and what lies under it, the current targets) of the other tracking services.
+(finding a region and what lies under it, the plans a reading covers) of the other tracking services.
 
 ``progress`` reads the current (not superseded, not rejected) targets of the stored plans, finds each one's
 baseline and figures, and applies ``innocity.domain.progress``. Where the baseline comes from, in order:
@@ -15,7 +15,10 @@ Resolving targets is in ``services.targets``, tasks in ``services.tasks``, score
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
@@ -102,24 +105,6 @@ def region_scope(w: UnitOfWork, *, region: str | None) -> set[int] | None:
     return None if ids is None else set(ids)
 
 
-def current_targets(
-    w: UnitOfWork, *, region: str | None = None, plan_id: int | None = None
-) -> list[tuple[TargetRow, PlanRow]]:
-    """Targets of the current plan versions (not retired, not rejected) with their plan, in scope."""
-    s = w.session
-    if plan_id is not None:
-        plan = s.get(PlanRow, plan_id)
-        if plan is None or not w.in_scope(plan.region_id):
-            raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
-    scope = region_scope(w, region=region)
-    single = next(iter(scope)) if scope is not None and len(scope) == 1 else None
-    rows = plan_repo.targets(s, plan_id=plan_id, region_id=single)
-    # only the columns tracking reads: a plan row also carries its whole parsed JSON
-    q = select(PlanRow).options(load_only(PlanRow.id, PlanRow.region_id, PlanRow.title))
-    plans = {p.id: p for p in s.scalars(q.where(PlanRow.id.in_({t.plan_id for t in rows})))}
-    return [(t, plans[t.plan_id]) for t in rows if scope is None or plans[t.plan_id].region_id in scope]
-
-
 def _readings(s: Session, region_ids: set[int], codes: set[str]) -> dict[tuple[int, str], list[ReadingTuple]]:
     out: dict[tuple[int, str], list[ReadingTuple]] = defaultdict(list)
     days: dict[str, date] = {}  # dates arrive as text, parsed once per distinct day
@@ -170,6 +155,240 @@ def _baseline(
     return None, None, None
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedTarget:
+    """What a target's progress needs that does not depend on the evaluation year: its spec (baseline
+    folded in), its figures as one series, and every field of its row that the year does not change."""
+
+    target_id: int
+    static: dict[str, Any]  # ProgressRow fields that do not depend on the evaluation year
+    spec: TargetSpec
+    series: list[tuple[int, float]]
+    readings: list[ReadingTuple]
+    unit_reason: str | None  # the unit could not be converted
+    unmatched: bool  # no indicator code, so no figures can be found
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPlan:
+    """The current targets of one plan, prepared (``prepare_plans``) for one reading of the figures
+    (``include_draft``, ``as_of``). A value: it may be kept while the store's freshness stamp holds."""
+
+    plan_id: int
+    region_id: int | None
+    targets: tuple[PreparedTarget, ...]
+
+
+class PreparedStore(Protocol):
+    """Where a caller keeps prepared plans between calls (the web application: ``web.cache``, keyed on the
+    store's freshness stamp, so a write anywhere makes every kept plan unreachable)."""
+
+    def get(self, key: Hashable) -> PreparedPlan | None: ...
+
+    def put(self, key: Hashable, value: PreparedPlan) -> None: ...
+
+
+def prepare_plans(
+    w: UnitOfWork,
+    *,
+    plan_ids: list[int],
+    include_draft: bool = False,
+    as_of: date | None = None,
+    kept: PreparedStore | None = None,
+) -> list[PreparedPlan]:
+    """The plans' current targets prepared for ``assess_prepared``, in ``plan_ids``' order; plans outside
+    the actor's scope are ``NotFoundError``. With ``kept``, plans prepared before are taken from it and the
+    others are read in one pass and put there (the caller keeps it fresh)."""
+    w.require(Permission.READ)
+    found: dict[int, PreparedPlan] = {}
+    missing = []
+    for pid in plan_ids:
+        hit = kept.get((pid, include_draft, as_of)) if kept is not None else None
+        if hit is None:
+            missing.append(pid)
+        else:
+            found[pid] = hit
+    if missing:
+        for prepared in _prepare(w, missing, include_draft=include_draft, as_of=as_of):
+            found[prepared.plan_id] = prepared
+            if kept is not None:
+                kept.put((prepared.plan_id, include_draft, as_of), prepared)
+    for pid in plan_ids:  # kept or read, a plan is shown only inside the actor's scope
+        if not w.in_scope(found[pid].region_id):
+            raise NotFoundError(f"no plan with id {pid}", field="plan_id")
+    return [found[pid] for pid in plan_ids]
+
+
+def _prepare(w: UnitOfWork, plan_ids: list[int], *, include_draft: bool, as_of: date | None) -> list[PreparedPlan]:
+    s = w.session
+    # only the columns tracking reads: a plan row also carries its whole parsed JSON
+    q = select(PlanRow).options(load_only(PlanRow.id, PlanRow.region_id, PlanRow.title))
+    plans = {p.id: p for p in s.scalars(q.where(PlanRow.id.in_(set(plan_ids))))}
+    for pid in plan_ids:
+        if pid not in plans:
+            raise NotFoundError(f"no plan with id {pid}", field="plan_id")
+    by_plan: dict[int, list[TargetRow]] = defaultdict(list)
+    for t in plan_repo.targets(s, plan_ids=plan_ids):
+        by_plan[t.plan_id].append(t)
+    facts: dict[int, list[FactRow]] = defaultdict(list)
+    for f in s.scalars(select(FactRow).where(FactRow.plan_id.in_(plan_ids), FactRow.retired_in.is_(None))):
+        facts[f.plan_id].append(f)
+    all_targets = [t for pid in plan_ids for t in by_plan[pid]]
+    readings = _readings(
+        s,
+        {p.region_id for p in plans.values() if p.region_id is not None},
+        {t.indicator_code for t in all_targets if t.indicator_code},
+    )
+    depts = departments_of_targets(s, [t.id for t in all_targets])
+    regions = {r.id: r for r in s.scalars(select(Region).where(Region.id.in_({p.region_id for p in plans.values()})))}
+    units = Units(w.catalog)
+    out = []
+    for pid in plan_ids:
+        p = plans[pid]
+        region = regions.get(p.region_id or -1)
+        prepared = []
+        for t in by_plan[pid]:
+            found = readings.get((p.region_id or -1, t.indicator_code or ""), [])
+            series = known_series(found, as_of=as_of, include_draft=include_draft)
+            prepared.append(_prepared(t, p, facts[pid], found, series, units, depts[t.id], region))
+        out.append(PreparedPlan(plan_id=pid, region_id=p.region_id, targets=tuple(prepared)))
+    return out
+
+
+def _prepared(
+    t: TargetRow,
+    p: PlanRow,
+    facts: list[FactRow],
+    found: list[ReadingTuple],
+    series: list[tuple[int, float]],
+    units: Units,
+    depts: dict[str, list[str]],
+    region: Region | None,
+) -> PreparedTarget:
+    canon, cat_dir = units.info(t.indicator_code)
+    reason: str | None = None
+    try:
+        by, bv, bsrc = _baseline(t, facts, series, units)
+        value, value_max = t.value, t.value_max
+        if t.kind == "level":
+            value = units.convert(value, t.unit, t.indicator_code)
+            value_max = units.convert(value_max, t.unit, t.indicator_code)
+    except UserInputError as exc:
+        by, bv, bsrc, value, value_max = None, None, None, None, None
+        reason = f"unit: {exc.message}"
+    spec = TargetSpec(
+        kind=t.kind,  # type: ignore[arg-type]
+        comparator=t.comparator,  # type: ignore[arg-type]
+        value=value,
+        year=t.effective_year,
+        value_max=value_max,
+        unit=t.unit,
+        approximate=t.approximate,
+        baseline_year=by,
+        baseline_value=bv,
+        catalog_direction=cat_dir,
+    )
+    # model_construct: every value comes from the store's typed columns or from the line above, already of
+    # the field's type, so validating them again on every request would only cost time
+    static: dict[str, Any] = {
+        "target_id": t.id,
+        "plan_id": p.id,
+        "region": region.name if region else None,
+        "region_adcode": region.adcode if region else None,
+        "plan_title": p.title,
+        "indicator": t.indicator,
+        "indicator_code": t.indicator_code,
+        "dimension": units.dimension(t.indicator_code),
+        "text": t.text,
+        "span": (t.span_start, t.span_end) if t.span_start is not None and t.span_end is not None else None,
+        "version": t.version,
+        "unit": canon or t.unit,
+        "baseline": BaselineInfo.model_construct(year=by, value=bv, source=bsrc),
+        "target": TargetGoal.model_construct(
+            year=t.effective_year,
+            year_text=t.year_text,
+            value=t.value,
+            value_max=t.value_max,
+            unit=t.unit,
+            comparator=t.comparator,
+            kind=t.kind,
+            approximate=t.approximate,
+        ),
+    }
+    return PreparedTarget(
+        target_id=t.id,
+        static=static,
+        spec=spec,
+        series=series,
+        readings=found,
+        unit_reason=reason,
+        unmatched=not t.indicator_code,
+        lead=tuple(depts["lead"]),
+        support=tuple(depts["support"]),
+    )
+
+
+def assess_prepared(
+    w: UnitOfWork,
+    *,
+    plans: list[PreparedPlan],
+    year: int | None = None,
+    as_of: date | None = None,
+    include_draft: bool = False,
+    statuses: list[str] | None = None,
+    department: str | None = None,
+    dimension: str | None = None,
+    target_ids: list[int] | None = None,
+) -> list[ProgressRow]:
+    """The progress rows of prepared plans (``prepare_plans``, with the same ``include_draft``) in
+    evaluation ``year``: the filters of ``progress``, then one assessment per target."""
+    w.require(Permission.READ)
+    unknown = set(statuses or []) - set(STATUSES)
+    if unknown:
+        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
+    check_year(year)
+    eval_year = year or today_or(as_of).year
+    wanted = set(target_ids) if target_ids is not None else None
+    dim = dimension.upper() if dimension else None
+    thresholds = w.thresholds
+    rows = []
+    for plan in plans:
+        for pt in plan.targets:
+            if wanted is not None and pt.target_id not in wanted:
+                continue
+            if dim and pt.static["dimension"] != dim:
+                continue
+            if department and department not in pt.lead and department not in pt.support:
+                continue
+            res = assess(pt.spec, pt.series, year=eval_year, thresholds=thresholds)
+            reason = pt.unit_reason
+            if pt.unmatched and res.status == "no_data":
+                reason = "indicator not matched to the catalogue, so no figures can be found"
+            draft_actual = False
+            if include_draft and res.actual_year is not None:
+                draft_actual = not any(r[0] == res.actual_year and r[3] for r in pt.readings)
+            # model_construct: see _prepared; assess returns floats, ints and strings of the fields' types
+            rows.append(ProgressRow.model_construct(
+                **pt.static,
+                goal=res.goal,
+                expected=res.expected,
+                actual=ActualInfo.model_construct(year=res.actual_year, value=res.actual),
+                ratio=res.ratio,
+                projected=res.projected,
+                projected_met=res.projected_met,
+                status=res.status,
+                direction=res.direction,
+                reason=reason or res.reason,
+                lead=list(pt.lead),
+                support=list(pt.support),
+                evaluated_year=eval_year,
+                draft_actual=draft_actual,
+            ))
+    return [r for r in rows if r.status in statuses] if statuses else rows
+
+
 def progress(
     w: UnitOfWork,
     *,
@@ -194,118 +413,31 @@ def progress(
     if unknown:
         raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
     check_year(year)
-    eval_year = year or today_or(as_of).year
-    units = Units(w.catalog)
+    plan_ids = plans_of(w, region=region, plan_id=plan_id, target_ids=target_ids)
+    prepared = prepare_plans(w, plan_ids=plan_ids, include_draft=include_draft, as_of=as_of)
+    return assess_prepared(w, plans=prepared, year=year, as_of=as_of, include_draft=include_draft, statuses=statuses,
+                           department=department, dimension=dimension, target_ids=target_ids)
+
+
+def plans_of(
+    w: UnitOfWork, *, region: str | None = None, plan_id: int | None = None, target_ids: list[int] | None = None
+) -> list[int]:
+    """The ids of the plans ``progress`` reads, in id order: ``plan_id`` (checked against the actor's
+    scope), else every plan in scope (within ``region``), narrowed to those holding ``target_ids``."""
     s = w.session
-    pairs = current_targets(w, region=region, plan_id=plan_id)
+    if plan_id is not None:
+        found = s.execute(select(PlanRow.region_id).where(PlanRow.id == plan_id)).first()
+        if found is None or not w.in_scope(found[0]):
+            raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
+    scope = region_scope(w, region=region)
+    q = select(PlanRow.id).order_by(PlanRow.id)
+    if plan_id is not None:
+        q = q.where(PlanRow.id == plan_id)
+    if scope is not None:
+        q = q.where(PlanRow.region_id.in_(sorted(scope)))
     if target_ids is not None:
-        wanted = set(target_ids)
-        pairs = [(t, p) for t, p in pairs if t.id in wanted]
-    if dimension:
-        pairs = [(t, p) for t, p in pairs if units.dimension(t.indicator_code) == dimension.upper()]
-    plan_ids = {p.id for _, p in pairs}
-    facts: dict[int, list[FactRow]] = defaultdict(list)
-    if plan_ids:
-        for f in s.scalars(select(FactRow).where(FactRow.plan_id.in_(plan_ids), FactRow.retired_in.is_(None))):
-            facts[f.plan_id].append(f)
-    readings = _readings(
-        s,
-        {p.region_id for _, p in pairs if p.region_id is not None},
-        {t.indicator_code for t, _ in pairs if t.indicator_code},
-    )
-    depts = departments_of_targets(s, [t.id for t, _ in pairs])
-    regions = {
-        r.id: r for r in s.scalars(select(Region).where(Region.id.in_({p.region_id for _, p in pairs})))
-    }
-    rows = []
-    for t, p in pairs:
-        d = depts[t.id]
-        if department and department not in d["lead"] and department not in d["support"]:
-            continue
-        key = (p.region_id or -1, t.indicator_code or "")
-        found = readings.get(key, [])
-        series = known_series(found, as_of=as_of, include_draft=include_draft)
-        row = _row(t, p, facts[p.id], series, units, eval_year, w, d, regions.get(p.region_id or -1))
-        if include_draft and row.actual.year is not None:
-            row.draft_actual = not any(r[0] == row.actual.year and r[3] for r in found)
-        rows.append(row)
-    return [r for r in rows if r.status in statuses] if statuses else rows
-
-
-def _row(
-    t: TargetRow,
-    p: PlanRow,
-    facts: list[FactRow],
-    series: list[tuple[int, float]],
-    units: Units,
-    eval_year: int,
-    w: UnitOfWork,
-    depts: dict[str, list[str]],
-    region: Region | None,
-) -> ProgressRow:
-    canon, cat_dir = units.info(t.indicator_code)
-    reason: str | None = None
-    try:
-        by, bv, bsrc = _baseline(t, facts, series, units)
-        value, value_max = t.value, t.value_max
-        if t.kind == "level":
-            value = units.convert(value, t.unit, t.indicator_code)
-            value_max = units.convert(value_max, t.unit, t.indicator_code)
-    except UserInputError as exc:
-        by, bv, bsrc, value, value_max = None, None, None, None, None
-        reason = f"unit: {exc.message}"
-    spec = TargetSpec(
-        kind=t.kind,  # type: ignore[arg-type]
-        comparator=t.comparator,  # type: ignore[arg-type]
-        value=value,
-        year=t.effective_year,
-        value_max=value_max,
-        unit=t.unit,
-        approximate=t.approximate,
-        baseline_year=by,
-        baseline_value=bv,
-        catalog_direction=cat_dir,
-    )
-    res = assess(spec, series, year=eval_year, thresholds=w.thresholds)
-    if not t.indicator_code and res.status == "no_data":
-        reason = "indicator not matched to the catalogue, so no figures can be found"
-    return ProgressRow(
-        target_id=t.id,
-        plan_id=p.id,
-        region=region.name if region else None,
-        region_adcode=region.adcode if region else None,
-        plan_title=p.title,
-        indicator=t.indicator,
-        indicator_code=t.indicator_code,
-        dimension=units.dimension(t.indicator_code),
-        text=t.text,
-        span=(t.span_start, t.span_end) if t.span_start is not None and t.span_end is not None else None,
-        version=t.version,
-        unit=canon or t.unit,
-        baseline=BaselineInfo(year=by, value=bv, source=bsrc),
-        target=TargetGoal(
-            year=t.effective_year,
-            year_text=t.year_text,
-            value=t.value,
-            value_max=t.value_max,
-            unit=t.unit,
-            comparator=t.comparator,
-            kind=t.kind,
-            approximate=t.approximate,
-        ),
-        goal=res.goal,
-        expected=res.expected,
-        actual=ActualInfo(year=res.actual_year, value=res.actual),
-        ratio=res.ratio,
-        projected=res.projected,
-        projected_met=res.projected_met,
-        status=res.status,
-        direction=res.direction,
-        reason=reason or res.reason,
-        lead=list(depts["lead"]),
-        support=list(depts["support"]),
-        evaluated_year=eval_year,
-    )
+        q = q.where(PlanRow.id.in_(select(TargetRow.plan_id).where(TargetRow.id.in_(set(target_ids)))))
+    return list(s.scalars(q))
 
 
 def status_counts(rows: list[ProgressRow]) -> StatusCounts:

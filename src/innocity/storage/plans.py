@@ -273,14 +273,18 @@ def targets(
     *,
     plan_id: int | None = None,
     region_id: int | None = None,
+    plan_ids: Sequence[int] | None = None,
     include_rejected: bool = False,
 ) -> list[TargetRow]:
-    """Current targets (of one plan or of every plan of one region), rejected ones left out by default."""
-    q = select(TargetRow).join(PlanRow, PlanRow.id == TargetRow.plan_id).where(TargetRow.retired_in.is_(None))
+    """Current targets (of one plan, of some plans or of every plan of one region), rejected ones left out
+    by default, in plan and document order."""
+    q = select(TargetRow).where(TargetRow.retired_in.is_(None))
+    if region_id is not None:
+        q = q.join(PlanRow, PlanRow.id == TargetRow.plan_id).where(PlanRow.region_id == region_id)
     if plan_id is not None:
         q = q.where(TargetRow.plan_id == plan_id)
-    if region_id is not None:
-        q = q.where(PlanRow.region_id == region_id)
+    if plan_ids is not None:
+        q = q.where(TargetRow.plan_id.in_(sorted(set(plan_ids))))
     if not include_rejected:
         q = q.where(TargetRow.review_state != "rejected")
     return list(s.scalars(q.order_by(TargetRow.plan_id, TargetRow.position)))

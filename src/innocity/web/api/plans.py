@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from pydantic import Field
 
 from innocity.services import freshness, ingest, plans, targets
@@ -13,7 +13,7 @@ from innocity.services.models import AuditEntryOut, Model, PlanItem
 from innocity.services.plans import BulkReview, CompareRow, SharedIndicator
 from innocity.services.targets import TargetPatch
 
-from ..cache import PLAN_JSON
+from ..cache import PLAN_JSON, Answer
 from ..deps import UowDep, WebDep
 from ..uploads import check_type, read_limited
 from .models import PlanList, PlanListItem, PlanOut, UploadedPlan, UploadOut
@@ -50,13 +50,14 @@ def upload_plan(file: Annotated[UploadFile, File(description="a .txt, .html, .do
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut)
-def show_plan(plan_id: int, w: UowDep) -> Response:
+def show_plan(request: Request, plan_id: int, w: UowDep) -> Response:
     """One plan: its decoded source text and every current item, each with its span into the text."""
     stamp = freshness.plan_stamp(w, plan_id=plan_id)  # checks the scope too
     body = PLAN_JSON.get_or_make(
-        stamp, lambda: PlanOut.of(plans.show_plan(w, plan_id=plan_id, with_text=True)).model_dump_json().encode()
+        stamp, lambda: Answer.of(PlanOut.of(plans.show_plan(w, plan_id=plan_id, with_text=True)).model_dump_json()
+                                 .encode())
     )
-    return Response(body, media_type="application/json")
+    return body.response(request)
 
 
 @router.patch("/targets/{target_id}", response_model=PlanItem,

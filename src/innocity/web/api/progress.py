@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from innocity.domain.progress import STATUSES
 from innocity.errors import UserInputError
 from innocity.services import freshness, progress_view
 
-from ..cache import PROGRESS_JSON
+from ..cache import PROGRESS_JSON, Answer, prepared
 from ..deps import UowDep
 from .models import ProgressOut
 
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["progress"])
 
 @router.get("/progress", response_model=ProgressOut)
 def progress(
+    request: Request,
     w: UowDep,
     region: Annotated[str | None, Query(max_length=100, description="region name or adcode")] = None,
     year: Annotated[int | None, Query(description="evaluation year (default: this year)")] = None,
@@ -30,15 +31,17 @@ def progress(
     unknown = set(status or []) - set(STATUSES)
     if unknown:
         raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
-    stamp = freshness.progress_stamp(w, region=region, plan_id=plan, year=year, include_draft=include_draft)
+    writes = freshness.writes_stamp(w)
+    stamp = freshness.progress_stamp(w, region=region, plan_id=plan, year=year, include_draft=include_draft,
+                                     writes=writes)
 
-    def answer() -> bytes:
-        # scoped_progress reads a city's few plans one by one instead of every target of the database
+    def answer() -> Answer:
+        # the plans' year-independent inputs are shared by every year's answer (web.cache)
         rows = progress_view.scoped_progress(w, region=region, year=year, include_draft=include_draft,
-                                             plan_id=plan)
+                                             plan_id=plan, kept=prepared(writes))
         if status:
             rows = [r for r in rows if r.status in status]
-        return ProgressOut(rows=rows).model_dump_json().encode()
+        # serialised by pydantic-core straight from the rows (response_model stays for the OpenAPI document)
+        return Answer.of(ProgressOut.model_construct(rows=rows).model_dump_json().encode())
 
-    return Response(PROGRESS_JSON.get_or_make((stamp, tuple(sorted(status or []))), answer),
-                    media_type="application/json")
+    return PROGRESS_JSON.get_or_make((stamp, tuple(sorted(status or []))), answer).response(request)

@@ -18,7 +18,7 @@ from innocity.services import dashboard, freshness
 from innocity.services.context import UnitOfWork
 from innocity.services.models.dashboard import Dashboard
 
-from ..cache import Kept
+from ..cache import Kept, prepared
 from ..deps import PageUowDep, PageUser
 from ..templating import render
 from . import vocab  # noqa: F401  (the templates' words)
@@ -32,8 +32,9 @@ DASH: Kept[Dashboard] = Kept(128)
 
 
 def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None) -> Dashboard:
-    stamp = freshness.progress_stamp(w, region=region, year=year)
-    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(w, year=year, region=region))
+    writes = freshness.writes_stamp(w)
+    stamp = freshness.progress_stamp(w, region=region, year=year, writes=writes)
+    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(w, year=year, region=region, kept=prepared(writes)))
 
 
 @router.get("/")

@@ -18,7 +18,7 @@ from innocity.services import freshness, progress_view
 from innocity.services.context import UnitOfWork
 from innocity.services.models.progress_view import ProgressFilters, ProgressTable, TargetChart, TargetDetail
 
-from ..cache import Kept
+from ..cache import Kept, prepared
 from ..deps import PageUowDep, PageUser
 from ..templating import render
 from . import vocab  # noqa: F401  (the templates' words)
@@ -31,9 +31,10 @@ DETAILS: Kept[TargetDetail] = Kept(256)
 
 
 def detail_of(w: UnitOfWork, target_id: int, year: int | None) -> TargetDetail:
-    stamp = freshness.progress_stamp(w, year=year)
-    return DETAILS.get_or_make((stamp, target_id),
-                               lambda: progress_view.target_detail(w, target_id=target_id, year=year))
+    writes = freshness.writes_stamp(w)
+    stamp = freshness.progress_stamp(w, year=year, writes=writes)
+    return DETAILS.get_or_make((stamp, target_id), lambda: progress_view.target_detail(
+        w, target_id=target_id, year=year, kept=prepared(writes)))
 
 SORT_ZH = {"status": "状态", "region": "地区", "indicator": "指标", "ratio": "进度比", "deadline": "目标年",
            "dimension": "维度", "department": "牵头单位"}
@@ -65,9 +66,11 @@ def progress_page(
             "statuses": [s for s in status or [] if s] or None, "department": department or None,
             "dimension": dimension or None, "plan_id": integer(plan, field="plan"), "sort": sort,
             "desc": desc == "1"}
-    stamp = freshness.progress_stamp(w, region=args["region"], year=args["year"])  # type: ignore[arg-type]
+    writes = freshness.writes_stamp(w)
+    stamp = freshness.progress_stamp(w, region=args["region"], year=args["year"], writes=writes)  # type: ignore[arg-type]
     key = (stamp, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
-    table = TABLES.get_or_make(key, lambda: progress_view.progress_table(w, **args))  # type: ignore[arg-type]
+    table = TABLES.get_or_make(key, lambda: progress_view.progress_table(
+        w, **args, kept=prepared(writes)))  # type: ignore[arg-type]
     return render(request, "progress/list.html", {"t": table, "f": table.filters, "link": link, "SORT_ZH": SORT_ZH})
 
 
