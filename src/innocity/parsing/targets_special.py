@@ -14,7 +14,7 @@ from innocity.parsing import targets_shapes as shapes
 from innocity.parsing import targets_tables
 from innocity.parsing.numbers import Quantity
 from innocity.parsing.rx import rx
-from innocity.parsing.sections import section_path
+from innocity.parsing.sections import SectionPaths
 from innocity.parsing.targets_context import Context
 from innocity.parsing.targets_rules import indicator_of
 from innocity.parsing.targets_tense import Reading, decide
@@ -31,6 +31,7 @@ class SpecialShapes:
     f: str
     s0: int
     outline: list[Section]
+    section_of: SectionPaths  # section_path(outline, pos), memoised
     ctx: Context
     facts: list[Fact]
     decisions: list[Decision] | None
@@ -87,7 +88,7 @@ class SpecialShapes:
         for name, v in zip(names, parts, strict=False):
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=name, kind="level", comparator="=", value=v, unit=unit,
-                year=year, year_text=year_text, section=section_path(self.outline, a),
+                year=year, year_text=year_text, section=self.section_of(a),
             ))
 
     def _blank(self, m: re.Match[str], ps: int, pe: int, bounds: list[int]) -> None:
@@ -119,7 +120,7 @@ class SpecialShapes:
         self._add_target(Target(
             text=quote, span=(a, b), indicator=indicator_of(shapes.before_baseline(pre), post, q), kind="change",
             comparator=q.comparator,  # type: ignore[arg-type]
-            value=q.value, unit="%", year=year, year_text=year_text, section=section_path(self.outline, a),
+            value=q.value, unit="%", year=year, year_text=year_text, section=self.section_of(a),
             baseline=Baseline(year=base[0], text=base[1]) if base else None, multiplier=times,
         ))
 
@@ -152,12 +153,12 @@ class SpecialShapes:
             self._add_target(Target(
                 text=quote, span=(a, b), indicator=cell.indicator, kind=cell.kind,  # type: ignore[arg-type]
                 comparator=cell.comparator, value=cell.value, unit=cell.unit,  # type: ignore[arg-type]
-                year=year, year_text=year_text, section=section_path(self.outline, a),
+                year=year, year_text=year_text, section=self.section_of(a),
             ))
         elif cell.value is not None and not any(
                 x.value == cell.value and x.unit == cell.unit for x in self.facts[-50:]):
             # A base-year column repeats figures the text already gave: report each baseline once.
             self.facts.append(Fact(
                 text=quote, span=(a, b), indicator=cell.indicator, value=cell.value, unit=cell.unit,
-                year=cell.year, year_text=cell.year_text, section=section_path(self.outline, a),
+                year=cell.year, year_text=cell.year_text, section=self.section_of(a),
             ))
