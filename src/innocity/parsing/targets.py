@@ -33,7 +33,7 @@ from innocity.parsing import targets_tables
 from innocity.parsing.doctime import document_time
 from innocity.parsing.numbers import Quantity, find_quantities
 from innocity.parsing.rx import rx
-from innocity.parsing.sections import section_path
+from innocity.parsing.sections import SectionPaths
 from innocity.parsing.targets_context import Context, blank_out, starts_heading
 from innocity.parsing.targets_negatives import Window, hard_negative
 from innocity.parsing.targets_rules import (
@@ -73,6 +73,9 @@ _BLANK = rx(
     r"(?:(?:有|达到|达|建成|培育|新增|引进|突破|超过|建设|打造|形成|拥有)(?P<sp> {1,4})"
     r"|(?<=[\u4e00-\u9fff])(?:_{2,8}|XX|xx|××|×))(?P<u>家|个|项|名|所|件|%|人|亿元|万元|座|处)"
 )
+# Every _BLANK match ends with a blank or a mask character right before its unit; this pattern, which the
+# engine can skip to, rules out the paragraphs that cannot hold one (_BLANK itself tries every position).
+_BLANK_HINT = rx(r"[ _Xx×](?:家|个|项|名|所|件|%|人|亿元|万元|座|处)")
 _HEAD_FIRST = frozenset(" \t第篇一二三四五六七八九十(0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _COUNTED_NOUN = rx(r"(?:的)?[\u4e00-\u9fff“]")
 # Units whose value stands before the noun it counts, so the quote runs on to that noun.
@@ -117,6 +120,7 @@ class _Run(SpecialShapes):
 
     def __init__(self, text: str, f: str, s0: int, outline: list[Section], *, explain: bool = False) -> None:
         self.text, self.f, self.s0, self.outline = text, f, s0, outline
+        self.section_of = SectionPaths(outline)
         self.targets: list[Target] = []
         self.facts: list[Fact] = []
         self.ctx = Context()
@@ -201,7 +205,9 @@ class _Run(SpecialShapes):
         for m in _RATIO.finditer(f, ps, pe) if ":" in par else ():
             used.append((m.start("r"), m.end("r")))
             self._ratio(m, ps, pe, bounds, phrases)
-        for m in _BLANK.finditer(f, ps, pe) if (" " in par or "_" in par or "X" in par or "×" in par) else ():
+        blank = ((" " in par or "_" in par or "X" in par or "×" in par)
+                 and _BLANK_HINT.search(f, ps, pe) is not None)
+        for m in _BLANK.finditer(f, ps, pe) if blank else ():
             self._blank(m, ps, pe, bounds)
         q_open = [a for a, _ in quoted]
         if "倍" in par or "番" in par:
@@ -378,7 +384,7 @@ class _Run(SpecialShapes):
                 text=quote, span=(a, b), indicator=name, kind=kind,  # type: ignore[arg-type]
                 comparator=comparator,  # type: ignore[arg-type]
                 value=value, unit=unit, year=year, year_text=year_text, value_max=vmax,
-                approximate=q.approx, section=section_path(self.outline, a), unit_text=unit_text,
+                approximate=q.approx, section=self.section_of(a), unit_text=unit_text,
                 baseline=baseline,
             ))
 
@@ -416,7 +422,7 @@ class _Run(SpecialShapes):
         self._seen.add(key)
         self.facts.append(Fact(
             text=quote, span=(a, b), indicator=indicator, value=q.value, unit=q.unit, year=year,
-            year_text=year_text, section=section_path(self.outline, a), qualifier=q.qualifier,
+            year_text=year_text, section=self.section_of(a), qualifier=q.qualifier,
         ))
 
 
