@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import importlib
+import json
 import marshal
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +120,23 @@ def test_bad_pattern_raises_like_re() -> None:
         Cache(None).compile("(unclosed")
     with pytest.raises(re.error):
         rxmod.rx("[z-a]")
+
+
+_KEYS = """
+import importlib, json, pkgutil
+import innocity.parsing
+from innocity.parsing import rx
+for info in pkgutil.walk_packages(innocity.parsing.__path__, "innocity.parsing."):
+    importlib.import_module(info.name)
+print(json.dumps(sorted(rx.CACHE._used), ensure_ascii=False))
+"""
+
+
+def test_patterns_are_the_same_text_in_every_process() -> None:
+    """A pattern built from a set in hash order would be a new cache key (a miss and a rewrite) every run."""
+    keys = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", _KEYS], env=env, capture_output=True, text=True, check=True)
+        keys.append(json.loads(out.stdout))
+    assert keys[0] == keys[1]

@@ -12,7 +12,9 @@ builds the pattern from it in C (about 2 ms for all of them). jieba and matplotl
   unwritable directory only means the next start compiles again.
 - Patterns are keyed by their text and flags, so an edited pattern is a miss, never a wrong program; a file
   written by another Python or another regular-expression engine, or damaged, is ignored (``_sre`` also
-  validates every program it is given). A file grown past ``MAX_ENTRIES`` keeps what the last process used.
+  validates every program it is given). A file grown past ``MAX_ENTRIES`` (patterns edited many times over)
+  keeps what the last process used. A pattern must be the same text in every process to be found again:
+  build none from a set's iteration order (it changes with the hash seed; see ``vocabulary.alternation``).
 - It runs the interpreter's own compiler steps (``re._parser``, ``re._compiler``, ``_sre.compile``), the ones
   ``re.compile`` runs. Should they ever change shape, ``rx`` falls back to ``re.compile``: slower to start,
   never different.
@@ -39,7 +41,7 @@ except ImportError:  # an interpreter without CPython's engine: plain re.compile
     _sre = None  # type: ignore[assignment]
 
 FORMAT = 1
-MAX_ENTRIES = 2000
+MAX_ENTRIES = 500  # about twice the parser's patterns: loading the file stays near 2 ms
 _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _Key = tuple[str, int]
 

@@ -72,7 +72,8 @@ _TAIL_WORDS = frozenset(
 
 
 # The tail words reversed, longest first, matched at the start of the reversed tail: one anchored match.
-_TAIL_REV = rx("(?:(?:" + "|".join(re.escape(w[::-1]) for w in sorted(_TAIL_WORDS, key=len, reverse=True))
+# Words of one length in a fixed order, so the pattern is the same text in every process (see alternation).
+_TAIL_REV = rx("(?:(?:" + "|".join(re.escape(w[::-1]) for w in sorted(_TAIL_WORDS, key=lambda w: (-len(w), w)))
                        + r")\s*)*")
 
 

@@ -15,8 +15,12 @@ from innocity.parsing.rx import rx
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, escaped, longest first (so 达到 is tried before 达)."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """A regex alternation of ``words``, escaped, longest first (so 达到 is tried before 达).
+
+    Words of one length are in code-point order: the pattern is then the same text in every process (a set's
+    order changes with the hash seed), which the compiled-pattern cache (``rx``) keys on. Among words of one
+    length the order cannot change a match: at any position at most one of them fits."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # --- values --------------------------------------------------------------------------------------------
