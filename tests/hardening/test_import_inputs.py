@@ -182,6 +182,20 @@ def test_a_note_with_characters_no_database_stores_alike_is_refused(
     assert isinstance(e, DataValidationError) and e.problems[0].field == "note"
 
 
+@pytest.mark.parametrize(("cell", "reason"), [("bell\x07", "U+0007"), ("家" * 51, "longer than 50")])
+def test_a_wide_sheet_gets_the_same_text_checks_once_per_row(
+    app: AppContext, tmp_path: Path, cell: str, reason: str
+) -> None:
+    # one column per year: each cell is a value of its own, but a bad note or unit is one problem of its row
+    body = f"地区,指标,单位,备注,2014,2015\n苏州市,TEC06,家,{cell},100,110\n苏州市,TEC10,亿元,,5,6\n"
+    if "家" in cell:
+        body = f"地区,指标,单位,备注,2014,2015\n苏州市,TEC06,{cell},,100,110\n苏州市,TEC10,亿元,,5,6\n"
+    e = refused(app, csv_file(tmp_path, body))
+    assert isinstance(e, DataValidationError)
+    assert [p.row for p in e.problems if reason in p.reason] == [2]
+    assert {p.row for p in e.problems} == {2}
+
+
 def test_a_unit_longer_than_its_column_is_refused_on_every_database(app: AppContext, tmp_path: Path) -> None:
     e = refused(app, csv_file(tmp_path, HEADER + f"苏州市,TEC06,2015,2870,{'家' * 51},\n"))
     assert isinstance(e, DataValidationError) and "longer than 50" in e.problems[0].reason

@@ -1,5 +1,5 @@
-"""Validation of imported observations, vectorised over the whole file (pandas/numpy, no per-row Python
-beyond the distinct values of a column).
+"""Validation of imported observations, vectorised over the whole file (numpy, no per-row Python beyond
+the distinct values of a column), and the ``Table`` of columns the import carries from reading to loading.
 
 Checks here look at one row at a time: unknown region or indicator, a value that is not a number
 ("N/A", "—"), an unknown period or vintage, a unit that cannot be converted to the indicator's unit, a
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,62 @@ if TYPE_CHECKING:
     from innocity.catalog import Catalog, Matcher
 
 NOT_NEGATIVE_KINDS = {"level", "count", "per_capita", "intensity"}
+
+
+class Table:
+    """Columns of one length by name, each a numpy array: what a DataFrame was here, without the copies
+    pandas makes to stack object columns into one block (a second per million rows, measured) and without
+    its per-call checks. Selecting rows (``take``) copies only pointers."""
+
+    __slots__ = ("cols",)
+
+    def __init__(self, cols: Mapping[str, np.ndarray]) -> None:
+        self.cols = dict(cols)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.cols.values()))) if self.cols else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.cols[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.cols
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.cols)
+
+    @property
+    def empty(self) -> bool:
+        return len(self) == 0
+
+    def take(self, rows: np.ndarray) -> Table:
+        """The rows a boolean mask or positions select, in every column."""
+        return Table({k: v[rows] for k, v in self.cols.items()})
+
+    def assign(self, **cols: np.ndarray) -> Table:
+        """This table with columns added or replaced (the others shared, not copied)."""
+        return Table({**self.cols, **cols})
+
+    def frame(self, names: Iterable[str] | None = None) -> pd.DataFrame:
+        """Some columns as a DataFrame, for the few steps pandas does best (merges, group medians)."""
+        return pd.DataFrame({k: self.cols[k] for k in (self.cols if names is None else names)})
+
+
+def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes per row, distinct values in order of appearance) of a column of text or numbers. A dict
+    does it at the cost of pandas' factorize without its missing-value and type scans (a tenth of a
+    second per column of a million rows); equal cells from the readers are one object, so hashing is
+    cheap."""
+    if values.dtype != object:
+        codes, uniq = pd.factorize(values, use_na_sentinel=False)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniq)
+    items = values.tolist()
+    index = {v: i for i, v in enumerate(dict.fromkeys(items))}
+    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
+    uniq = np.empty(len(index), dtype=object)
+    uniq[:] = list(index)
+    return codes, uniq
 
 
 def _one_line(reason: object, limit: int = 300) -> str:
@@ -50,19 +106,12 @@ class Problems:
         )
         self.bad_records.update(int(r) for r in recs)
 
-    def add_mask(
-        self, df: pd.DataFrame, mask: Any, fieldname: str, reason: Callable[[pd.DataFrame], Any]
-    ) -> None:
+    def add_mask(self, df: Table, mask: Any, fieldname: str, reason: Callable[[Table], Any]) -> None:
         m = np.asarray(mask, dtype=bool)
         if m.any():
-            sub = df[m]
+            sub = df.take(m)
             r = reason(sub)
-            self.add(
-                sub["row"].to_numpy(),
-                fieldname,
-                [r] * len(sub) if isinstance(r, str) else list(r),
-                sub["_rec"].to_numpy(),
-            )
+            self.add(sub["row"], fieldname, [r] * len(sub) if isinstance(r, str) else list(r), sub["_rec"])
 
     @property
     def rows(self) -> set[int]:
@@ -168,13 +217,29 @@ def unit_factor(from_unit: str, to_unit: str) -> float:
 _CLEAN = re.compile(r"[,，\s\u3000'’]")
 
 
-def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+# what a number written plainly is made of: only then are Python's float() and pandas' to_numeric alike
+_NOT_PLAIN_NUMBER = re.compile(r"[^0-9.eE+\-\n]")
+
+
+def _numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Parse numbers; returns (values, had_percent_sign). Full-width digits and 1,234.5 accepted."""
-    num = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)
+    num = np.full(len(values), np.nan)
     pct = np.zeros(len(values), dtype=bool)
-    retry = np.isnan(num) & (values.to_numpy() != "")
+    given = values != ""
+    cells = values[given]
+    # the common file: every value written plainly, read by numpy's float() loop (a tenth of the time of
+    # to_numeric); a cell that fails, or is not finite, goes the careful way below with its message
+    if len(cells) and _NOT_PLAIN_NUMBER.search("\n".join(cells.tolist())) is None:
+        try:
+            num[given] = cells.astype(float)
+        except ValueError:
+            pass
+    retry = given & ~np.isfinite(num)
     if retry.any():
-        sub = values[retry].str.normalize("NFKC").str.replace(_CLEAN, "", regex=True)
+        num[retry] = np.array(pd.to_numeric(values[retry], errors="coerce"), dtype=float)
+        retry &= np.isnan(num)
+    if retry.any():
+        sub = pd.Series(values[retry], dtype=object).str.normalize("NFKC").str.replace(_CLEAN, "", regex=True)
         is_pct = sub.str.endswith("%").to_numpy()
         sub = sub.str.rstrip("%")
         num[retry] = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float)
@@ -186,14 +251,13 @@ def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 class Checked:
     """The typed rows that passed the row checks, and every problem found."""
 
-    frame: pd.DataFrame
+    frame: Table
     problems: Problems = field(default_factory=Problems)
 
 
-def _lookup(col: pd.Series, resolve: Callable[[str], Any]) -> tuple[np.ndarray, list[Any], np.ndarray]:
+def _lookup(col: np.ndarray, resolve: Callable[[str], Any]) -> tuple[np.ndarray, list[Any], np.ndarray]:
     """Resolve each distinct value of ``col`` once: (codes per row, resolved uniques, uniques)."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=False)
-    uniq = np.asarray(uniques, dtype=object)
+    codes, uniq = factorize(col)
     return codes, [resolve(u) for u in uniq], uniq
 
 
@@ -205,12 +269,8 @@ def _recode(resolved: list[Any], codes: np.ndarray) -> np.ndarray:
     """Codes of raw distinct values → codes of what they resolved to (equal values, equal codes)."""
     if not len(resolved):
         return np.zeros(len(codes), dtype=np.int64)
-    same, _ = pd.factorize(np.asarray([str(x) for x in resolved], dtype=object), use_na_sentinel=False)
-    return np.asarray(same, dtype=np.int64)[codes]
-
-
-def _obj(a: Any) -> pd.Series:
-    return pd.Series(a, dtype=object, copy=False)
+    same, _ = factorize(np.asarray([str(x) for x in resolved], dtype=object))
+    return same[codes]
 
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -238,17 +298,15 @@ def parse_known_on(text: str, today: date) -> str:
     return day.isoformat()
 
 
-def _text_problems(
-    df: pd.DataFrame, p: Problems, limits: dict[str, int], *, clean: bool = False
-) -> np.ndarray:
+def _text_problems(df: Table, p: Problems, limits: dict[str, int], *, clean: bool = False) -> np.ndarray:
     """Cells no database stores alike: control characters, lone surrogates (from JSON "\\ud800"), and
     text longer than its column (PostgreSQL refuses it, SQLite would keep it: both refuse it here)."""
     bad_any = np.zeros(len(df), dtype=bool)
     for f in df.columns:
         if f in ("row", "_rec") or df[f].dtype != object or (clean and f not in limits):
             continue
-        codes, uniq = pd.factorize(df[f], use_na_sentinel=False)
-        u = [str(x) for x in np.asarray(uniq, dtype=object)]
+        codes, uniq = factorize(df[f])
+        u = [str(x) for x in uniq]
         limit = limits.get(f)
         joined = "\n".join(u)
         if _BAD_CHARS.search(joined) is None and (limit is None or max(map(len, u), default=0) <= limit):
@@ -266,7 +324,7 @@ def _text_problems(
         bad = bad_u[codes]
         per_row = _take(reasons, codes[bad])
 
-        def why(_: pd.DataFrame, r: np.ndarray = per_row) -> np.ndarray:
+        def why(_: Table, r: np.ndarray = per_row) -> np.ndarray:
             return r
 
         p.add_mask(df, bad, str(f), why)
@@ -275,7 +333,7 @@ def _text_problems(
 
 
 def check_rows(
-    raw: pd.DataFrame,
+    raw: Table,
     *,
     regions: dict[str, int | str],
     indicators: Indicators,
@@ -288,7 +346,7 @@ def check_rows(
     the canonical unit, original value/unit, vintage, known_on). Every column is factorised, so the
     Python work is per distinct value, not per row."""
     p = Problems()
-    df = raw.reset_index(drop=True)
+    df = raw
     bad_text = _text_problems(df, p, text_limits or {}, clean=clean)
 
     # region
@@ -321,7 +379,7 @@ def check_rows(
 
     # value
     value, had_pct = _numbers(df["value"])
-    missing = df["value"].to_numpy() == ""
+    missing = df["value"] == ""
     p.add_mask(df, missing, "value", lambda s: "value missing")
     nan = np.isnan(value) & ~missing
     p.add_mask(df, nan, "value", lambda s: [f"'{short(x)}' is not a number" for x in s["value"]])
@@ -329,8 +387,8 @@ def check_rows(
     p.add_mask(df, infinite, "value", lambda s: [f"'{short(x)}' is not a finite number" for x in s["value"]])
 
     # unit → factor to the indicator's unit, per distinct (unit as given, indicator) pair
-    uc, uuniq = pd.factorize(df["unit"], use_na_sentinel=False)
-    given_u = [u if u else (default_unit or "") for u in np.asarray(uuniq, dtype=object)]
+    uc, uuniq = factorize(df["unit"])
+    given_u = [u if u else (default_unit or "") for u in uuniq]
     given = _take(given_u, uc) if len(df) else np.empty(0, dtype=object)
     # a % sign is a unit: it fills an empty unit, and contradicts any other unit (12% of 万元 is no amount)
     pct_clash = had_pct & (given != "") & (given != "%")
@@ -347,7 +405,7 @@ def check_rows(
     canon_u = [indicators.units.get(c) if c else None for c in ires]
     canon = _take(canon_u, ic)
     given = np.where(given == "", canon, given)
-    gc, guniq = pd.factorize(given, use_na_sentinel=False)
+    gc, guniq = factorize(given)
     n_ind = max(len(ires), 1)
     pairs, pair_codes = np.unique(gc.astype(np.int64) * n_ind + ic, return_inverse=True)
     factors: list[float] = []
@@ -425,25 +483,24 @@ def check_rows(
     )
     per_ok = [x if not isinstance(x, str) else Period(1900) for x in pres]
     pcode = pc[ok]
-    # object columns stay object: letting pandas infer its string dtype costs a second per million rows
-    out = pd.DataFrame(
+    out = Table(
         {
-            "row": df["row"].to_numpy()[ok],
-            "_rec": df["_rec"].to_numpy()[ok],
+            "row": df["row"][ok],
+            "_rec": df["_rec"][ok],
             "region_id": region_id[ok],
-            "indicator_code": _obj(code[ok]),
-            "period": _obj(_take([str(x) for x in per_ok], pcode)),
-            "period_kind": _obj(_take([x.kind for x in per_ok], pcode)),
+            "indicator_code": code[ok],
+            "period": _take([str(x) for x in per_ok], pcode),
+            "period_kind": _take([x.kind for x in per_ok], pcode),
             "period_year": _take([x.year for x in per_ok], pcode, np.int64),
             "period_index": _take([x.index for x in per_ok], pcode, np.int64),
             "value": canonical_value[ok],
-            "unit": _obj(canon[ok]),
+            "unit": canon[ok],
             "original_value": value[ok],
-            "original_unit": _obj(given[ok]),
-            "vintage": _obj(_take(vres, vc[ok])),
-            "known_on": _obj(_take(kres, kc[ok])),
-            "note": _obj(df["note"].to_numpy()[ok]),
-            "source": _obj(df["source"].to_numpy()[ok]),
+            "original_unit": given[ok],
+            "vintage": _take(vres, vc[ok]),
+            "known_on": _take(kres, kc[ok]),
+            "note": df["note"][ok],
+            "source": df["source"][ok],
             "known_given": _take([bool(u) for u in kuniq], kc[ok], bool),
             # equal resolved values, equal codes (TEC06 and 高新技术企业数量 alike): the keys of the checks
             # across rows, made from the few distinct values instead of hashing a million cells again

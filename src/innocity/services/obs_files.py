@@ -42,6 +42,8 @@ import pandas as pd
 from innocity.domain.observation import Period
 from innocity.errors import DocumentError, UserInputError
 
+from .obs_checks import Table, factorize
+
 FIELDS = ("region", "indicator", "period", "value", "unit", "vintage", "known_on", "note", "source")
 REQUIRED = ("region", "indicator", "value")
 
@@ -82,9 +84,10 @@ _HEADER_UNIT = re.compile(r"^(.*?)\s*[（(]\s*(?:单位\s*[:：])?\s*([^()（）
 
 @dataclass(slots=True)
 class RawTable:
-    """The cells of a file as text, one column per known field (missing ones empty), plus ``row``."""
+    """The cells of a file as text, one column per known field (missing ones empty), plus ``row`` (the
+    number the user sees) and ``_rec`` (one per value: a wide row holds several)."""
 
-    frame: pd.DataFrame
+    table: Table
     default_unit: str | None
     name: str
     sheet: str | None = None
@@ -210,66 +213,67 @@ def _assemble(
     cols, header_unit, period_cols = _header_columns(header, name)
     wide = "period" not in cols and "value" not in cols and period_cols
     if isinstance(body, dict):
-        if wide:
-            body = pd.DataFrame({j: pd.Series(a, dtype=object, copy=False) for j, a in body.items()})
-        else:
-            arrays = body
-            body_out = pd.DataFrame(
-                {f: pd.Series(arrays[c], dtype=object, copy=False) for f, c in cols.items()}
+        if not wide:
+            return _finish(
+                {f: body[c] for f, c in cols.items()},
+                row_numbers,
+                cols,
+                header_unit,
+                period_cols,
+                default_unit,
+                name,
             )
-            body_out["row"] = row_numbers
-            return _finish(body_out, cols, header_unit, period_cols, default_unit, name)
+        body = pd.DataFrame({j: pd.Series(a, dtype=object, copy=False) for j, a in body.items()})
     body.columns = range(body.shape[1])
-    if wide:
-        # wide: one column per period; each non-empty cell becomes a row (field "value" of that period)
-        keep = list(cols.values())
-        body = body.assign(row=row_numbers)
-        long = body.melt(
-            id_vars=[*keep, "row"], value_vars=period_cols, var_name="_pcol", value_name="_value"
-        )
-        long["_period"] = long["_pcol"].map({j: header[j] for j in period_cols})
-        long = long[long["_value"].astype(str).str.strip() != ""]
-        out = pd.DataFrame({f: long[c].astype(str) for f, c in cols.items()})
-        out["period"] = long["_period"].astype(str)
-        out["value"] = long["_value"].astype(str)
-        out["row"] = long["row"].to_numpy()
-        body_out = out.sort_values(["row", "period"], kind="stable").reset_index(drop=True)
-    else:
-        # plain object columns, no copies: pandas' string inference costs seconds per million rows
-        body_out = pd.DataFrame(
-            {f: pd.Series(body[c].to_numpy(dtype=object), dtype=object, copy=False) for f, c in cols.items()}
-        )
-        body_out["row"] = row_numbers
-    return _finish(body_out, cols, header_unit, period_cols, default_unit, name)
+    if not wide:
+        arrays = {f: body[c].to_numpy(dtype=object) for f, c in cols.items()}
+        return _finish(arrays, row_numbers, cols, header_unit, period_cols, default_unit, name)
+    # wide: one column per period; each non-empty cell becomes a row (field "value" of that period)
+    keep = list(cols.values())
+    body = body.assign(row=row_numbers)
+    long = body.melt(id_vars=[*keep, "row"], value_vars=period_cols, var_name="_pcol", value_name="_value")
+    long["_period"] = long["_pcol"].map({j: header[j] for j in period_cols})
+    long = long[long["_value"].astype(str).str.strip() != ""]
+    out = pd.DataFrame({f: long[c].astype(str) for f, c in cols.items()})
+    out["period"] = long["_period"].astype(str)
+    out["value"] = long["_value"].astype(str)
+    out["row"] = long["row"].to_numpy()
+    out = out.sort_values(["row", "period"], kind="stable")
+    arrays = {f: out[f].to_numpy(dtype=object) for f in out.columns if f != "row"}
+    return _finish(
+        arrays, out["row"].to_numpy(dtype=np.int64), cols, header_unit, period_cols, default_unit, name
+    )
 
 
 def _finish(
-    body_out: pd.DataFrame,
+    arrays: dict[str, np.ndarray],
+    row_numbers: np.ndarray,
     cols: dict[str, int],
     header_unit: dict[str, str],
     period_cols: list[int],
     default_unit: str | None,
     name: str,
 ) -> RawTable:
-    for f in FIELDS:
-        if f not in body_out.columns:
-            body_out[f] = pd.Series(np.full(len(body_out), "", dtype=object), dtype=object, copy=False)
+    n = len(row_numbers)
     missing = [f for f in REQUIRED if f not in cols and not (f == "value" and period_cols)]
     if "period" not in cols and not period_cols:
         missing.append("period")
     if missing:
         raise UserInputError(f"missing column(s): {', '.join(missing)}", source=name)
+    # every cell is text in an object array (a wide sheet's melted columns included, so that they get the
+    # same checks for control characters and lengths as any other)
+    table = {f: arrays[f] if f in arrays else np.full(n, "", dtype=object) for f in FIELDS}
+    table["row"] = np.asarray(row_numbers, dtype=np.int64)
     unit = header_unit.get("value") or default_unit
-    return RawTable(body_out[[*FIELDS, "row"]], unit, name)
+    return RawTable(Table(table), unit, name)
 
 
-def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    blank = np.ones(len(frame), dtype=bool)
+def _drop_blank(table: Table) -> Table:
+    blank = np.ones(len(table), dtype=bool)
     for f in ("region", "indicator", "period", "value"):
-        blank &= frame[f].to_numpy() == ""
-    out = frame[~blank].reset_index(drop=True) if blank.any() else frame
-    out["_rec"] = np.arange(len(out))
-    return out
+        blank &= table[f] == ""
+    out = table.take(~blank) if blank.any() else table
+    return out.assign(_rec=np.arange(len(out)))
 
 
 # ---------------------------------------------------------------------- CSV
@@ -412,7 +416,7 @@ def read_csv(path: Path, data: bytes) -> RawTable:
     header, idx, unit, columns, n = read or _quoted_csv(text, delimiter, name)
     del text
     raw = _assemble(header, columns, np.arange(idx + 2, idx + 2 + n), unit, name)
-    raw.frame = _drop_blank(raw.frame if clean else _strip_cells(raw.frame))
+    raw.table = _drop_blank(raw.table if clean else _strip_cells(raw.table))
     raw.clean = clean
     return raw
 
@@ -422,16 +426,15 @@ def read_csv(path: Path, data: bytes) -> RawTable:
 _NOT_PLAIN = re.compile("[ \u3000'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+def _strip_cells(table: Table) -> Table:
     """Cells without surrounding spaces, and a CSV formula guard (a leading ') taken off text cells."""
     for f in FIELDS:
-        col = frame[f]
-        codes, uniq = pd.factorize(col, use_na_sentinel=False)
-        u = np.asarray(uniq, dtype=object)
-        cleaned = np.array([unguard(str(x).strip()) for x in u], dtype=object)
+        codes, u = factorize(table[f])
+        cleaned = np.empty(len(u), dtype=object)
+        cleaned[:] = [unguard(str(x).strip()) for x in u]
         if not np.array_equal(cleaned, u):
-            frame[f] = pd.Series(cleaned[codes] if len(u) else col.to_numpy(), dtype=object, copy=False)
-    return frame
+            table.cols[f] = cleaned[codes]
+    return table
 
 
 # ---------------------------------------------------------------------- XLSX
@@ -595,7 +598,7 @@ def read_xlsx(path: Path, data_size: int, sheet: str | None = None) -> RawTable:
     width = len(grid[idx]) if grid else 0
     body = pd.DataFrame(grid[idx + 1 :], columns=range(width), dtype=object) if width else pd.DataFrame()
     raw = _assemble(grid[idx], body, np.arange(idx + 2, idx + 2 + len(body)), unit, name)
-    raw.frame = _drop_blank(_strip_cells(raw.frame))
+    raw.table = _drop_blank(_strip_cells(raw.table))
     raw.sheet, raw.warnings = title, warnings
     return raw
 
@@ -616,7 +619,7 @@ def frame_from_records(items: list[Any], name: str, *, first_row: int = 1) -> Ra
         [[_norm(x.get(k)) for k in header] for x in items], columns=range(len(header)), dtype=object
     )
     raw = _assemble(header, body, np.arange(first_row, first_row + len(items)), None, name)
-    raw.frame = _drop_blank(raw.frame)
+    raw.table = _drop_blank(raw.table)
     return raw
 
 

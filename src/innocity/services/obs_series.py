@@ -20,7 +20,7 @@ import pandas as pd
 
 from innocity.domain.observation import Period
 
-from .obs_checks import Problems
+from .obs_checks import Problems, Table, factorize
 
 Z_LIMIT = 3.5
 MAD_FLOOR = 0.02
@@ -30,56 +30,61 @@ LONE_JUMP = float(np.log(10.0))
 KEY = ["region_id", "indicator_code", "period", "vintage", "kn"]
 
 
-def _with_kn(df: pd.DataFrame) -> pd.DataFrame:
+def _kn(vintage: np.ndarray, known_on: np.ndarray) -> np.ndarray:
     # preliminary and final values exist once per period; revisions are told apart by their date
-    revised = df["vintage"].to_numpy() == "revised"
-    extra: dict[str, np.ndarray] = {"kn": np.where(revised, df["known_on"].to_numpy(), "")}
-    if "_k_known_on" in df.columns:
-        extra["_k_kn"] = np.where(revised, df["_k_known_on"].to_numpy() + 1, 0)
-    return df.assign(**extra)  # copy-on-write: the other columns are not copied
+    return np.where(vintage == "revised", known_on, "")
 
 
-def int_key(df: pd.DataFrame, cols: list[str]) -> np.ndarray:
+def _with_kn(df: Table) -> Table:
+    revised = df["vintage"] == "revised"
+    extra: dict[str, np.ndarray] = {"kn": np.where(revised, df["known_on"], "")}
+    if "_k_known_on" in df:
+        extra["_k_kn"] = np.where(revised, df["_k_known_on"] + 1, 0)
+    return df.assign(**extra)
+
+
+def int_key(df: Table, cols: list[str]) -> np.ndarray:
     """One int64 per row that is equal exactly when all ``cols`` are equal."""
     key = np.zeros(len(df), dtype=np.int64)
     for c in cols:
         coded = f"_k_{c}"
-        if coded in df.columns:  # codes ``check_rows`` already made: no second hashing of a text column
-            codes = df[coded].to_numpy(dtype=np.int64)
+        if coded in df:  # codes ``check_rows`` already made: no second hashing of a text column
+            codes = np.asarray(df[coded], dtype=np.int64)
             n = int(codes.max()) + 1 if len(codes) else 0
         else:
-            codes, uniq = pd.factorize(df[c], use_na_sentinel=False)
+            codes, uniq = factorize(df[c])
             n = len(uniq)
         key = key * (n + 1) + codes
     return key
 
 
-def check_duplicates(df: pd.DataFrame, p: Problems) -> np.ndarray:
+def check_duplicates(df: Table, p: Problems) -> np.ndarray:
     """Rows repeating an earlier row's region, indicator, period and vintage; returns the mask of them."""
     k = _with_kn(df)
-    key = pd.Series(int_key(k, KEY))
-    dup = key.duplicated(keep="first").to_numpy()
+    key = int_key(k, KEY)
+    dup = pd.Series(key).duplicated(keep="first").to_numpy()
     if dup.any():
-        first = pd.Series(k["row"].to_numpy()[~dup], index=key.to_numpy()[~dup])
-        first_rows = first.reindex(key.to_numpy()[dup]).to_numpy()
+        first = pd.Series(k["row"][~dup], index=key[~dup])
+        first_rows = first.reindex(key[dup]).to_numpy()
         p.add(
-            k["row"].to_numpy()[dup],
+            k["row"][dup],
             "period",
             [f"same region, indicator, period and vintage as row {r}" for r in first_rows],
-            k["_rec"].to_numpy()[dup],
+            k["_rec"][dup],
         )
     return np.asarray(dup)
 
 
-def check_against_store(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.ndarray:
+def check_against_store(df: Table, existing: pd.DataFrame, p: Problems) -> np.ndarray:
     """Compare with stored values: the same value again is "unchanged" (returned mask, not stored
     twice); a different one is a problem (send a correction as a dated revision)."""
     unchanged = np.zeros(len(df), dtype=bool)
     if existing.empty or df.empty:
         return unchanged
-    k = _with_kn(df).reset_index(drop=True)
+    k = _with_kn(df).frame([*KEY, "value", "row", "_rec"])
     k["_i"] = np.arange(len(k))
-    e = _with_kn(existing)[[*KEY, "value"]].rename(columns={"value": "stored"})
+    e = existing.assign(kn=_kn(existing["vintage"].to_numpy(), existing["known_on"].to_numpy()))
+    e = e[[*KEY, "value"]].rename(columns={"value": "stored"})
     m = k.merge(e, on=KEY, how="inner")
     if m.empty:
         return unchanged
@@ -98,28 +103,35 @@ def check_against_store(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -
     return unchanged
 
 
-def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.ndarray:
+def check_jumps(df: Table, existing: pd.DataFrame, p: Problems) -> np.ndarray:
     """Period-on-period jumps far outside the series' history without a note; returns the flagged mask."""
     flagged = np.zeros(len(df), dtype=bool)
     if df.empty:
         return flagged
     series = ["region_id", "indicator_code", "period_kind"]
     cols = [*series, "period_year", "period_index", "value"]
-    coded = ["_k_indicator_code"] if existing.empty and "_k_indicator_code" in df.columns else []
-    parts = [df[cols + coded].assign(_i=np.arange(len(df)))]
+    coded = ["_k_indicator_code"] if existing.empty and "_k_indicator_code" in df else []
+    allv = Table({c: df[c] for c in cols + coded}).assign(_i=np.arange(len(df)))
     if not existing.empty:
         ex = existing.sort_values("known_on").drop_duplicates([*series, "period"], keep="last")
         per = [Period.parse(t) for t in ex["period"]]
-        ex = ex.assign(period_year=[x.year for x in per], period_index=[x.index for x in per], _i=-1)
-        parts.append(ex[[*cols, "_i"]])
-    allv = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        stored = {
+            "region_id": ex["region_id"].to_numpy(dtype=np.int64),
+            "indicator_code": ex["indicator_code"].to_numpy(dtype=object),
+            "period_kind": ex["period_kind"].to_numpy(dtype=object),
+            "period_year": np.array([x.year for x in per], dtype=np.int64),
+            "period_index": np.array([x.index for x in per], dtype=np.int64),
+            "value": ex["value"].to_numpy(dtype=float),
+            "_i": np.full(len(ex), -1, dtype=np.int64),
+        }
+        allv = Table({c: np.concatenate([allv[c], a]) for c, a in stored.items()})
     sid = int_key(allv, series)
-    year = allv["period_year"].to_numpy(dtype=np.int64)
-    pidx = allv["period_index"].to_numpy(dtype=np.int64)
-    rec = allv["_i"].to_numpy(dtype=np.int64)
+    year = np.asarray(allv["period_year"], dtype=np.int64)
+    pidx = np.asarray(allv["period_index"], dtype=np.int64)
+    rec = np.asarray(allv["_i"], dtype=np.int64)
     order = np.lexsort((rec, pidx, year, sid))
     sid, year, pidx, rec = sid[order], year[order], pidx[order], rec[order]
-    v = allv["value"].to_numpy(dtype=float)[order]
+    v = np.asarray(allv["value"], dtype=float)[order]
     # one value per period: the imported one wins over a stored one (rec −1 sorts first)
     same_period = (sid[1:] == sid[:-1]) & (year[1:] == year[:-1]) & (pidx[1:] == pidx[:-1])
     keep = np.r_[~same_period, True]
@@ -145,17 +157,17 @@ def check_jumps(df: pd.DataFrame, existing: pd.DataFrame, p: Problems) -> np.nda
     hit = jump & (rec >= 0)
     if hit.any():
         i = rec[hit]
-        noted = df["note"].to_numpy()[i] != ""
+        noted = df["note"][i] != ""
         i, factor = i[~noted], np.exp(np.abs(d[hit]))[~noted]
         p.add(
-            df["row"].to_numpy()[i],
+            df["row"][i],
             "value",
             [
                 f"jump by a factor of {f:.1f} from the previous period, far outside this series' history; "
                 "add a note if it is right"
                 for f in factor
             ],
-            df["_rec"].to_numpy()[i],
+            df["_rec"][i],
         )
         flagged[i] = True
     return flagged
@@ -196,17 +208,17 @@ def review_context(
             if prev[3]:
                 ctx["change_pct"] = round((m["value"] - prev[3]) / abs(prev[3]) * 100, 2)
         others = [r for r in rows if r[5] != m["id"]]
-        df = pd.DataFrame(
+        df = Table(
             {
-                "row": [1],
-                "_rec": [0],
-                "region_id": [m["region_id"]],
-                "indicator_code": [m["indicator_code"]],
-                "period_kind": [m["period_kind"]],
-                "period_year": [m["period_year"]],
-                "period_index": [m["period_index"]],
-                "value": [m["value"]],
-                "note": [""],
+                "row": np.array([1]),
+                "_rec": np.array([0]),
+                "region_id": np.array([m["region_id"]], dtype=np.int64),
+                "indicator_code": np.array([m["indicator_code"]], dtype=object),
+                "period_kind": np.array([m["period_kind"]], dtype=object),
+                "period_year": np.array([m["period_year"]], dtype=np.int64),
+                "period_index": np.array([m["period_index"]], dtype=np.int64),
+                "value": np.array([m["value"]], dtype=float),
+                "note": np.array([""], dtype=object),
             }
         )
         existing = pd.DataFrame(

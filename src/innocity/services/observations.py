@@ -74,18 +74,20 @@ class Validated:
     """A checked table: the raw rows, the good typed rows, every problem, and which good rows are stored
     already (the same value again: not stored twice)."""
 
-    raw: pd.DataFrame
-    good: pd.DataFrame
+    raw: obs_checks.Table
+    good: obs_checks.Table
     problems: obs_checks.Problems
     unchanged: np.ndarray
 
     @property
     def items(self) -> list[RowProblem]:
-        return sorted(self.problems.items, key=lambda p: (p.row, p.field or ""))
+        # a row of a wide sheet holds several values: a problem of the row is said once, not once per value
+        unique = dict.fromkeys((p.row, p.field, p.reason) for p in self.problems.items)
+        return sorted((RowProblem(*k) for k in unique), key=lambda p: (p.row, p.field or ""))
 
     @property
     def rows(self) -> int:
-        return int(self.raw["row"].nunique())
+        return len(pd.unique(self.raw["row"]))
 
 
 def _check_status(w: UnitOfWork, status: str) -> None:
@@ -115,15 +117,15 @@ def department_indicators(w: UnitOfWork) -> set[str]:
     return {code for code, rid in w.session.execute(q) if code and w.in_scope(rid)}
 
 
-def _authorise(w: UnitOfWork, good: pd.DataFrame, problems: obs_checks.Problems) -> None:
+def _authorise(w: UnitOfWork, good: obs_checks.Table, problems: obs_checks.Problems) -> None:
     """Rows outside the actor's regions, and (for a department) of indicators it does not answer for."""
     scope = w.region_ids
     if scope is not None:
-        out = ~np.isin(good["region_id"].to_numpy(), list(scope))
+        out = ~np.isin(good["region_id"], list(scope))
         problems.add_mask(good, out, "region", lambda s: "地区不存在或不在您的权限范围内")
     if w.actor.is_department:
         mine = department_indicators(w)
-        other = ~np.isin(good["indicator_code"].to_numpy(dtype=object), list(mine))
+        other = ~np.isin(good["indicator_code"], list(mine))
         problems.add_mask(
             good,
             other,
@@ -132,12 +134,14 @@ def _authorise(w: UnitOfWork, good: pd.DataFrame, problems: obs_checks.Problems)
         )
 
 
-def _existing(w: UnitOfWork, good: pd.DataFrame) -> pd.DataFrame:
+def _existing(w: UnitOfWork, good: obs_checks.Table) -> pd.DataFrame:
     cols = ["region_id", "indicator_code", "period", "period_kind", "vintage", "value", "known_on"]
     if good.empty:
         return pd.DataFrame(columns=cols)
     rows = obs_repo.existing_for(
-        w.session, good["region_id"].unique().tolist(), good["indicator_code"].unique().tolist()
+        w.session,
+        pd.unique(good["region_id"]).tolist(),
+        obs_checks.factorize(good["indicator_code"])[1].tolist(),
     )
     return pd.DataFrame(rows, columns=cols)
 
@@ -163,7 +167,7 @@ def validate(w: UnitOfWork, *, raw: obs_files.RawTable, today: date | None = Non
     the values already stored."""
     regions = regions_index(w)
     checked = obs_checks.check_rows(
-        raw.frame,
+        raw.table,
         regions=regions,
         indicators=obs_checks.Indicators.from_catalog(w.catalog, w.matcher),
         default_unit=raw.default_unit,
@@ -176,30 +180,35 @@ def validate(w: UnitOfWork, *, raw: obs_files.RawTable, today: date | None = Non
     dup = obs_series.check_duplicates(good, problems)
     existing = _existing(w, good)
     unchanged = obs_series.check_against_store(good, existing, problems)
-    obs_series.check_jumps(good[~unchanged & ~dup], existing, problems)
-    keep = ~good["_rec"].isin(list(problems.bad_records)).to_numpy()
-    return Validated(raw.frame, good[keep].reset_index(drop=True), problems, unchanged[keep])
+    fresh = ~unchanged & ~dup
+    obs_series.check_jumps(good if fresh.all() else good.take(fresh), existing, problems)
+    if not problems.bad_records:
+        return Validated(raw.table, good, problems, unchanged)
+    keep = ~np.isin(good["_rec"], np.fromiter(problems.bad_records, dtype=np.int64))
+    return Validated(raw.table, good.take(keep), problems, unchanged[keep])
 
 
-def _in_key_order(df: pd.DataFrame) -> pd.DataFrame:
+def _in_key_order(df: obs_checks.Table) -> obs_checks.Table:
     """Rows grouped by region and indicator, so the unique index is filled front to back (a file
     already in that order, as exports and most department files are, is left as it is)."""
     key = obs_series.int_key(df, ["region_id", "indicator_code"])
     if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
         return df
-    return df.iloc[np.argsort(key, kind="stable")]
+    return df.take(np.argsort(key, kind="stable"))
 
 
-def _columns_for_insert(df: pd.DataFrame) -> list[list[Any]]:
+def _columns_for_insert(df: obs_checks.Table) -> list[list[Any]]:
     """The columns of ``storage.observations.BULK_COLUMNS`` as plain Python lists."""
 
     def col(name: str, dtype: Any = object) -> list[Any]:
-        return df[name].to_numpy(dtype=dtype).tolist()  # type: ignore[no-any-return]
+        return np.asarray(df[name], dtype=dtype).tolist()  # type: ignore[no-any-return]
 
     def text(name: str) -> list[Any]:
-        a = df[name].to_numpy(dtype=object)
-        if len(a) and (a == "").any():
-            a = np.where(a == "", None, a)
+        a = np.asarray(df[name], dtype=object)
+        empty = a == ""
+        if empty.any():
+            a = a.copy()
+            a[empty] = None
         return a.tolist()  # type: ignore[no-any-return]
 
     return [
@@ -224,11 +233,12 @@ def _problems_out(items: list[RowProblem]) -> list[RowProblemOut]:
     return [RowProblemOut(row=p.row, field=p.field, reason=p.reason) for p in items]
 
 
-def _write_rejects(raw: pd.DataFrame, problems: list[RowProblem], out: Path) -> None:
+def _write_rejects(raw: obs_checks.Table, problems: list[RowProblem], out: Path) -> None:
     reasons: dict[int, list[str]] = {}
     for pr in problems:
         reasons.setdefault(pr.row, []).append(f"[{pr.field}] {pr.reason}" if pr.field else pr.reason)
-    rej = raw[raw["row"].isin(list(reasons))].drop_duplicates("row").copy()
+    bad = raw.take(np.isin(raw["row"], list(reasons)))
+    rej = bad.frame(["row", *obs_files.FIELDS]).drop_duplicates("row")
     rej["reason"] = rej["row"].map(lambda r: "; ".join(reasons[r]))
     obs_files.write_frame(
         rej[["row", *obs_files.FIELDS, "reason"]], out, text_columns=(*obs_files.FIELDS, "reason")
@@ -271,7 +281,7 @@ def import_file(
         )
     if items:
         _write_rejects(v.raw, items, rejects_path)
-    new = _in_key_order(v.good[~v.unchanged])
+    new = _in_key_order(v.good.take(~v.unchanged) if v.unchanged.any() else v.good)
     import_id = None
     if len(new):
         # built before the write transaction opens, so the database is locked only while inserting
@@ -344,7 +354,7 @@ def submit_rows(
         raise DataValidationError(
             f"{n_bad} of {len(rows)} rows are not valid; nothing was stored", v.items, field="rows"
         )
-    new = v.good[~v.unchanged]
+    new = v.good.take(~v.unchanged)
     names = obs_repo.BULK_COLUMNS
     records = [dict(zip(names, vals, strict=True)) for vals in zip(*_columns_for_insert(new), strict=True)]
     for rec in records:
