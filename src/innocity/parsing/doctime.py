@@ -68,8 +68,11 @@ def document_time(f: str) -> DocumentTime:
     report = _REPORT.search(f, 0, min(len(f), 400)) is not None
     period = _period(head)
     year, source = page_date_year(f), "date"
-    if year is None:
-        m = REVIEW.search(f, 0, min(len(f), _REVIEW_REACH))
+    reach = min(len(f), _REVIEW_REACH)
+    # Both shapes of REVIEW hold 回顾: look for the word first (str.find), since the pattern cannot be skipped
+    # to and tries every position of the 4,000 characters.
+    if year is None and f.find("回顾", 0, reach) >= 0:
+        m = REVIEW.search(f, 0, reach)
         if m is not None:
             year, source, report = int(m.group("y") or m.group("y2")) + 1, "review", True
     if year is None:
