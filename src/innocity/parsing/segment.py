@@ -44,12 +44,17 @@ _LABEL = rx(
 )
 
 _URL = rx(r"^(?:https?://|www\.)\S*$|^\S*\.(?:com|cn|net|org)(?:/\S*)?$", re.I)
+# Notices of a site's footer. Every alternative opens with a fixed character, so the engine skips to the
+# candidates (the case-insensitive version of the whole list tried every position of every short line: 18 ms
+# on the sample x40, now 3); the two Latin ones are matched case-insensitively on their own, and only in a
+# line holding a letter that can open them (re.I lets c/C open copyright and i/I/İ/ı open ICP备).
 _NOTICE = rx(
-    r"免责声明|版权所有|版权归|copyright|©|转载.{0,12}(?:保留|注明|请|出处)|由互联网用户|用户整理|"
+    r"免责声明|版权所有|版权归|©|转载.{0,12}(?:保留|注明|请|出处)|由互联网用户|用户整理|"
     r"本文(?:仅限|仅供|来自|由)|如(?:产生|有|涉及)(?:版权|侵权)|联系我们|侵删|侵权请|网友(?:投稿|整理|分享)|"
-    r"ICP备|公网安备|网站标识码|(?:主办|承办|协办)单位|技术支持\s*:|网站地图|扫一扫",
-    re.I,
+    r"公网安备|网站标识码|主办单位|承办单位|协办单位|技术支持\s*:|网站地图|扫一扫"
 )
+_NOTICE_LATIN = rx(r"copyright|ICP备", re.I)
+_LATIN_OPENER = rx("[cCiI\u0130\u0131]")
 _META_KEY = (
     r"(?:发布)?(?:时间|日期)|网站|来源|作者|编辑|责任编辑|浏览(?:次数)?|点击(?:数|量)?|阅读(?:量|数|次数)?|字号|栏目|"
     r"索引号|发布机构|发文机关|发文字号|文\s?号|主题分类|成文日期|有效性|联系电话|电话|信息来源|"
@@ -130,7 +135,7 @@ def _is_chrome(t: str) -> bool:
         return False  # a numbered heading (most short lines of a plan) is never site chrome
     if _CHROME_LINE.match(t) or _MENU.match(t) or _META_BRACKET.match(t):
         return True
-    if len(t) <= 160 and _NOTICE.search(t):
+    if len(t) <= 160 and (_NOTICE.search(t) or (_LATIN_OPENER.search(t) and _NOTICE_LATIN.search(t))):
         return True
     meta = _META_START.match(t) if len(t) <= 100 else None
     if meta:
