@@ -21,7 +21,9 @@ from innocity.parsing.years import YearRef
 MAX_CLAUSE = 240
 _TO_END = rx(r"(?:提高|提升|增加|增长|上升|扩大|降低|下降|减少|压缩|缩小)(?:到|至) ?$")
 _TO = rx(r"(?:的\S{0,8}?)?(?:提高|提升|增加|增长|下降|降低|上升|减少|扩大|缩小|压缩|发展)(?:到|至)")
-_PERFECTIVE = rx(r"(?<![为除])(?:确保|完成|实现|取得|达到|提高|增加|形成|建成|获得)了(?!解)")
+# The look-behind checks the character before the (two-character) verb, placed after it so the pattern opens
+# with characters the engine can skip to.
+_PERFECTIVE = rx(r"(?:确保|完成|实现|取得|达到|提高|增加|形成|建成|获得)(?<![为除]..)了(?!解)")
 _STATED_GOAL = rx(r"(?:以上|左右)?的(?:主要|总体|发展|奋斗|工作|阶段性|预期|具体)?(?:目标|任务)")
 
 

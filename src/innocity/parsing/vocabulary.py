@@ -30,7 +30,9 @@ VALUE_VERBS = ("达到", "达", "为", "突破", "超过", "提高到", "提升�
 BARE_VALUE_BEFORE = rx(f"(?:{alternation(VALUE_VERBS)}) ?$")
 
 # 由/从 opens a baseline only when a figure follows (从2020年的10.2件, 由目前的60%), not in 从事, 由于, 自由.
-FROM_FIGURE = rx(r"(?<![自理经缘])(?:由(?!于)|从(?![事而业严重优中来源头]))(?=[^,;。]{0,12}(?:\d|$))")
+# (The look-behinds of these patterns stand after the first character, so that each pattern opens with
+# characters the engine can skip to instead of trying every position.)
+FROM_FIGURE = rx(r"(?:由(?!于)|从(?![事而业严重优中来源头]))(?<![自理经缘].)(?=[^,;。]{0,12}(?:\d|$))")
 
 # Classifiers of counted things: a value before its noun ("建成8个…基地") names the noun after it.
 COUNT_UNITS = frozenset(
@@ -47,7 +49,7 @@ GOAL_MARKERS = ("力争", "确保", "将达到", "将突破", "将超过", "将�
                 "目标是", "目标为", "努力实现")
 GOAL_MARKER = rx(alternation(GOAL_MARKERS))
 # Words that report a result: 已, 了 (not 为了, 了解), 现有, 过去, 去年.
-PAST_MARKER = rx(r"已|现有|共有|(?<!为)了(?!解)|过去|去年|上年|同比")
+PAST_MARKER = rx(r"已|现有|共有|了(?<!为了)(?!解)|过去|去年|上年|同比")
 # Comparisons with the year before report a result, wherever they stand in the sentence.
 REPORTED_MARKER = rx(r"同比|比上年|较上年|今年以来")
 
