@@ -24,8 +24,10 @@ from innocity.errors import DocumentError
 
 _SAMPLE = 65536  # characters (or bytes) looked at for plausibility; enough and bounded
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Runs, removed with sub(): the same characters remain as findall() of the others would collect, without a
+# list of 60,000 one-character strings (plausibility of a 65,536-character sample: 13.8 → 2.5 ms).
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+_NON_CJK_RUN = re.compile(r"[^\u4e00-\u9fff]+")
 _COMMON_SYMBOLS = re.compile(
     "[\u3000-\u303f\uff00-\uffef\u2000-\u206f\u2460-\u24ff\u2150-\u218f\u2190-\u21ff\u2200-\u22ff"
     "\u25a0-\u25ff\u00a0\u00b0\u00b1\u00b7\u00d7\u00f7\u2103\u2116\u00b2\u00b3\ufeff]"
@@ -61,8 +63,8 @@ def plausibility(text: str) -> float:
     if not sample:
         return 0.0
     controls = len(_CONTROL.findall(sample))
-    rest = _COMMON_SYMBOLS.sub("", "".join(_NON_ASCII.findall(sample)))
-    cjk = "".join(_CJK.findall(rest))
+    rest = _COMMON_SYMBOLS.sub("", _ASCII_RUN.sub("", sample))
+    cjk = _NON_CJK_RUN.sub("", rest)
     rare_cjk = cjk.encode("gb2312", errors="replace").count(b"?")
     bad = controls + (len(rest) - len(cjk)) + rare_cjk
     return 1.0 - bad / len(sample)
