@@ -226,14 +226,19 @@ def _numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     num = np.full(len(values), np.nan)
     pct = np.zeros(len(values), dtype=bool)
     given = values != ""
-    cells = values[given]
+    cells = values if given.all() else values[given]
     # the common file: every value written plainly, read by numpy's float() loop (a tenth of the time of
     # to_numeric); a cell that fails, or is not finite, goes the careful way below with its message
     if len(cells) and _NOT_PLAIN_NUMBER.search("\n".join(cells.tolist())) is None:
         try:
-            num[given] = cells.astype(float)
+            parsed = cells.astype(float)
         except ValueError:
             pass
+        else:
+            if len(parsed) == len(num):
+                num = parsed
+            else:
+                num[given] = parsed
     retry = given & ~np.isfinite(num)
     if retry.any():
         num[retry] = np.array(pd.to_numeric(values[retry], errors="coerce"), dtype=float)
@@ -386,32 +391,40 @@ def check_rows(
     infinite = np.isinf(value)
     p.add_mask(df, infinite, "value", lambda s: [f"'{short(x)}' is not a finite number" for x in s["value"]])
 
-    # unit → factor to the indicator's unit, per distinct (unit as given, indicator) pair
+    # unit → factor to the indicator's unit, per distinct (unit as given, indicator) pair. The unit a row
+    # was given in is an index into ``units`` (the file's distinct units, "%", then each indicator's own
+    # unit): no text is compared per row
     uc, uuniq = factorize(df["unit"])
     given_u = [u if u else (default_unit or "") for u in uuniq]
-    given = _take(given_u, uc) if len(df) else np.empty(0, dtype=object)
-    # a % sign is a unit: it fills an empty unit, and contradicts any other unit (12% of 万元 is no amount)
-    pct_clash = had_pct & (given != "") & (given != "%")
-    p.add_mask(
-        df,
-        pct_clash,
-        "value",
-        lambda s: [
-            f"'{short(x)}' has a % sign but the unit is {u}"
-            for x, u in zip(s["value"], given[pct_clash], strict=True)
-        ],
-    )
-    given = np.where(had_pct & (given == ""), "%", given)
     canon_u = [indicators.units.get(c) if c else None for c in ires]
+    units: list[str | None] = [*given_u, "%", *canon_u]
+    empty_u = np.array([not u for u in given_u], dtype=bool)
+    gi = uc.copy()
+    # a % sign is a unit: it fills an empty unit, and contradicts any other unit (12% of 万元 is no amount)
+    if had_pct.any():
+        other_u = np.array([bool(u) and u != "%" for u in given_u], dtype=bool)
+        pct_clash = had_pct & other_u[uc]
+        p.add_mask(
+            df,
+            pct_clash,
+            "value",
+            lambda s: [
+                f"'{short(x)}' has a % sign but the unit is {u}"
+                for x, u in zip(s["value"], _take(units, uc[pct_clash]), strict=True)
+            ],
+        )
+        gi[had_pct & empty_u[uc]] = len(given_u)
+    else:
+        pct_clash = np.zeros(len(df), dtype=bool)
+    still_empty = empty_u[uc] & ~had_pct
+    gi[still_empty] = len(given_u) + 1 + ic[still_empty]
     canon = _take(canon_u, ic)
-    given = np.where(given == "", canon, given)
-    gc, guniq = factorize(given)
     n_ind = max(len(ires), 1)
-    pairs, pair_codes = np.unique(gc.astype(np.int64) * n_ind + ic, return_inverse=True)
+    pair_codes, pairs = pd.factorize(gi.astype(np.int64) * n_ind + ic)
     factors: list[float] = []
     reasons: list[str] = []
     for pair in pairs.tolist():
-        g, c = guniq[pair // n_ind], canon_u[pair % n_ind]
+        g, c = units[pair // n_ind], canon_u[pair % n_ind]
         try:
             factors.append(unit_factor(g, c) if c and g else np.nan)
             reasons.append("" if c and g else "no unit")
@@ -426,11 +439,13 @@ def check_rows(
     overflow = np.isinf(canonical_value) & ~infinite & ~np.isnan(factor)
     p.add_mask(df, overflow, "value", lambda s: "too large once converted to the indicator's unit")
 
-    # ranges by kind
-    kind = _take([indicators.kinds.get(c) if c else None for c in ires], ic)
+    # ranges by kind, decided per indicator
+    kinds = [indicators.kinds.get(c) if c else None for c in ires]
+    not_negative = _take([k in NOT_NEGATIVE_KINDS for k in kinds], ic, bool)
+    percent_share = _take([k == "share" and u == "%" for k, u in zip(kinds, canon_u, strict=True)], ic, bool)
     with np.errstate(invalid="ignore"):
-        negative = (canonical_value < 0) & np.isin(kind, list(NOT_NEGATIVE_KINDS))
-        over = (kind == "share") & (canon == "%") & ((canonical_value > 100) | (canonical_value < 0))
+        negative = (canonical_value < 0) & not_negative
+        over = percent_share & ((canonical_value > 100) | (canonical_value < 0))
         ceiling = _take([indicators.maxima.get(c, np.inf) if c else np.inf for c in ires], ic, float)
         too_big = (canonical_value > ceiling) & ~over
     p.add_mask(
@@ -482,32 +497,34 @@ def check_rows(
         | bad_kn
     )
     per_ok = [x if not isinstance(x, str) else Period(1900) for x in pres]
-    pcode = pc[ok]
+    # every row good (the usual file): whole columns, no copies
+    sel: Any = slice(None) if ok.all() else ok
+    pcode = pc[sel]
     out = Table(
         {
-            "row": df["row"][ok],
-            "_rec": df["_rec"][ok],
-            "region_id": region_id[ok],
-            "indicator_code": code[ok],
+            "row": df["row"][sel],
+            "_rec": df["_rec"][sel],
+            "region_id": region_id[sel],
+            "indicator_code": code[sel],
             "period": _take([str(x) for x in per_ok], pcode),
             "period_kind": _take([x.kind for x in per_ok], pcode),
             "period_year": _take([x.year for x in per_ok], pcode, np.int64),
             "period_index": _take([x.index for x in per_ok], pcode, np.int64),
-            "value": canonical_value[ok],
-            "unit": canon[ok],
-            "original_value": value[ok],
-            "original_unit": given[ok],
-            "vintage": _take(vres, vc[ok]),
-            "known_on": _take(kres, kc[ok]),
-            "note": df["note"][ok],
-            "source": df["source"][ok],
-            "known_given": _take([bool(u) for u in kuniq], kc[ok], bool),
+            "value": canonical_value[sel],
+            "unit": canon[sel],
+            "original_value": value[sel],
+            "original_unit": _take(units, gi[sel]),
+            "vintage": _take(vres, vc[sel]),
+            "known_on": _take(kres, kc[sel]),
+            "note": df["note"][sel],
+            "source": df["source"][sel],
+            "known_given": _take([bool(u) for u in kuniq], kc[sel], bool),
             # equal resolved values, equal codes (TEC06 and 高新技术企业数量 alike): the keys of the checks
             # across rows, made from the few distinct values instead of hashing a million cells again
-            "_k_indicator_code": _recode(ires, ic[ok]),
+            "_k_indicator_code": _recode(ires, ic[sel]),
             "_k_period": _recode([str(x) for x in per_ok], pcode),
-            "_k_vintage": _recode(vres, vc[ok]),
-            "_k_known_on": _recode(kres, kc[ok]),
+            "_k_vintage": _recode(vres, vc[sel]),
+            "_k_known_on": _recode(kres, kc[sel]),
         }
     )
     return Checked(out, p)

@@ -103,6 +103,21 @@ def check_against_store(df: Table, existing: pd.DataFrame, p: Problems) -> np.nd
     return unchanged
 
 
+def _ascending(*keys: np.ndarray) -> bool:
+    """Whether rows are already in the lexicographic order of ``keys`` (the first key first)."""
+    if len(keys[0]) < 2:
+        return True
+    tied = np.ones(len(keys[0]) - 1, dtype=bool)  # rows equal on every key so far
+    for k in keys:
+        before, after = k[:-1], k[1:]
+        if np.any(tied & (after < before)):
+            return False
+        tied &= after == before
+        if not tied.any():
+            return True
+    return True
+
+
 def check_jumps(df: Table, existing: pd.DataFrame, p: Problems) -> np.ndarray:
     """Period-on-period jumps far outside the series' history without a note; returns the flagged mask."""
     flagged = np.zeros(len(df), dtype=bool)
@@ -129,9 +144,10 @@ def check_jumps(df: Table, existing: pd.DataFrame, p: Problems) -> np.ndarray:
     year = np.asarray(allv["period_year"], dtype=np.int64)
     pidx = np.asarray(allv["period_index"], dtype=np.int64)
     rec = np.asarray(allv["_i"], dtype=np.int64)
-    order = np.lexsort((rec, pidx, year, sid))
-    sid, year, pidx, rec = sid[order], year[order], pidx[order], rec[order]
-    v = np.asarray(allv["value"], dtype=float)[order]
+    v = np.asarray(allv["value"], dtype=float)
+    if not _ascending(sid, year, pidx, rec):  # a file in series order (most are) needs no sort
+        order = np.lexsort((rec, pidx, year, sid))
+        sid, year, pidx, rec, v = sid[order], year[order], pidx[order], rec[order], v[order]
     # one value per period: the imported one wins over a stored one (rec −1 sorts first)
     same_period = (sid[1:] == sid[:-1]) & (year[1:] == year[:-1]) & (pidx[1:] == pidx[:-1])
     keep = np.r_[~same_period, True]
