@@ -303,8 +303,13 @@ def _evidence(hits: list[Hit], codes: set[str], divs: Divisions, extra: list[Spa
     chosen: list[Span] = []
     seen: set[str] = set()
     rest: list[Span] = []
+    supports: dict[str, bool] = {}  # by form: a form always names the same divisions (a plan repeats a few)
     for h in hits:
-        if any(c in codes for c, _ in h.targets) or any(_inside(c, codes, divs) for c, _ in h.targets):
+        ok = supports.get(h.form)
+        if ok is None:
+            ok = supports[h.form] = (any(c in codes for c, _ in h.targets)
+                                     or any(_inside(c, codes, divs) for c, _ in h.targets))
+        if ok:
             (rest if h.form in seen else chosen).append(h.span)
             seen.add(h.form)
     return sorted((chosen + rest + (extra or []))[:20])
