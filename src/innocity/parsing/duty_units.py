@@ -260,8 +260,8 @@ def _place_names() -> frozenset[str]:
     names: set[str] = set()
     for d in load_divisions():
         names.add(d.name)
-        if d.level in ("province", "city") and len(d.short) >= 2:
-            names.add(d.short)
+        if d.level in ("province", "city") and len(sh := d.short) >= 2:  # d.short is computed on each access
+            names.add(sh)
     return frozenset(names)
 
 

@@ -89,8 +89,10 @@ def gazetteer(stop_short: float, landmark_kinds: tuple[tuple[str, float], ...], 
     for d in divs:
         if (len(d.name) > 2 or _SHORT_COUNTY.match(d.name)) and d.name not in _FULL_STOP:
             full[d.name].append(d.adcode)
-        if d.level in ("province", "city") and len(d.short) >= 2 and d.short != d.name:
-            short[d.short].append(d.adcode)
+        if d.level in ("province", "city"):
+            sh = d.short  # computed from the name on every access (strips suffixes and ethnic names)
+            if len(sh) >= 2 and sh != d.name:
+                short[sh].append(d.adcode)
     forms: dict[str, Form] = {}
     for name, codes in full.items():
         forms[name] = Form("full", tuple((c, 1.0 / len(codes)) for c in codes))
