@@ -262,3 +262,34 @@ def test_the_natural_key_stops_a_racing_second_load_and_keeps_the_first(app: App
     with pytest.raises(IntegrityError):
         obs_repo.load_import(app.db.engine, columns, **kw)  # type: ignore[arg-type]
     assert _counts(app) == (1, 1)
+
+
+def test_a_racing_load_that_collides_in_a_later_statement_leaves_nothing(app: AppContext) -> None:
+    """SQLite loads a thousand rows per statement: a collision in the third statement of the second load
+    undoes its first two as well, and the first load's 2,500 rows stay exactly as they were."""
+    from sqlalchemy.exc import IntegrityError
+
+    from innocity.storage.regions import get_by_adcode
+
+    with app.db.sessions() as s:
+        reg = get_by_adcode(s, "320500")
+        assert reg is not None
+        rid = reg.id
+
+    def columns(years: list[int], value: float) -> list[list[object]]:
+        n = len(years)
+        return [[rid] * n, ["TEC06"] * n, [str(y) for y in years], ["year"] * n, years, [0] * n,
+                [value + y for y in years], ["家"] * n, [value + y for y in years], ["家"] * n,
+                ["final"] * n, ["2016-03-01"] * n, [None] * n, [None] * n]  # fmt: skip
+
+    kw = {"name": "a.csv", "sha256": "0" * 64, "total": 2500, "rejected": 0, "status": "draft", "by": "甲"}
+    first = list(range(1000, 3500))
+    obs_repo.load_import(app.db.engine, columns(first, 0.5), **kw)  # type: ignore[arg-type]
+    second = list(range(5000, 7500))
+    second[2200] = 3400  # stored by the first load
+    with pytest.raises(IntegrityError):
+        obs_repo.load_import(app.db.engine, columns(second, 9.5), **kw)  # type: ignore[arg-type]
+    assert _counts(app) == (2500, 1)
+    with app.db.sessions() as s:
+        stored = s.execute(select(ObservationRow.period_year, ObservationRow.value)).all()
+    assert sorted(stored) == [(y, y + 0.5) for y in first]

@@ -1,15 +1,18 @@
 """Repository of observations: bulk insert in one transaction, reads returning domain ``Observation``s,
 and single-value changes guarded by optimistic locking (``version``) and written to the audit log.
 
-Bulk loading goes through the raw DBAPI cursor's ``executemany`` (SQLite) or SQLAlchemy Core with a
-list of parameter sets (others): per-row ORM objects would cost ten times the time for a million rows.
+Bulk loading goes through the raw DBAPI connection: multi-row INSERT statements on SQLite, COPY on
+PostgreSQL, SQLAlchemy Core with a list of parameter sets elsewhere; per-row ORM objects would cost ten
+times the time for a million rows.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -72,9 +75,9 @@ def load_import(
     audit entry. Returns the
     import id. Nothing is visible, or left behind, unless all of it commits.
 
-    SQLite takes the physical floor: one ``executemany`` on the raw connection, the values that are the
-    same for every row written once into the statement, and foreign keys checked once for the whole set
-    (every distinct region id must exist, inside the transaction) instead of once per row.
+    SQLite: a thousand rows per INSERT statement on the raw connection, the values that are the same for
+    every row written once into the statement, and foreign keys checked once for the whole set (every
+    distinct region id must exist, inside the transaction) instead of once per row.
     """
     now = utcnow()
     n = len(columns[0])
@@ -107,7 +110,7 @@ def load_import(
                     raise ValueError("an import refers to a region that does not exist")
                 try:
                     if sqlite:
-                        _sqlite_executemany(
+                        _sqlite_insert(
                             dbapi,
                             columns,
                             import_id=import_id,
@@ -154,15 +157,16 @@ def _sqlite_literal(v: Any) -> str | None:
     return None
 
 
-def _sqlite_values(columns: Sequence[Sequence[Any]]) -> tuple[list[str], list[int]]:
-    """The VALUES terms of ``BULK_COLUMNS`` and which columns are bound, in parameter order.
+def _sqlite_values(columns: Sequence[Sequence[Any]]) -> tuple[list[str | int], list[int]]:
+    """The VALUES terms of one row of ``BULK_COLUMNS`` (an SQL literal, or the 1-based number of a bound
+    parameter of the row) and which columns are bound, in parameter order.
 
     Binding costs more than SQLite's own work for a row (a bound None, which goes through the adapter
     lookup, costs ~0.4 µs): a column holding one value in every row is written once into the statement,
     and a column equal to an earlier one (the original value and unit when nothing was converted) reuses
     that column's parameter. 14 bound columns → 6 for a typical file: 1M rows insert in 2.1 s of CPU
     instead of 3.5 s (measured)."""
-    terms: list[str] = []
+    terms: list[str | int] = []
     bound: list[int] = []
     for j, col in enumerate(columns):
         n = len(col)
@@ -180,34 +184,57 @@ def _sqlite_values(columns: Sequence[Sequence[Any]]) -> tuple[list[str], list[in
             None,
         )
         if same is not None:
-            terms.append(f"?{bound.index(same) + 1}")
+            terms.append(bound.index(same) + 1)
             continue
         bound.append(j)
-        terms.append(f"?{len(bound)}")
+        terms.append(len(bound))
     return terms, bound
 
 
-def _sqlite_executemany(
+ROWS_PER_STATEMENT = 1000
+
+
+def _sqlite_insert(
     dbapi: Any, columns: Sequence[Sequence[Any]], *, import_id: int, status: str, by: str, now: datetime
 ) -> None:
-    cols = ", ".join((*BULK_COLUMNS, "status", "entered_by", "entered_at", "import_id", "version"))
+    """Insert the rows a thousand per statement (``INSERT … VALUES (…), (…), …``). Within one statement
+    SQLite keeps its cursors open from row to row, so a key that follows the previous one is placed
+    without a new descent of the unique index from its root, and there is one step and one reset per
+    thousand rows instead of per row: 1M rows take 1.5 s of CPU instead of 2.05 s with ``executemany``
+    (measured, rows in key order; 1.67 s in a file's order)."""
+    names = ", ".join((*BULK_COLUMNS, "status", "entered_by", "entered_at", "import_id", "version"))
     terms, bound = _sqlite_values(columns)
-    consts = [
-        _sql_text(status),
-        _sql_text(by),
-        _sql_text(now.isoformat(sep=" ", timespec="microseconds")),
-        str(int(import_id)),
-        "1",
-    ]
-    marks = ", ".join(terms + consts)
-    # tuples are made while SQLite consumes them: no million-tuple list in memory
-    rows = zip(*(columns[j] for j in bound), strict=True) if bound else iter([()] * len(columns[0]))
+    consts = ", " + ", ".join(
+        [
+            _sql_text(status),
+            _sql_text(by),
+            _sql_text(now.isoformat(sep=" ", timespec="microseconds")),
+            str(int(import_id)),
+            "1",
+        ]
+    )
+    width = len(bound)
+    n = len(columns[0])
+    limit = int(dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    per = max(1, min(ROWS_PER_STATEMENT, limit // max(width, 1)))
+
+    def statement(rows: int) -> str:
+        values = (
+            "(" + ", ".join(t if isinstance(t, str) else f"?{r * width + t}" for t in terms) + consts + ")"
+            for r in range(rows)
+        )
+        return f"INSERT INTO observations ({names}) VALUES " + ", ".join(values)
+
     cur = dbapi.cursor()
     # a large page cache keeps the key index in memory during the load
     (cache,) = cur.execute("PRAGMA cache_size").fetchone()
     cur.execute("PRAGMA cache_size=-262144")
     try:
-        cur.executemany(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+        full = statement(per)
+        for i in range(0, n, per):
+            k = min(per, n - i)
+            params = list(chain.from_iterable(zip(*(columns[j][i : i + k] for j in bound), strict=True)))
+            cur.execute(full if k == per else statement(k), params)
     finally:
         cur.execute(f"PRAGMA cache_size={int(cache)}")
         cur.close()
