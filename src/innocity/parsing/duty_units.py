@@ -6,7 +6,6 @@ work on one list at a time; ``make_duty`` builds the ``Duty`` with its task head
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +47,7 @@ _SHARED = rx(r"(?:(?:按职责分工|按职能分工|按职责|按职能|分别|
 _SINGLE_MARK = rx(r"\([^()]*\)$")
 _LEADING = rx(r"^(?:由|分别由|其中|以)")
 _TRAILING = rx(r"(?:等(?:有关|相关)?(?:部门|单位)?|等)$")
+_IDEOGRAPH = rx(r"[\u4e00-\u9fff]")
 UNIT_END = rx(
     r"(?:局|委|厅|办|院|所|会|部|中心|政府|公司|集团|银行|支行|分行|海关|协会|科协|大学|学院|处|室|站|队|社|馆|联|团|县|区|市)$"
 )
@@ -94,7 +94,7 @@ def split_names(original: str, folded: str) -> list[_Name]:
                     sub_o, sub_f = sub_o[: mm.start()], sub_f[: mm.start()]
                     break
             sub_o = _TRAILING.sub("", _LEADING.sub("", sub_o.strip()))
-            if len(sub_o) < 2 or not re.search(r"[\u4e00-\u9fff]", sub_o):
+            if len(sub_o) < 2 or not _IDEOGRAPH.search(sub_o):
                 if role and out:  # a marker standing alone ("…科技局,配合") governs what came before
                     out.append(_Name("", role, True))
                 continue

@@ -92,6 +92,7 @@ class Quantity:
 _CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_MIXED = rx(r"(\d+(?:\.\d+)?)([十百千万亿]+)")  # 3千, 1.5万
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 
 
@@ -128,7 +129,7 @@ def cn_value(token: str) -> Decimal | None:
         return Decimal(token)
     except InvalidOperation:
         pass
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", token)
+    m = _MIXED.fullmatch(token)
     if m:  # 3千, 1.5万
         mult = Decimal(1)
         for c in m.group(2):

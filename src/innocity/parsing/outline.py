@@ -59,6 +59,8 @@ _RANK = {
     "circ": 7,
 }
 _CLAUSE_END = rx(r"[。;:!?]")
+_NON_DIGIT = rx(r"\D")
+_NON_CN = rx(rf"[^{_CN}]")
 _COMMA = rx(r",")
 _MAX_LINE_TITLE = 60  # a line without a full stop and at most this long is a heading line
 _MAX_TITLE = 40
@@ -76,12 +78,12 @@ class _Head:
 
 
 def _number(marker: str) -> int | None:
-    digits = re.sub(r"\D", "", marker)
+    digits = _NON_DIGIT.sub("", marker)
     if digits:
         return int(digits)
     if "①" <= marker[0] <= "⑳":
         return ord(marker[0]) - ord("①") + 1
-    core = re.sub(rf"[^{_CN}]", "", marker)
+    core = _NON_CN.sub("", marker)
     if not core:
         return None
     if len(core) == 1:

@@ -22,6 +22,8 @@ _VERB = rx(
 _LEAD_VERB = rx(r"^(?:实施|打造|构建|推进|建设|加快|加强|建立|组建|培育|发展|开展|推动)")
 
 _SPLIT = rx(r"、|以及|和|及")
+_PIECES = rx(r"[,;，；]|和|以及")
+_CLAUSES = rx(r"[,;，；]")
 _CN_DIGIT = {
     "零": 0,
     "〇": 0,
@@ -192,9 +194,9 @@ def items_before(segment: str, label: str) -> list[str]:
     if segment.endswith("等"):
         segment = segment[:-1]
     head = label[-2:]
-    pieces = [x for x in re.split(r"[,;，；]|和|以及", segment) if x]
+    pieces = [x for x in _PIECES.split(segment) if x]
     items = [x.rsplit("的", 1)[-1].strip() for x in pieces if x.endswith(head)]
     if len(items) >= 2:
         return items
-    last = re.split(r"[,;，；]", segment)[-1]  # "重点发展A、B和C等3个主导产业"
+    last = _CLAUSES.split(segment)[-1]  # "重点发展A、B和C等3个主导产业"
     return split_list(last) if "、" in last else []

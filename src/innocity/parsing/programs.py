@@ -61,6 +61,7 @@ _COUNT = rx(
     rf"(?=[,。;:、)”\"\n]|$|{_AFTER_LABEL})"
 )
 _CONJ = rx(r"\s*(?:以及|及|和|并|还有)")
+_CLAUSE_STOP = rx(r"[。;]")
 
 
 def _parts_from_code(code: str) -> list[ProgramPart]:
@@ -124,7 +125,7 @@ def _code_program(text: str, folded: str, base: int, m: re.Match[str], secs: lis
     rest = folded[end : end + 300]
     d = _DECL.match(rest)
     if d:
-        stop = re.search(r"[。;]", rest)
+        stop = _CLAUSE_STOP.search(rest)
         clause_end = stop.start() if stop else len(rest)
         clause = rest[d.end() : clause_end]
         digits = [int(c) for c in code] if code.isdigit() else []
