@@ -188,23 +188,43 @@ def validate(w: UnitOfWork, *, raw: obs_files.RawTable, today: date | None = Non
     return Validated(raw.table, good.take(keep), problems, unchanged[keep])
 
 
-def _in_key_order(df: obs_checks.Table) -> obs_checks.Table:
-    """Rows grouped by region and indicator, so the unique index is filled front to back (a file
-    already in that order, as exports and most department files are, is left as it is)."""
-    key = obs_series.int_key(df, ["region_id", "indicator_code"])
-    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
-        return df
-    return df.take(np.argsort(key, kind="stable"))
+_INDEX_ORDER = ("region_id", "indicator_code", "period", "vintage", "known_on")  # uq_observations_key
 
 
-def _columns_for_insert(df: obs_checks.Table) -> list[list[Any]]:
-    """The columns of ``storage.observations.BULK_COLUMNS`` as plain Python lists."""
+def _key_order(df: obs_checks.Table) -> np.ndarray | None:
+    """The order of the rows in the unique index (text compared by code point, as SQLite compares UTF-8),
+    or None when they are in it already. Loaded in that order, every key lands at the end of the index,
+    where SQLite places it without descending from the root (multi-row statements keep the cursor there):
+    1M rows load in 1.50 s of CPU instead of 1.67 s in a file's own order (measured)."""
+    if len(df) < 2:
+        return None
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in _INDEX_ORDER:
+        coded = f"_k_{c}"
+        codes = np.asarray(df[coded], dtype=np.int64) if coded in df else obs_checks.factorize(df[c])[0]
+        n = int(codes.max()) + 1
+        # one row of each code (its first), and the codes ranked by the value they stand for
+        first = np.zeros(n, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(df[c][first], kind="stable")] = np.arange(n)
+        key = key * n + rank[codes]
+    if bool(np.all(key[1:] >= key[:-1])):
+        return None
+    return np.argsort(key, kind="stable")
+
+
+def _columns_for_insert(df: obs_checks.Table, order: np.ndarray | None = None) -> list[list[Any]]:
+    """The columns of ``storage.observations.BULK_COLUMNS`` as plain Python lists, rows in ``order``."""
 
     def col(name: str, dtype: Any = object) -> list[Any]:
-        return np.asarray(df[name], dtype=dtype).tolist()  # type: ignore[no-any-return]
+        a = np.asarray(df[name], dtype=dtype)
+        return (a if order is None else a[order]).tolist()  # type: ignore[no-any-return]
 
     def text(name: str) -> list[Any]:
         a = np.asarray(df[name], dtype=object)
+        if order is not None:
+            a = a[order]
         empty = a == ""
         if empty.any():
             a = a.copy()
@@ -281,11 +301,11 @@ def import_file(
         )
     if items:
         _write_rejects(v.raw, items, rejects_path)
-    new = _in_key_order(v.good.take(~v.unchanged) if v.unchanged.any() else v.good)
+    new = v.good.take(~v.unchanged) if v.unchanged.any() else v.good
     import_id = None
     if len(new):
         # built before the write transaction opens, so the database is locked only while inserting
-        columns = _columns_for_insert(new)
+        columns = _columns_for_insert(new, _key_order(new))
         import_id = _load(
             w, columns, name=path.name, sha256=raw.sha256, total=v.rows, rejected=n_bad, status=status
         )
