@@ -20,8 +20,9 @@ from sqlalchemy import select
 
 from innocity.catalog.model import DIMENSION_NAMES
 from innocity.domain.progress import STATUSES
-from innocity.errors import UserInputError
-from innocity.storage.tables import PlanRow, Region
+from innocity.errors import NotFoundError, UserInputError
+from innocity.storage import observations as obs_repo
+from innocity.storage.tables import PlanRow, Region, TargetRow
 from innocity.storage.tracking import SupervisionItem
 
 from . import observations, supervise
@@ -38,7 +39,7 @@ from .models.progress_view import (
 )
 from .regions import list_departments
 from .scorecard import build_scorecards
-from .targets import history, target_in_scope
+from .targets import history
 from .tasks import list_tasks
 from .tracking import (
     PreparedStore,
@@ -197,17 +198,20 @@ def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, tod
     ``scoped_progress``)."""
     w.require(Permission.READ)
     check_year(year)
-    t = target_in_scope(w, target_id=target_id)
+    plan_id = _target_plan(w, target_id)
     year = year or today_or(today).year
     rows = []
     for draft in (False, True):
-        inputs = prepare_plans(w, plan_ids=[t.plan_id], include_draft=draft, kept=kept)
+        inputs = prepare_plans(w, plan_ids=[plan_id], include_draft=draft, kept=kept)
         rows += assess_prepared(w, plans=inputs, target_ids=[target_id], year=year, include_draft=draft)
     row, drafts = rows
+    region_id = inputs[0].region_id
     obs = []
-    if row.indicator_code and (row.region_adcode or row.region):
-        obs = observations.list_observations(w, region=row.region_adcode or row.region or "",
-                                             indicator=row.indicator_code)
+    if row.indicator_code and region_id is not None and (row.region_adcode or row.region):
+        # the plan's region and the target's code directly (the actor may see the plan): looking them up by
+        # name and wording again, as list_observations does for a person's filter, cost more than the read
+        obs = [observations.out(m) for m in
+               obs_repo.select_rows(w.session, region_ids=[region_id], indicator_codes=[row.indicator_code])]
     figures = [
         ActualPoint(year=int(o.period[:4]), value=o.value, status=o.status, vintage=o.vintage, observation_id=o.id)
         for o in obs
@@ -216,17 +220,29 @@ def target_detail(w: UnitOfWork, *, target_id: int, year: int | None = None, tod
     item_ids = w.session.scalars(select(SupervisionItem.id).where(
         SupervisionItem.subject == "target", SupervisionItem.subject_id == target_id).order_by(SupervisionItem.id))
     items = [supervise.get_item(w, item_id=i, today=today) for i in item_ids]
-    plan = w.session.get(PlanRow, t.plan_id)
     differs = (drafts.status, drafts.actual) != (row.status, row.actual)
     return TargetDetail(
         row=row,
         with_drafts=drafts if differs else None,
-        plan_title=plan.title if plan else None,
+        plan_title=row.plan_title,
         observations=obs,
         history=history(w.session, "targets", target_id),
         supervision=items,
         chart=_chart(row, figures),
     )
+
+
+def _target_plan(w: UnitOfWork, target_id: int) -> int:
+    """The plan of the current target ``target_id`` if the actor may see it (``targets.target_in_scope``'s
+    rule, reading the plan's region alone: a plan row carries its whole parsed JSON)."""
+    found = w.session.execute(
+        select(TargetRow.plan_id, TargetRow.retired_in, PlanRow.id, PlanRow.region_id)
+        .outerjoin(PlanRow, PlanRow.id == TargetRow.plan_id)
+        .where(TargetRow.id == target_id)
+    ).first()
+    if found is None or found.retired_in is not None or found.id is None or not w.in_scope(found.region_id):
+        raise NotFoundError(f"no current target with id {target_id}", field="target_id")
+    return int(found.plan_id)
 
 
 def target_chart(w: UnitOfWork, *, target_id: int, year: int | None = None) -> TargetChart:

@@ -26,7 +26,7 @@ from innocity.errors import ConflictError, ForbiddenError, NotFoundError, UserIn
 from innocity.storage import audit
 from innocity.storage import regions as region_repo
 from innocity.storage import tracking as repo
-from innocity.storage.tables import Department, DutyRow, PlanRow, TargetRow, utcnow
+from innocity.storage.tables import Department, DutyRow, PlanRow, Region, TargetRow, utcnow
 
 from .context import Permission, UnitOfWork, today_or
 from .models import Model, SupervisionEvent, SupervisionItem
@@ -273,8 +273,10 @@ ROLE_OF_ACTION = {
 def _item_in_scope(w: UnitOfWork, item_id: int) -> repo.SupervisionItem:
     s = w.session
     item = s.get(repo.SupervisionItem, item_id)
-    plan = s.get(PlanRow, item.plan_id) if item is not None and item.plan_id else None
-    if item is None or not w.in_scope(plan.region_id if plan else None):
+    # the plan's region alone: a plan row carries its whole parsed JSON
+    plan = s.execute(select(PlanRow.region_id).where(PlanRow.id == item.plan_id)).first() \
+        if item is not None and item.plan_id else None
+    if item is None or not w.in_scope(plan[0] if plan else None):
         raise NotFoundError(f"no supervision item with id {item_id}", field="item_id")
     return item
 
@@ -379,11 +381,21 @@ def list_items(
     s = w.session
     today = today_or(today)
     scope = region_scope(w, region=region)
-    plan_ids = None
+    # one query of the items with their department's and plan's region's names: loading each item's plan
+    # (its parsed JSON and all) to name its region cost more than the rest of the board together
+    i = repo.SupervisionItem
+    q = (
+        select(i, Department.name, Region.name)
+        .outerjoin(Department, Department.id == i.department_id)
+        .outerjoin(PlanRow, PlanRow.id == i.plan_id)
+        .outerjoin(Region, Region.id == PlanRow.region_id)
+    )
     if scope is not None:
-        plan_ids = list(s.scalars(select(PlanRow.id).where(PlanRow.region_id.in_(scope))))
-    items = repo.list_items(s, plan_ids=plan_ids, include_closed=include_closed)
-    out = [_item_model(s, i, today) for i in items]
+        q = q.where(PlanRow.region_id.in_(scope))
+    if not include_closed:
+        q = q.where(i.status != "closed")
+    out = [_item_model(s, item, today, names=(region_name, dept_name))
+           for item, dept_name, region_name in s.execute(q.order_by(i.id.desc()))]
     return [i for i in out if i.department == department] if department else out
 
 
@@ -394,17 +406,27 @@ def get_item(w: UnitOfWork, *, item_id: int, today: date | None = None) -> Super
 
 
 def _item_model(
-    s: Session, item: repo.SupervisionItem, today: date, *, events: bool = False
+    s: Session,
+    item: repo.SupervisionItem,
+    today: date,
+    *,
+    events: bool = False,
+    names: tuple[str | None, str | None] | None = None,
 ) -> SupervisionItem:
-    dept = s.get(Department, item.department_id) if item.department_id else None
-    plan = s.get(PlanRow, item.plan_id) if item.plan_id else None
+    """The item as a result; ``names`` (its plan's region, its department) when the caller read them."""
+    if names is None:  # the names alone: a plan row carries its whole parsed JSON
+        region = s.scalar(select(Region.name).join(PlanRow, PlanRow.region_id == Region.id)
+                          .where(PlanRow.id == item.plan_id)) if item.plan_id else None
+        dept = s.scalar(select(Department.name).where(Department.id == item.department_id)) \
+            if item.department_id else None
+        names = (region, dept)
     out = SupervisionItem(
         id=item.id,
-        region=plan.region.name if plan and plan.region else None,
+        region=names[0],
         subject=item.subject,
         subject_id=item.subject_id,
         plan_id=item.plan_id,
-        department=dept.name if dept else None,
+        department=names[1],
         reason=item.reason,
         title=item.title,
         detail=item.detail,

@@ -29,6 +29,7 @@ from typing import Generic, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from innocity.services.models.users import SignedIn
 from innocity.services.tracking import PreparedPlan
 
 V = TypeVar("V")
@@ -110,6 +111,7 @@ PLAN_JSON: Kept[Answer] = Kept(256)  # GET /api/v1/plans/{id}
 PLAN_VIEW: Kept[object] = Kept(256)  # the review workspace's plan, highlighted text and counts
 PROGRESS_JSON: Kept[Answer] = Kept(2048)  # GET /api/v1/progress
 PREPARED: Kept[PreparedPlan] = Kept(1024)  # tracking.prepare_plans, per plan and reading of the figures
+SIGNED: Kept[SignedIn] = Kept(4096)  # a verified token or session under the writes stamp (web.deps)
 
 
 def prepared(writes: str) -> Stamped[PreparedPlan]:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from innocity.domain.progress import STATUS_ZH as _STATUS_ZH
 from innocity.services.context import Permission
@@ -148,9 +149,25 @@ def page_context(request: Request) -> dict[str, Any]:
     }
 
 
+# What a kept fragment carries where the page's CSRF token goes (letters only: unchanged by escaping).
+CSRF_SLOT = "csrfslotbd41c7e09a"
+
+
+def fragment(name: str, context: dict[str, Any]) -> Markup:
+    """The HTML of template ``name`` rendered without the request: a part of a page that does not depend
+    on who looks at it beyond what ``context`` says (a role's ``actor`` when controls depend on it), so the
+    caller may keep it (``web.cache``) under a key naming all of that. A form in it gets ``CSRF_SLOT`` for
+    its token, which ``render`` replaces with the page's own (masked afresh for every page)."""
+    return Markup(env.get_template(name).render({"csrf": CSRF_SLOT, **context}))
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
            headers: dict[str, str] | None = None) -> Response:
     """Render the page (or fragment) ``name`` with the common context and ``context``."""
     ctx = page_context(request)
     ctx.update(context or {})
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
+    ctx["request"] = request
+    html = env.get_template(name).render(ctx)
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, ctx["csrf"])
+    return HTMLResponse(html, status_code=status_code, headers=headers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from innocity.services import dashboard, freshness
@@ -20,19 +21,21 @@ from innocity.services.models.dashboard import Dashboard
 
 from ..cache import Kept, prepared
 from ..deps import PageUowDep, PageUser
-from ..templating import render
+from ..templating import fragment, render
 from . import vocab  # noqa: F401  (the templates' words)
 from .formdata import year_param
 from .home import home_context
 
 router = APIRouter()
 # results kept while the store's freshness stamp (scope, year, day and the last write) is unchanged
-HOME: Kept[dict[str, Any]] = Kept(128)
-DASH: Kept[Dashboard] = Kept(128)
+HOME: Kept[dict[str, Any]] = Kept(128)  # the plans of a scope (home_context)
+DASH: Kept[Dashboard] = Kept(1024)
+# the page below its heading, rendered: per role (its links), scope, region and year
+BODIES: Kept[Markup] = Kept(1024)
 
 
-def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None) -> Dashboard:
-    writes = freshness.writes_stamp(w)
+def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None, writes: str | None = None) -> Dashboard:
+    writes = writes or freshness.writes_stamp(w)
     stamp = freshness.progress_stamp(w, region=region, year=year, writes=writes)
     return DASH.get_or_make(stamp, lambda: dashboard.dashboard(w, year=year, region=region, kept=prepared(writes)))
 
@@ -42,9 +45,17 @@ def home(request: Request, user: PageUser, w: PageUowDep,
          year: Annotated[str | None, Query(max_length=8)] = None,
          region: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     y, where = year_param(year), region or None
-    ctx = HOME.get_or_make(freshness.progress_stamp(w, region=None), lambda: home_context(w))
-    dash = dashboard_of(w, year=y, region=where) if dashboard.is_for(w.actor) else None
-    return render(request, "home.html", {**ctx, "dash": dash})
+    writes = freshness.writes_stamp(w)
+    home_stamp = freshness.progress_stamp(w, region=None, writes=writes)  # the plans of the caller's scope
+    with_dash = dashboard.is_for(w.actor)
+    dash_stamp = freshness.progress_stamp(w, region=where, year=y, writes=writes) if with_dash else None
+
+    def body() -> Markup:
+        dash = dashboard_of(w, year=y, region=where, writes=writes) if with_dash else None
+        plans = HOME.get_or_make(home_stamp, lambda: home_context(w))
+        return fragment("home/_body.html", {**plans, "dash": dash, "actor": w.actor})
+
+    return render(request, "home.html", {"body": BODIES.get_or_make((home_stamp, dash_stamp, w.actor.role), body)})
 
 
 @router.get("/dashboard/chart.json", response_model=Dashboard)

@@ -12,21 +12,22 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from innocity.services import freshness, progress_view
 from innocity.services.context import UnitOfWork
-from innocity.services.models.progress_view import ProgressFilters, ProgressTable, TargetChart, TargetDetail
+from innocity.services.models.progress_view import ProgressFilters, TargetChart, TargetDetail
 
 from ..cache import Kept, prepared
 from ..deps import PageUowDep, PageUser
-from ..templating import render
+from ..templating import fragment, render
 from . import vocab  # noqa: F401  (the templates' words)
 from .formdata import integer, year_param
 
 router = APIRouter()
 # results kept while the store's freshness stamp (the caller's scope, year, day, last write) is unchanged
-TABLES: Kept[ProgressTable] = Kept(128)
+TABLES: Kept[Markup] = Kept(1024)  # the table rendered: the same for everyone who sees this scope
 DETAILS: Kept[TargetDetail] = Kept(256)
 
 
@@ -69,9 +70,12 @@ def progress_page(
     writes = freshness.writes_stamp(w)
     stamp = freshness.progress_stamp(w, region=args["region"], year=args["year"], writes=writes)  # type: ignore[arg-type]
     key = (stamp, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
-    table = TABLES.get_or_make(key, lambda: progress_view.progress_table(
-        w, **args, kept=prepared(writes)))  # type: ignore[arg-type]
-    return render(request, "progress/list.html", {"t": table, "f": table.filters, "link": link, "SORT_ZH": SORT_ZH})
+
+    def table() -> Markup:
+        t = progress_view.progress_table(w, **args, kept=prepared(writes))  # type: ignore[arg-type]
+        return fragment("progress/_list.html", {"t": t, "f": t.filters, "link": link, "SORT_ZH": SORT_ZH})
+
+    return render(request, "progress/list.html", {"content": TABLES.get_or_make(key, table)})
 
 
 @router.get("/progress/{target_id:int}")

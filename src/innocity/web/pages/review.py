@@ -27,13 +27,14 @@ from innocity.services.models import PlanDetail, PlanItem
 from innocity.services.plans import REVIEWED, BulkReview
 from innocity.services.targets import TargetPatch
 
-from ..cache import PLAN_VIEW
+from ..cache import PLAN_VIEW, Kept
 from ..deps import PageUowDep, PageUser
 from ..errors import wants_fragment
 from ..highlight import KINDS, Span, highlight, window
-from ..templating import render
+from ..templating import fragment, render
 
 router = APIRouter()
+WORKSPACES: Kept[tuple[Markup, Markup, str | None]] = Kept(256)
 
 MASKED = re.compile(r"[*＊Xx×]")
 NAMES = re.compile(r"[、,，;；\s]+")
@@ -81,17 +82,26 @@ def workspace(request: Request, w: UnitOfWork, plan_id: int, *, error: str | Non
               notice: str | None = None) -> Response:
     full = request.query_params.get("full") == "1"
     stamp = freshness.plan_stamp(w, plan_id=plan_id)  # checks the scope too
-    view = PLAN_VIEW.get_or_make((stamp, full), lambda: plan_view(w, plan_id, full=full))
-    assert isinstance(view, PlanView)
-    region_id = view.plan.region_id
+
+    def parts() -> tuple[Markup, Markup, str | None]:
+        view = PLAN_VIEW.get_or_make((stamp, full), lambda: plan_view(w, plan_id, full=full))
+        assert isinstance(view, PlanView)
+        region_id = view.plan.region_id
+        ctx = {
+            "plan": view.plan,
+            "source": view.source,
+            "window": view.window,
+            "counts": view.counts,
+            "departments": regions.list_departments(w, region_id=region_id) if region_id else [],
+            "actor": w.actor,
+        }
+        return fragment("plans/_workspace_head.html", ctx), fragment("plans/_workspace.html", ctx), view.plan.title
+
+    # the workspace rendered once per plan state and role (which controls it shows): sixty target cards
+    # cost more to render than everything else on the page
+    head, body, title = WORKSPACES.get_or_make((stamp, full, w.actor.role), parts)
     return render(request, "plans/review.html", {
-        "plan": view.plan,
-        "source": view.source,
-        "window": view.window,
-        "counts": view.counts,
-        "departments": regions.list_departments(w, region_id=region_id) if region_id else [],
-        "error": error,
-        "notice": notice,
+        "head": head, "workspace": body, "title": title, "error": error, "notice": notice,
     })
 
 

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from starlette.responses import Response
 
 from innocity.domain.supervision import TransitionError, apply
@@ -28,12 +29,13 @@ from innocity.services.supervise import ROLE_OF_ACTION
 
 from ..cache import Kept
 from ..deps import PageUowDep, PageUser
-from ..templating import render
+from ..templating import fragment, render
 from . import vocab
 from .formdata import FormDep, day, integer, text, year_param
 
 router = APIRouter()
-BOARDS: Kept[list[SupervisionItem]] = Kept(64)  # kept while the freshness stamp (scope, day, last write) holds
+# the board's columns rendered, and how many items: kept while the freshness stamp (scope, day, last write) holds
+BOARDS: Kept[tuple[Markup, int]] = Kept(512)
 ACTIONS = ("respond", "extend", "close", "escalate")
 # The steps each role is offered on the page: the department answers, the coordinator decides. (A
 # coordinator's role may also answer for a department; the API allows it, the page does not offer it.)
@@ -60,14 +62,20 @@ def steps_for(item: SupervisionItem, w: UnitOfWork, user: SignedIn) -> list[str]
 def board(request: Request, user: PageUser, w: PageUowDep,
           region: Annotated[str | None, Query(max_length=100)] = None,
           raised: Annotated[str | None, Query(max_length=6)] = None) -> Response:
-    stamp = freshness.progress_stamp(w, region=region or None)
-    items = BOARDS.get_or_make(stamp, lambda: supervise.list_items(w, include_closed=True, region=region or None))
     today = date.today()
-    columns = {s: [i for i in items if i.status == s] for s in vocab.SUPERVISION_ORDER}
+    stamp = freshness.progress_stamp(w, region=region or None, today=today)
+
+    def columns() -> tuple[Markup, int]:
+        items = supervise.list_items(w, include_closed=True, region=region or None, today=today)
+        return fragment("supervision/_board.html", {
+            "columns": {s: [i for i in items if i.status == s] for s in vocab.SUPERVISION_ORDER},
+            "ages": {i.id: (today - i.raised_at.date()).days for i in items},
+        }), len(items)
+
+    board_html, total = BOARDS.get_or_make(stamp, columns)
     notice = f"已生成 {raised} 项督办事项" if raised and raised.isdigit() else None
     return render(request, "supervision/board.html", {
-        "columns": columns, "total": len(items), "today": today, "region": region or "", "notice": notice,
-        "ages": {i.id: (today - i.raised_at.date()).days for i in items},
+        "board": board_html, "total": total, "today": today, "region": region or "", "notice": notice,
     })
 
 
