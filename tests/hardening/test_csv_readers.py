@@ -5,6 +5,8 @@ are SIMULATED."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -46,29 +48,39 @@ def plain_text(draw: st.DrawFn) -> tuple[str, bool]:
     return text, uniform
 
 
-def _same(a: tuple, b: tuple) -> None:  # type: ignore[type-arg]
-    header_a, idx_a, unit_a, cols_a, n_a = a
-    header_b, idx_b, unit_b, cols_b, n_b = b
-    assert (header_a, idx_a, unit_a, n_a) == (header_b, idx_b, unit_b, n_b)
-    assert sorted(cols_a) == sorted(cols_b)
-    for j in cols_a:
-        assert cols_a[j].tolist() == cols_b[j].tolist()
-        assert all(type(c) is str for c in cols_a[j])
+def _same(got: Any, expected: Any) -> None:
+    """The plain reader's cells (its deferred value text read now) are the csv module's, and its numbers
+    are the value cells' ``float()``."""
+    cols = {j: v if isinstance(v, np.ndarray) else v() for j, v in got.columns.items()}
+    assert (got.header, got.idx, got.unit, got.n) == (
+        expected.header,
+        expected.idx,
+        expected.unit,
+        expected.n,
+    )
+    assert sorted(cols) == sorted(expected.columns)
+    for j, c in cols.items():
+        assert c.tolist() == expected.columns[j].tolist()
+        assert all(type(x) is str for x in c)
+    if got.numbers is not None:
+        (j,) = [j for j, v in got.columns.items() if not isinstance(v, np.ndarray)]
+        assert got.numbers.tolist() == [float(x) for x in cols[j]]
 
 
 @settings(max_examples=400, deadline=None, database=None)
 @given(case=plain_text())
 def test_the_plain_reader_reads_as_the_csv_module(case: tuple[str, bool]) -> None:
     text, uniform = case
+    utf8 = text.encode("utf-8") if len(text) % 2 else None  # the file's own bytes, or encoded again
     try:
         expected = obs_files._quoted_csv(text, ",", "t.csv")
     except UserInputError as exc:
         with pytest.raises(UserInputError) as err:
-            if obs_files._plain_csv(text, ",", "t.csv") is None:
+            if obs_files._plain_csv(text, utf8, ",", "t.csv") is None:
                 raise exc
         assert err.value.message == exc.message
         return
-    got = obs_files._plain_csv(text, ",", "t.csv")
+    got = obs_files._plain_csv(text, utf8, ",", "t.csv")
     if got is None:
         assert not uniform, "a file with every line as wide as the header is plain"
         return
@@ -80,18 +92,19 @@ def test_a_plain_file_takes_the_plain_reader(end: str) -> None:
     text = end.join(
         ["单位:万元", "地区,指标,年份,数值,备注", "苏州市,TEC10,2015,741,", "320500,TEC06,2016,2870,NA"]
     )
-    got = obs_files._plain_csv(text + end, ",", "t.csv")
+    got = obs_files._plain_csv(text + end, None, ",", "t.csv")
     assert got is not None
-    header, idx, unit, cols, n = got
-    assert (header, idx, unit, n) == (["地区", "指标", "年份", "数值", "备注"], 1, "万元", 2)
-    assert [c.tolist() for _, c in sorted(cols.items())] == [
-        ["苏州市", "320500"],
-        ["TEC10", "TEC06"],
-        ["2015", "2016"],
-        ["741", "2870"],
-        ["", "NA"],
-    ]
+    assert (got.header, got.idx, got.unit, got.n) == (["地区", "指标", "年份", "数值", "备注"], 1, "万元", 2)
+    assert got.numbers is not None and got.numbers.tolist() == [741.0, 2870.0]
     _same(got, obs_files._quoted_csv(text + end, ",", "t.csv"))
+
+
+@pytest.mark.parametrize("value", ["N/A", "12%", "Infinity", "1e400", "nan", ""])
+def test_a_value_that_is_no_plain_finite_number_is_read_as_text(value: str) -> None:
+    text = f"地区,指标,年份,数值\n苏州市,TEC10,2015,741\n苏州市,TEC10,2016,{value}\n"
+    got = obs_files._plain_csv(text, None, ",", "t.csv")
+    assert got is not None and got.numbers is None
+    assert got.columns[3].tolist() == ["741", value]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -106,13 +119,14 @@ def test_a_plain_file_takes_the_plain_reader(end: str) -> None:
     ],
 )
 def test_a_file_that_is_not_plain_is_left_to_the_csv_module(body: str) -> None:
-    assert obs_files._plain_csv("地区,指标,年份,数值\n" + body, ",", "t.csv") is None
+    assert obs_files._plain_csv("地区,指标,年份,数值\n" + body, None, ",", "t.csv") is None
 
 
 def test_cells_are_one_object_per_distinct_text() -> None:
     # what makes the later lookups cheap: equal cells are the same object
     body = "".join(f"苏州市,TEC10,{2000 + i % 15},{i}\n" for i in range(3000))
-    got = obs_files._plain_csv("地区,指标,年份,数值\n" + body, ",", "t.csv")
+    got = obs_files._plain_csv("地区,指标,年份,数值\n" + body, None, ",", "t.csv")
     assert got is not None
-    region = got[3][0]
+    region = got.columns[0]
+    assert isinstance(region, np.ndarray)
     assert len({id(c) for c in region}) == 1 and np.all(region == "苏州市")

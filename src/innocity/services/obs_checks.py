@@ -1,5 +1,5 @@
 """Validation of imported observations, vectorised over the whole file (numpy, no per-row Python beyond
-the distinct values of a column), and the ``Table`` of columns the import carries from reading to loading.
+the distinct values of a column).
 
 Checks here look at one row at a time: unknown region or indicator, a value that is not a number
 ("N/A", "—"), an unknown period or vintage, a unit that cannot be converted to the indicator's unit, a
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -23,66 +23,12 @@ from innocity.catalog.units import convert
 from innocity.domain.observation import Period, Vintage
 from innocity.errors import RowProblem, UnitError
 
+from .obs_table import NUMBERS, Table, factorize
+
 if TYPE_CHECKING:
     from innocity.catalog import Catalog, Matcher
 
 NOT_NEGATIVE_KINDS = {"level", "count", "per_capita", "intensity"}
-
-
-class Table:
-    """Columns of one length by name, each a numpy array: what a DataFrame was here, without the copies
-    pandas makes to stack object columns into one block (a second per million rows, measured) and without
-    its per-call checks. Selecting rows (``take``) copies only pointers."""
-
-    __slots__ = ("cols",)
-
-    def __init__(self, cols: Mapping[str, np.ndarray]) -> None:
-        self.cols = dict(cols)
-
-    def __len__(self) -> int:
-        return len(next(iter(self.cols.values()))) if self.cols else 0
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        return self.cols[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.cols
-
-    @property
-    def columns(self) -> list[str]:
-        return list(self.cols)
-
-    @property
-    def empty(self) -> bool:
-        return len(self) == 0
-
-    def take(self, rows: np.ndarray) -> Table:
-        """The rows a boolean mask or positions select, in every column."""
-        return Table({k: v[rows] for k, v in self.cols.items()})
-
-    def assign(self, **cols: np.ndarray) -> Table:
-        """This table with columns added or replaced (the others shared, not copied)."""
-        return Table({**self.cols, **cols})
-
-    def frame(self, names: Iterable[str] | None = None) -> pd.DataFrame:
-        """Some columns as a DataFrame, for the few steps pandas does best (merges, group medians)."""
-        return pd.DataFrame({k: self.cols[k] for k in (self.cols if names is None else names)})
-
-
-def factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(codes per row, distinct values in order of appearance) of a column of text or numbers. A dict
-    does it at the cost of pandas' factorize without its missing-value and type scans (a tenth of a
-    second per column of a million rows); equal cells from the readers are one object, so hashing is
-    cheap."""
-    if values.dtype != object:
-        codes, uniq = pd.factorize(values, use_na_sentinel=False)
-        return np.asarray(codes, dtype=np.int64), np.asarray(uniq)
-    items = values.tolist()
-    index = {v: i for i, v in enumerate(dict.fromkeys(items))}
-    codes = np.fromiter(map(index.__getitem__, items), dtype=np.int64, count=len(items))
-    uniq = np.empty(len(index), dtype=object)
-    uniq[:] = list(index)
-    return codes, uniq
 
 
 def _one_line(reason: object, limit: int = 300) -> str:
@@ -260,9 +206,9 @@ class Checked:
     problems: Problems = field(default_factory=Problems)
 
 
-def _lookup(col: np.ndarray, resolve: Callable[[str], Any]) -> tuple[np.ndarray, list[Any], np.ndarray]:
-    """Resolve each distinct value of ``col`` once: (codes per row, resolved uniques, uniques)."""
-    codes, uniq = factorize(col)
+def _lookup(df: Table, name: str, resolve: Callable[[str], Any]) -> tuple[np.ndarray, list[Any], np.ndarray]:
+    """Resolve each distinct value of a column once: (codes per row, resolved uniques, uniques)."""
+    codes, uniq = df.factorized(name)
     return codes, [resolve(u) for u in uniq], uniq
 
 
@@ -308,9 +254,9 @@ def _text_problems(df: Table, p: Problems, limits: dict[str, int], *, clean: boo
     text longer than its column (PostgreSQL refuses it, SQLite would keep it: both refuse it here)."""
     bad_any = np.zeros(len(df), dtype=bool)
     for f in df.columns:
-        if f in ("row", "_rec") or df[f].dtype != object or (clean and f not in limits):
+        if f in ("row", "_rec", NUMBERS) or (clean and f not in limits) or df[f].dtype != object:
             continue
-        codes, uniq = factorize(df[f])
+        codes, uniq = df.factorized(f)
         u = [str(x) for x in uniq]
         limit = limits.get(f)
         joined = "\n".join(u)
@@ -355,7 +301,7 @@ def check_rows(
     bad_text = _text_problems(df, p, text_limits or {}, clean=clean)
 
     # region
-    rc, rres, runiq = _lookup(df["region"], lambda v: regions.get(_key(v)) if v else "region missing")
+    rc, rres, runiq = _lookup(df, "region", lambda v: regions.get(_key(v)) if v else "region missing")
     rid_u = [int(x) if isinstance(x, int | np.integer) else -1 for x in rres]
     region_id = _take(rid_u, rc, np.int64)
     bad_reg = region_id < 0
@@ -365,7 +311,7 @@ def check_rows(
     p.add_mask(df, bad_reg, "region", lambda s: _take(msg_reg, rc[bad_reg]))
 
     # indicator
-    ic, ires, iuniq = _lookup(df["indicator"], lambda v: indicators.resolve(v) if v else None)
+    ic, ires, iuniq = _lookup(df, "indicator", lambda v: indicators.resolve(v) if v else None)
     code = _take(ires, ic)
     bad_ind = _take([x is None for x in ires], ic, bool)
     msg_ind = [f"unknown indicator '{short(u)}'" if u else "indicator missing" for u in iuniq]
@@ -378,13 +324,17 @@ def check_rows(
         except ValueError as exc:
             return str(exc) if v else "period missing"
 
-    pc, pres, _ = _lookup(df["period"], _period)
+    pc, pres, _ = _lookup(df, "period", _period)
     bad_per = _take([isinstance(x, str) for x in pres], pc, bool)
     p.add_mask(df, bad_per, "period", lambda s: _take([str(x) for x in pres], pc[bad_per]))
 
     # value
-    value, had_pct = _numbers(df["value"])
-    missing = df["value"] == ""
+    if NUMBERS in df:  # the reader parsed every value cell as a finite number
+        value = np.asarray(df[NUMBERS], dtype=float)
+        had_pct = missing = np.zeros(len(df), dtype=bool)
+    else:
+        value, had_pct = _numbers(df["value"])
+        missing = df["value"] == ""
     p.add_mask(df, missing, "value", lambda s: "value missing")
     nan = np.isnan(value) & ~missing
     p.add_mask(df, nan, "value", lambda s: [f"'{short(x)}' is not a number" for x in s["value"]])
@@ -394,7 +344,7 @@ def check_rows(
     # unit → factor to the indicator's unit, per distinct (unit as given, indicator) pair. The unit a row
     # was given in is an index into ``units`` (the file's distinct units, "%", then each indicator's own
     # unit): no text is compared per row
-    uc, uuniq = factorize(df["unit"])
+    uc, uuniq = df.factorized("unit")
     given_u = [u if u else (default_unit or "") for u in uuniq]
     canon_u = [indicators.units.get(c) if c else None for c in ires]
     units: list[str | None] = [*given_u, "%", *canon_u]
@@ -472,10 +422,10 @@ def check_rows(
     def _known(v: str) -> str:
         return parse_known_on(v, today) if v else today.isoformat()
 
-    vc, vres, _ = _lookup(df["vintage"], _vintage)
+    vc, vres, _ = _lookup(df, "vintage", _vintage)
     bad_vin = _take([x.startswith("!") for x in vres], vc, bool)
     p.add_mask(df, bad_vin, "vintage", lambda s: _take([x[1:] for x in vres], vc[bad_vin]))
-    kc, kres, kuniq = _lookup(df["known_on"], _known)
+    kc, kres, kuniq = _lookup(df, "known_on", _known)
     bad_kn = _take([x.startswith("!") for x in kres], kc, bool)
     p.add_mask(df, bad_kn, "known_on", lambda s: _take([x[1:] for x in kres], kc[bad_kn]))
 

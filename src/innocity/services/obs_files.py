@@ -42,7 +42,7 @@ import pandas as pd
 from innocity.domain.observation import Period
 from innocity.errors import DocumentError, UserInputError
 
-from .obs_checks import Table, factorize
+from .obs_table import NUMBERS, Deferred, Table
 
 FIELDS = ("region", "indicator", "period", "value", "unit", "vintage", "known_on", "note", "source")
 REQUIRED = ("region", "indicator", "value")
@@ -203,31 +203,26 @@ def _header_columns(header: list[str], name: str) -> tuple[dict[str, int], dict[
 
 def _assemble(
     header: list[str],
-    body: pd.DataFrame | dict[int, np.ndarray],
+    body: pd.DataFrame | dict[int, np.ndarray | Deferred],
     row_numbers: np.ndarray,
     default_unit: str | None,
     name: str,
+    numbers: np.ndarray | None = None,
 ) -> RawTable:
     """Map header cells to fields; melt year columns of a wide sheet; number the rows. ``body`` holds the
-    cells by column position (a DataFrame, or arrays of the needed columns)."""
+    cells by column position (a DataFrame, or arrays of the needed columns; ``numbers``: the value
+    column's, when the reader parsed them)."""
     cols, header_unit, period_cols = _header_columns(header, name)
     wide = "period" not in cols and "value" not in cols and period_cols
     if isinstance(body, dict):
         if not wide:
-            return _finish(
-                {f: body[c] for f, c in cols.items()},
-                row_numbers,
-                cols,
-                header_unit,
-                period_cols,
-                default_unit,
-                name,
-            )
+            arrays = {f: body[c] for f, c in cols.items()}
+            return _finish(arrays, row_numbers, cols, header_unit, period_cols, default_unit, name, numbers)
         body = pd.DataFrame({j: pd.Series(a, dtype=object, copy=False) for j, a in body.items()})
     body.columns = range(body.shape[1])
     if not wide:
-        arrays = {f: body[c].to_numpy(dtype=object) for f, c in cols.items()}
-        return _finish(arrays, row_numbers, cols, header_unit, period_cols, default_unit, name)
+        cells = {f: body[c].to_numpy(dtype=object) for f, c in cols.items()}
+        return _finish(cells, row_numbers, cols, header_unit, period_cols, default_unit, name)
     # wide: one column per period; each non-empty cell becomes a row (field "value" of that period)
     keep = list(cols.values())
     body = body.assign(row=row_numbers)
@@ -239,20 +234,23 @@ def _assemble(
     out["value"] = long["_value"].astype(str)
     out["row"] = long["row"].to_numpy()
     out = out.sort_values(["row", "period"], kind="stable")
-    arrays = {f: out[f].to_numpy(dtype=object) for f in out.columns if f != "row"}
+    melted: dict[str, np.ndarray | Deferred] = {
+        f: out[f].to_numpy(dtype=object) for f in out.columns if f != "row"
+    }
     return _finish(
-        arrays, out["row"].to_numpy(dtype=np.int64), cols, header_unit, period_cols, default_unit, name
+        melted, out["row"].to_numpy(dtype=np.int64), cols, header_unit, period_cols, default_unit, name
     )
 
 
 def _finish(
-    arrays: dict[str, np.ndarray],
+    arrays: dict[str, np.ndarray | Deferred] | dict[str, np.ndarray],
     row_numbers: np.ndarray,
     cols: dict[str, int],
     header_unit: dict[str, str],
     period_cols: list[int],
     default_unit: str | None,
     name: str,
+    numbers: np.ndarray | None = None,
 ) -> RawTable:
     n = len(row_numbers)
     missing = [f for f in REQUIRED if f not in cols and not (f == "value" and period_cols)]
@@ -261,17 +259,39 @@ def _finish(
     if missing:
         raise UserInputError(f"missing column(s): {', '.join(missing)}", source=name)
     # every cell is text in an object array (a wide sheet's melted columns included, so that they get the
-    # same checks for control characters and lengths as any other)
-    table = {f: arrays[f] if f in arrays else np.full(n, "", dtype=object) for f in FIELDS}
+    # same checks for control characters and lengths as any other); a column the file lacks is empty,
+    # coded at once
+    table: dict[str, np.ndarray | Deferred] = {}
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for f in FIELDS:
+        if f in arrays:
+            table[f] = arrays[f]
+        else:
+            table[f] = np.full(n, "", dtype=object)
+            codes[f] = (np.zeros(n, dtype=np.int64), np.array([""], dtype=object))
     table["row"] = np.asarray(row_numbers, dtype=np.int64)
+    if numbers is not None:
+        table[NUMBERS] = numbers
     unit = header_unit.get("value") or default_unit
-    return RawTable(Table(table), unit, name)
+    return RawTable(Table(table, codes, n), unit, name)
+
+
+def _empty(table: Table, f: str) -> np.ndarray:
+    if f == "value" and NUMBERS in table:
+        return np.zeros(len(table), dtype=bool)  # the reader read a number in every value cell
+    hit = table.coded.get(f)
+    if hit is not None:
+        codes, uniq = hit
+        return np.isin(codes, np.flatnonzero(uniq == ""))
+    return np.asarray(table[f] == "", dtype=bool)
 
 
 def _drop_blank(table: Table) -> Table:
     blank = np.ones(len(table), dtype=bool)
-    for f in ("region", "indicator", "period", "value"):
-        blank &= table[f] == ""
+    for f in ("value", "region", "indicator", "period"):
+        blank &= _empty(table, f)
+        if not blank.any():
+            break
     out = table.take(~blank) if blank.any() else table
     return out.assign(_rec=np.arange(len(out)))
 
@@ -302,19 +322,35 @@ def _csv_records(text: str, delimiter: str, name: str) -> list[list[str]]:
 
 def decode_bytes(data: bytes, name: str) -> str:
     """Text of a data file: UTF-8, GB18030/GBK or UTF-16 detected as ``parse`` detects a document's."""
+    return _decode(data, name)[0]
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     from innocity.parsing.readers.text import decode_text
 
     try:
-        return decode_text(data).text.removeprefix("\ufeff")
+        decoded = decode_text(data)
     except DocumentError as exc:
         raise UserInputError(f"not a readable text file: {exc.message}", source=name) from None
+    return decoded.text.removeprefix("\ufeff"), decoded.encoding
 
 
-def _quoted_csv(
-    text: str, delimiter: str, name: str
-) -> tuple[list[str], int, str | None, dict[int, np.ndarray], int]:
-    """Header, its index, the unit stated above it, the needed columns by position and the number of body
-    rows, read with the csv module (quotes, line breaks inside cells, ragged rows)."""
+@dataclass(slots=True)
+class _Cells:
+    """What a CSV reader found: the header, its index, a unit stated above it, the needed body columns by
+    position and the number of body rows; the plain reader may add the value column's numbers (the
+    column's text is then deferred)."""
+
+    header: list[str]
+    idx: int
+    unit: str | None
+    columns: dict[int, np.ndarray | Deferred]
+    n: int
+    numbers: np.ndarray | None = None
+
+
+def _quoted_csv(text: str, delimiter: str, name: str) -> _Cells:
+    """The cells read with the csv module (quotes, line breaks inside cells, ragged rows)."""
     records = _csv_records(text, delimiter, name)
     head = [[c.strip() for c in r] for r in records[:30]]
     idx, unit = _find_header(head, name)
@@ -338,11 +374,11 @@ def _quoted_csv(
     uniform = bool((lengths == width).all()) if len(body) else True
     # only the columns the header maps to a field or a period are built, and not into a DataFrame of
     # their own: pandas would copy every cell once more to stack them into one block
-    columns: dict[int, np.ndarray] = {}
+    columns: dict[int, np.ndarray | Deferred] = {}
     for j in _wanted(header, name):
         cells = list(map(itemgetter(j), body)) if uniform else [r[j] if len(r) > j else "" for r in body]
         columns[j] = np.array(cells, dtype=object)
-    return header, idx, unit, columns, len(body)
+    return _Cells(header, idx, unit, columns, len(body))
 
 
 def _wanted(header: list[str], name: str) -> list[int]:
@@ -351,47 +387,58 @@ def _wanted(header: list[str], name: str) -> list[int]:
     return sorted({*cols.values(), *period_cols})
 
 
-def _plain_csv(
-    text: str, delimiter: str, name: str
-) -> tuple[list[str], int, str | None, dict[int, np.ndarray], int] | None:
+def _plain_csv(text: str, utf8: bytes | None, delimiter: str, name: str) -> _Cells | None:
     """As ``_quoted_csv``, for a text where that is only splitting: no quote anywhere, no line break but
     \n or \r\n, and every body line as wide as the header. pandas' C reader splits it in a third of the
-    csv module's time and gives each distinct cell text once (one object per distinct text, which makes
-    every later lookup cheaper). None when the text is not that plain; the csv module then reads it."""
-    if '"' in text or text.count("\r") != text.count("\r\n"):
+    csv module's time, gives each distinct cell text once (one object per distinct text, which makes
+    every later lookup cheaper), and parses the value column as numbers when every value cell is one (a
+    finite number written plainly): creating a million value texts cost more than reading the rest of
+    the file, and only a refused row's message or a rejects file quotes them, so that column's text is
+    read again only if asked for. None when the text is not that plain; the csv module then reads it.
+    ``utf8``: the file's bytes when they are the text's UTF-8 already (counted and parsed directly)."""
+    whole = utf8 if utf8 is not None else text.encode("utf-8")
+    sep = delimiter.encode()
+    if b'"' in whole or whole.count(b"\r") != whole.count(b"\r\n"):
         return None
-    # without quotes a record is a line: the first 30 records are the first 30 lines
+    # without quotes a record is a line: the first 30 records are the first 30 lines (byte offsets)
     starts = [0]
-    while len(starts) <= 30 and starts[-1] < len(text):
-        nl = text.find("\n", starts[-1])
-        starts.append(len(text) if nl < 0 else nl + 1)
-    head_records = list(
-        csv.reader(io.StringIO(text[: starts[-1]], newline=""), delimiter=delimiter, strict=True)
-    )
+    while len(starts) <= 30 and starts[-1] < len(whole):
+        nl = whole.find(b"\n", starts[-1])
+        starts.append(len(whole) if nl < 0 else nl + 1)
+    head_text = whole[: starts[-1]].decode("utf-8")
+    head_records = list(csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter, strict=True))
     head = [[c.strip() for c in r] for r in head_records[:30]]
     idx, unit = _find_header(head, name)
     header = head[idx]
     width = len(header)
     if idx + 1 >= len(starts):
         return None
-    body = text[starts[idx + 1] :]
-    n = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
-    first_end = body.find("\n")
+    body = whole[starts[idx + 1] :]
+    del whole
+    n = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    first_end = body.find(b"\n")
     first_line = body[: first_end if first_end >= 0 else len(body)]
     # every line has exactly width - 1 delimiters when the total is right and none has more (the first
     # line is checked here; pandas refuses any later longer line, unless given usecols, which would make
     # it drop the extra cells silently); a blank or short line falls back
-    if n == 0 or first_line.count(delimiter) != width - 1 or body.count(delimiter) != (width - 1) * n:
+    if n == 0 or first_line.count(sep) != width - 1 or body.count(sep) != (width - 1) * n:
         return None
-    wanted = _wanted(header, name)
-    try:
+    cols, _, period_cols = _header_columns(header, name)
+    wide = "period" not in cols and "value" not in cols and bool(period_cols)
+    value_col = None if wide else cols.get("value")
+
+    def read(numbers: bool, usecols: list[int] | None = None) -> pd.DataFrame | None:
+        dtype: dict[int, Any] = dict.fromkeys(range(width), object)
+        if numbers and value_col is not None:
+            dtype[value_col] = "float64"
         frame = pd.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(body),
             sep=delimiter,
             header=None,
             names=range(width),
             index_col=False,
-            dtype=object,
+            usecols=usecols,
+            dtype=dtype,
             na_filter=False,
             quoting=csv.QUOTE_NONE,
             skip_blank_lines=False,
@@ -399,23 +446,56 @@ def _plain_csv(
             low_memory=False,
             encoding="utf-8",
         )
+        return frame if len(frame) == n else None
+
+    try:
+        frame, numbers = None, None
+        if value_col is not None:
+            try:
+                frame = read(numbers=True)
+            except pd.errors.ParserError:
+                raise
+            except ValueError:  # a value cell that is not a number: read it as text below
+                frame = None
+            if frame is not None:
+                numbers = frame[value_col].to_numpy(dtype=float)
+                if not np.isfinite(numbers).all():  # Infinity, 1e400: refused with their text
+                    frame, numbers = None, None
+        if frame is None:
+            frame = read(numbers=False)
     except (pd.errors.ParserError, ValueError):
         return None
-    if len(frame) != n:
+    if frame is None:
         return None
-    return header, idx, unit, {j: frame[j].to_numpy(dtype=object) for j in wanted}, n
+    columns: dict[int, np.ndarray | Deferred] = {}
+    for j in _wanted(header, name):
+        if j == value_col and numbers is not None:
+
+            def value_text(j: int = j) -> np.ndarray:
+                # the file was read once already: every line is as wide as the header, usecols is safe
+                again = read(numbers=False, usecols=[j])
+                assert again is not None
+                return again[j].to_numpy(dtype=object)
+
+            columns[j] = value_text
+        else:
+            columns[j] = frame[j].to_numpy(dtype=object)
+    return _Cells(header, idx, unit, columns, n, numbers)
 
 
 def read_csv(path: Path, data: bytes) -> RawTable:
     name = str(path)
-    text = decode_bytes(data, name)
+    text, encoding = _decode(data, name)
     first = text[:4096].split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
     clean = _NOT_PLAIN.search(text) is None
-    read = _plain_csv(text, delimiter, name) if clean else None
-    header, idx, unit, columns, n = read or _quoted_csv(text, delimiter, name)
+    utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else None
+    cells = _plain_csv(text, utf8, delimiter, name) if clean else None
+    if cells is None:
+        cells = _quoted_csv(text, delimiter, name)
     del text
-    raw = _assemble(header, columns, np.arange(idx + 2, idx + 2 + n), unit, name)
+    rows = np.arange(cells.idx + 2, cells.idx + 2 + cells.n)
+    raw = _assemble(cells.header, cells.columns, rows, cells.unit, name, cells.numbers)
     raw.table = _drop_blank(raw.table if clean else _strip_cells(raw.table))
     raw.clean = clean
     return raw
@@ -429,11 +509,12 @@ _NOT_PLAIN = re.compile("[ \u3000'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\uf
 def _strip_cells(table: Table) -> Table:
     """Cells without surrounding spaces, and a CSV formula guard (a leading ') taken off text cells."""
     for f in FIELDS:
-        codes, u = factorize(table[f])
+        codes, u = table.factorized(f)
         cleaned = np.empty(len(u), dtype=object)
         cleaned[:] = [unguard(str(x).strip()) for x in u]
         if not np.array_equal(cleaned, u):
             table.cols[f] = cleaned[codes]
+            del table.coded[f]  # two cells may now read alike: coded again when asked
     return table
 
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from innocity.domain.observation import Period
 
-from .obs_checks import Problems, Table, factorize
+from .obs_checks import Problems
+from .obs_table import Table, factorize
 
 Z_LIMIT = 3.5
 MAD_FLOOR = 0.02

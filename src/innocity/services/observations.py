@@ -48,6 +48,7 @@ from .models.observations import (
     RowProblemOut,
     SubmitResult,
 )
+from .obs_table import Table, factorize
 
 EXPORT_COLUMNS = [
     "region",
@@ -74,8 +75,8 @@ class Validated:
     """A checked table: the raw rows, the good typed rows, every problem, and which good rows are stored
     already (the same value again: not stored twice)."""
 
-    raw: obs_checks.Table
-    good: obs_checks.Table
+    raw: Table
+    good: Table
     problems: obs_checks.Problems
     unchanged: np.ndarray
 
@@ -117,7 +118,7 @@ def department_indicators(w: UnitOfWork) -> set[str]:
     return {code for code, rid in w.session.execute(q) if code and w.in_scope(rid)}
 
 
-def _authorise(w: UnitOfWork, good: obs_checks.Table, problems: obs_checks.Problems) -> None:
+def _authorise(w: UnitOfWork, good: Table, problems: obs_checks.Problems) -> None:
     """Rows outside the actor's regions, and (for a department) of indicators it does not answer for."""
     scope = w.region_ids
     if scope is not None:
@@ -134,14 +135,14 @@ def _authorise(w: UnitOfWork, good: obs_checks.Table, problems: obs_checks.Probl
         )
 
 
-def _existing(w: UnitOfWork, good: obs_checks.Table) -> pd.DataFrame:
+def _existing(w: UnitOfWork, good: Table) -> pd.DataFrame:
     cols = ["region_id", "indicator_code", "period", "period_kind", "vintage", "value", "known_on"]
     if good.empty:
         return pd.DataFrame(columns=cols)
     rows = obs_repo.existing_for(
         w.session,
         pd.unique(good["region_id"]).tolist(),
-        obs_checks.factorize(good["indicator_code"])[1].tolist(),
+        factorize(good["indicator_code"])[1].tolist(),
     )
     return pd.DataFrame(rows, columns=cols)
 
@@ -191,7 +192,7 @@ def validate(w: UnitOfWork, *, raw: obs_files.RawTable, today: date | None = Non
 _INDEX_ORDER = ("region_id", "indicator_code", "period", "vintage", "known_on")  # uq_observations_key
 
 
-def _key_order(df: obs_checks.Table) -> np.ndarray | None:
+def _key_order(df: Table) -> np.ndarray | None:
     """The order of the rows in the unique index (text compared by code point, as SQLite compares UTF-8),
     or None when they are in it already. Loaded in that order, every key lands at the end of the index,
     where SQLite places it without descending from the root (multi-row statements keep the cursor there):
@@ -201,7 +202,7 @@ def _key_order(df: obs_checks.Table) -> np.ndarray | None:
     key = np.zeros(len(df), dtype=np.int64)
     for c in _INDEX_ORDER:
         coded = f"_k_{c}"
-        codes = np.asarray(df[coded], dtype=np.int64) if coded in df else obs_checks.factorize(df[c])[0]
+        codes = np.asarray(df[coded], dtype=np.int64) if coded in df else factorize(df[c])[0]
         n = int(codes.max()) + 1
         # one row of each code (its first), and the codes ranked by the value they stand for
         first = np.zeros(n, dtype=np.int64)
@@ -214,7 +215,7 @@ def _key_order(df: obs_checks.Table) -> np.ndarray | None:
     return np.argsort(key, kind="stable")
 
 
-def _columns_for_insert(df: obs_checks.Table, order: np.ndarray | None = None) -> list[list[Any]]:
+def _columns_for_insert(df: Table, order: np.ndarray | None = None) -> list[list[Any]]:
     """The columns of ``storage.observations.BULK_COLUMNS`` as plain Python lists, rows in ``order``."""
 
     def col(name: str, dtype: Any = object) -> list[Any]:
@@ -253,7 +254,7 @@ def _problems_out(items: list[RowProblem]) -> list[RowProblemOut]:
     return [RowProblemOut(row=p.row, field=p.field, reason=p.reason) for p in items]
 
 
-def _write_rejects(raw: obs_checks.Table, problems: list[RowProblem], out: Path) -> None:
+def _write_rejects(raw: Table, problems: list[RowProblem], out: Path) -> None:
     reasons: dict[int, list[str]] = {}
     for pr in problems:
         reasons.setdefault(pr.row, []).append(f"[{pr.field}] {pr.reason}" if pr.field else pr.reason)
