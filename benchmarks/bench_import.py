@@ -94,9 +94,12 @@ def import_seconds(url: str, src: Path, tmp: Path, n: int) -> float:
 
 def clear(url: str) -> None:
     """Empty the observations and imports of the database at ``url`` (only with ``--clear``)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(url)
+    if not inspect(engine).has_table("observations"):  # not migrated yet: the first run does it
+        engine.dispose()
+        return
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE observations, imports"))

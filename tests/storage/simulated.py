@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from innocity.catalog.loader import load_catalog
 from innocity.app import division_rows
+from innocity.catalog.loader import load_catalog
 
 
 def write_simulated_csv(path: Path, *, rows: int, seed: int = 7, years: int = 15) -> int:

@@ -4,18 +4,16 @@ review states, resolving a masked year, and the audit trail. Plans are built by 
 from __future__ import annotations
 
 import hashlib
-
-import pytest
-from sqlalchemy import func, select
-
-from innocity.domain.plan import Duty, ParsedDocument, Phase, Plan, Region, SourceInfo, Target
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from innocity.app import AppContext
+from innocity.domain.plan import Duty, ParsedDocument, Phase, Plan, Region, SourceInfo, Target
 from innocity.errors import NotFoundError
 from innocity.services.ingest import ingest_bytes
 from innocity.services.models import IngestResult

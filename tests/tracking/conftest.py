@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from innocity.app import AppContext
 from innocity.domain.plan import (
     Baseline,
     Duty,
@@ -17,7 +18,6 @@ from innocity.domain.plan import (
     SourceInfo,
     Target,
 )
-from innocity.app import AppContext
 from innocity.services.ingest import ingest_bytes
 from innocity.storage.tables import ObservationRow
 

@@ -12,7 +12,18 @@ import typer
 if TYPE_CHECKING:  # the models (pydantic) are imported when a command runs, not at start-up
     from innocity.services.models import ProgressRow, ScorecardRow, SupervisionItem, TaskRow
 
-from .common import TABLE_OR_JSON, TODAY, Format, emit, id_argument, id_option, parse_date, print_rich, safe, uow
+from .common import (
+    TABLE_OR_JSON,
+    TODAY,
+    Format,
+    emit,
+    id_argument,
+    id_option,
+    parse_date,
+    print_rich,
+    safe,
+    uow,
+)
 
 targets_app = typer.Typer(
     help="Resolve what a plan left open. Example: innocity targets set 12 --year 2015 --baseline-year 2010 "

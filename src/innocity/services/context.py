@@ -27,7 +27,6 @@ from innocity.catalog import Catalog, Matcher
 from innocity.errors import ForbiddenError, NotFoundError
 from innocity.settings import StatusThresholds
 
-
 ID_MAX = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; every entry point checks them against this
 
 

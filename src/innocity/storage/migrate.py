@@ -7,7 +7,6 @@ connection is passed to ``migrations/env.py`` through ``Config.attributes``.
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect
