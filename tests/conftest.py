@@ -61,18 +61,39 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def worker_database(url: str, worker: str) -> str:
+    """The database of one pytest-xdist worker: ``INNOCITY_TEST_DATABASE_URL``'s name plus the worker's
+    (``innocity_test_gw0``), created when missing. Workers truncate tables before every test, so sharing
+    one database would let a test empty another's tables halfway through."""
+    from sqlalchemy.engine import make_url
+
+    from innocity.storage.db import make_engine
+
+    if worker == "master":  # not under xdist: the database as given
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def pg_ready() -> Iterator[str]:
+def pg_ready(worker_id: str) -> Iterator[str]:
     assert PG_URL
     from innocity.storage.db import make_engine
 
-    engine = make_engine(PG_URL)
+    url = worker_database(PG_URL, worker_id)
+    engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    AppContext(Settings(database_url=PG_URL, data_dir=Path("/tmp"), user="tester")).db.dispose()
-    yield PG_URL
+    AppContext(Settings(database_url=url, data_dir=Path("/tmp"), user="tester")).db.dispose()
+    yield url
 
 
 def reset_postgres(url: str) -> None:

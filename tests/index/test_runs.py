@@ -3,6 +3,7 @@ SQLite file, polled until done or failed; validation before queueing, scope, rec
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 
@@ -78,7 +79,9 @@ def test_a_run_with_sobol_samples_returns_the_sensitivity_indices(app: AppContex
     done = _wait(app, ref.id)
     assert done.status == "done", done.error
     assert done.result is not None and done.result.sensitivity
-    assert {s.factor for s in done.result.sensitivity} and all(0 <= s.total <= 1 + 1e-9 for s in done.result.sensitivity)
+    # Jansen's total-effect estimator is a mean of squares (never negative) but not bounded by 1 at 30 samples
+    assert {s.factor for s in done.result.sensitivity}
+    assert all(math.isfinite(s.total) and s.total >= 0 for s in done.result.sensitivity)
 
 
 def test_progress_reaches_the_checkpoints_in_order() -> None:
