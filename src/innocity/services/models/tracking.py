@@ -79,6 +79,8 @@ class ProgressRow(Model):
             text = f"年均增长{fmt_num(tg.value)}%"
         elif tg.kind == "change":
             text = f"比基期提高{fmt_num(tg.value)}{tg.unit or ''}"
+        elif tg.value is None:  # the plan names the indicator but gives no figure ("建成一批新型研发机构")
+            text = "目标值未定"
         else:
             sign = {"<=": "≤", ">=": "≥"}.get(tg.comparator, "")
             text = sign + fmt_num(tg.value)
