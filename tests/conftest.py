@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,10 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("innocity")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # helper modules beside this file (pg_snapshot)
+
+from pg_snapshot import KEEP  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_PAGE = ROOT / "src" / "innocity" / "data" / "samples" / "innovative-city-plans-4.txt"
@@ -48,7 +53,6 @@ def sample_text() -> str:
 
 PG_URL = os.environ.get("INNOCITY_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if PG_URL else ["sqlite"]
-KEEP = {"regions", "alembic_version"}
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from websupport import ACCOUNTS, SECRET, UPLOAD_LIMIT, LiveServer, Seed, password_of, seed_web
 
+from pg_snapshot import PgSnapshot
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives Debian's chromium through pytest-playwright")
@@ -58,11 +60,20 @@ def seeded(settings: Settings, request: pytest.FixtureRequest) -> Seed:
         db = Path(settings.database_url.removeprefix("sqlite:///"))
         shutil.copyfile(template, db)
         return seed
+    kept = _PG_SEEDS.get(settings.database_url)
+    if kept is not None:  # seeded before in this worker's database: put the same rows back
+        kept[0].restore(settings.database_url)
+        return kept[1]
     ctx = AppContext(settings)
     try:
-        return seed_web(ctx)
+        seed = seed_web(ctx)
     finally:
         ctx.dispose()
+    _PG_SEEDS[settings.database_url] = (PgSnapshot(settings.database_url), seed)
+    return seed
+
+
+_PG_SEEDS: dict[str, tuple[PgSnapshot, Seed]] = {}
 
 
 @pytest.fixture
@@ -82,13 +93,14 @@ _TOKENS: dict[tuple[str, str], str] = {}
 
 @pytest.fixture
 def tokens(client: TestClient, settings: Settings) -> dict[str, str]:
-    """A bearer token per account (on SQLite, signed in once per session: every copy of the template holds
-    the same accounts, and argon2 is slow on purpose)."""
+    """A bearer token per account, signed in once per session and backend (argon2 is slow on purpose)."""
     out = {}
+    # every test's database holds the same accounts: a copy of the template (SQLite) or the seed's rows put
+    # back (PostgreSQL, one database per worker)
     backend = "sqlite" if settings.database_url.startswith("sqlite") else settings.database_url
     for name in ACCOUNTS:
         key = (backend, name)
-        if key not in _TOKENS or backend != "sqlite":
+        if key not in _TOKENS:
             r = client.post("/api/v1/auth/token", data={"username": name, "password": password_of(name)})
             assert r.status_code == 200, r.text
             _TOKENS[key] = r.json()["access_token"]

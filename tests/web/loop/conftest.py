@@ -3,7 +3,7 @@
 The scenario is ``seed.build``: two cities of 安徽省 (芜湖市 with five targets and two tasks, 蚌埠市 with two
 targets), departments assigned, and one account per role of ``ACCOUNTS``. On SQLite it is built once per
 session into a template file that every test copies (argon2 is slow on purpose); on PostgreSQL it is built
-in every test. The web suite's fixtures (``web_settings``, the live server, Debian's chromium) are the
+once per worker and its rows are put back in every test (``pg_snapshot.PgSnapshot``). The web suite's fixtures (``web_settings``, the live server, Debian's chromium) are the
 core's, in ``tests/web/conftest.py``; every password is ``<name>-password-1`` as there.
 """
 
@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from seed import Scenario, build
 from websupport import LiveServer, password_of
+
+from pg_snapshot import PgSnapshot
 
 # name → (role, region adcode, department)
 ACCOUNTS: dict[str, tuple[str, str | None, str | None]] = {
@@ -70,7 +72,17 @@ def scenario(settings: Settings, request: pytest.FixtureRequest) -> Scenario:
         template, sc = request.getfixturevalue("loop_template")
         shutil.copyfile(template, Path(settings.database_url.removeprefix("sqlite:///")))
         return dataclasses.replace(sc, app=request.getfixturevalue("app"))
-    return seed_loop(request.getfixturevalue("app"))
+    app = request.getfixturevalue("app")
+    kept = _PG_SCENARIOS.get(settings.database_url)
+    if kept is not None:  # seeded before in this worker's database: put the same rows back
+        kept[0].restore(settings.database_url)
+        return dataclasses.replace(kept[1], app=app)
+    sc = seed_loop(app)
+    _PG_SCENARIOS[settings.database_url] = (PgSnapshot(settings.database_url), sc)
+    return sc
+
+
+_PG_SCENARIOS: dict[str, tuple[PgSnapshot, Scenario]] = {}
 
 
 @pytest.fixture
@@ -79,23 +91,21 @@ def loop_client(scenario: Scenario, web_settings: WebSettings) -> Iterator[TestC
         yield c
 
 
-_TOKENS: dict[str, str] = {}
+_TOKENS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture
 def loop_tokens(loop_client: TestClient, settings: Settings) -> dict[str, str]:
-    """A bearer token per account (signed in once per session on SQLite: every copy holds the same accounts)."""
+    """A bearer token per account, signed in once per session and backend (argon2 is slow on purpose)."""
     sqlite = settings.database_url.startswith("sqlite")
     out = {}
+    backend = "sqlite" if sqlite else settings.database_url  # each holds the same accounts in every test
     for name in ACCOUNTS:
-        if sqlite and name in _TOKENS:
-            out[name] = _TOKENS[name]
-            continue
-        r = loop_client.post("/api/v1/auth/token", data={"username": name, "password": password_of(name)})
-        assert r.status_code == 200, r.text
-        out[name] = r.json()["access_token"]
-        if sqlite:  # a PostgreSQL token names that database's accounts: never kept for the SQLite copies
-            _TOKENS[name] = out[name]
+        if (backend, name) not in _TOKENS:
+            r = loop_client.post("/api/v1/auth/token", data={"username": name, "password": password_of(name)})
+            assert r.status_code == 200, r.text
+            _TOKENS[backend, name] = r.json()["access_token"]
+        out[name] = _TOKENS[backend, name]
     return out
 
 
