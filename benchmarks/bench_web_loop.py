@@ -1,6 +1,7 @@
 """The loop's pages for a city's coordinator, and the API while an index run is in progress.
 
-Run: .venv/bin/python benchmarks/bench_web_loop.py [--seconds 30] [--clients 8] [--replications 1000]
+Run: .venv/bin/python benchmarks/bench_web_loop.py [--seconds 30] [--clients 8] [--replications 1000] [--workers 2]
+Needs ``wrk`` as ``bench_web.py`` does (its load generator and per-endpoint timing are used here).
 
 Builds ``bench_web.py``'s database (100 regions × 60 targets × 15 years of SIMULATED figures, not timed),
 then adds (not timed): one coordinator account per city, 督办 items raised from progress for 2020, and
@@ -18,24 +19,20 @@ Every figure is SIMULATED: it measures the software, it says nothing about any c
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import re
 import socket
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
 
-import httpx
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_web
-from bench_web import Endpoint, World, pct
+from bench_web import Client, Endpoint, World
 
 from innocity.app import AppContext
 from innocity.services import supervise, users
@@ -80,72 +77,30 @@ def extend(settings: Settings, world: World) -> int:
     return raised
 
 
-def coordinator_clients(base: str, world: World, n: int) -> list[httpx.Client]:
-    out = []
-    for adcode in random.Random(3).sample(world.adcodes, n):
-        c = httpx.Client(base_url=base, timeout=30)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
-        assert token
-        r = c.post("/login", data={"username": coordinator(adcode), "password": bench_web.PASSWORD,
-                                   "csrf_token": token.group(1)})
-        assert r.status_code in (200, 303)
-        c.headers["x-bench-region"] = adcode
-        out.append(c)
-    return out
+PAGES = [
+    Endpoint("GET /progress (page)", "/progress?year={year}", auth="session"),
+    Endpoint("GET /progress/{id} (page)", "/progress/{target}?year={year}", auth="session"),
+    Endpoint("GET / (dashboard)", "/?year={year}", auth="session"),
+    Endpoint("GET /supervision (page)", "/supervision", auth="session"),
+]
 
 
-def run_pages(settings: Settings, base: str, seconds: float, clients: int, world: World) -> dict[str, list[float]]:
-    """The four pages as coordinators (each client one city's coordinator), ``clients`` at once."""
-    names = ["GET /progress (page)", "GET /progress/{id} (page)", "GET / (dashboard)", "GET /supervision (page)"]
-    times: dict[str, list[float]] = {n: [] for n in names}
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-    pool = coordinator_clients(base, world, clients)
-    by_city = {}
-    with AppContext(settings).uow() as w:  # the targets of each city, to open one of its own
+def coordinator_clients(settings: Settings, base: str, world: World, n: int) -> list[Client]:
+    """``n`` coordinators of random cities, each opening its own city's targets."""
+    by_city: dict[str, list[str]] = {}
+    app = AppContext(settings)
+    with app.uow() as w:
         for adcode, tid in w.session.execute(select(RegionRow.adcode, TargetRow.id)
                                              .join(PlanRow, PlanRow.region_id == RegionRow.id)
                                              .join(TargetRow, TargetRow.plan_id == PlanRow.id)):
-            by_city.setdefault(adcode, []).append(tid)
-
-    def go(k: int, c: httpx.Client) -> None:
-        rng = random.Random(k)
-        city = c.headers["x-bench-region"]
-        local: dict[str, list[float]] = {n: [] for n in names}
-        i = k
-        while time.monotonic() < deadline:
-            name = names[i % len(names)]
-            i += 1
-            year = rng.randint(2012, 2025)
-            path = {names[0]: f"/progress?year={year}", names[1]: f"/progress/{rng.choice(by_city[city])}?year={year}",
-                    names[2]: f"/?year={year}", names[3]: "/supervision"}[name]
-            t = time.perf_counter()
-            r = c.get(path)
-            elapsed = time.perf_counter() - t
-            if r.status_code == 200:
-                local[name].append(elapsed)
-            else:
-                print(f"  {path}: {r.status_code}")
-        with lock:
-            for n, v in local.items():
-                times[n].extend(v)
-
-    threads = [threading.Thread(target=go, args=(k, c)) for k, c in enumerate(pool)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return times
-
-
-def report(title: str, times: dict[str, list[float]], target_ms: float) -> None:
-    print(title)
-    print(f"  {'endpoint':36} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, values in times.items():
-        if values:
-            p95 = pct(values, 95) * 1000
-            print(f"  {name:36} {len(values):8d} {pct(values, 50) * 1000:8.1f} {p95:8.1f}  "
-                  f"{'ok' if p95 <= target_ms else 'OVER'} (target ≤ {target_ms:g} ms)")
+            by_city.setdefault(adcode, []).append(str(tid))
+    app.dispose()
+    out = []
+    for adcode in random.Random(3).sample(world.adcodes, n):
+        c = bench_web.client_for(base, world, coordinator(adcode))
+        c.vars = {**c.vars, "region": [adcode], "target": by_city[adcode]}
+        out.append(c)
+    return out
 
 
 def main() -> int:
@@ -153,6 +108,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--replications", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn workers (default: one per core of 2)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -165,18 +121,19 @@ def main() -> int:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         base = f"http://127.0.0.1:{port}"
-        server = bench_web.start_server(bench_settings, port, 1)
+        server = bench_web.start_server(bench_settings, port, args.workers)
         try:
-            run_pages(bench_settings, base, 3, args.clients, world)  # warm-up
-            print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-            report("one coordinator at a time (service time):", run_pages(bench_settings, base, 8, 1, world), 50)
-            report(f"\n{args.clients} coordinators × {args.seconds:g} s:",
-                   run_pages(bench_settings, base, args.seconds, args.clients, world), 50)
+            coordinators = coordinator_clients(bench_settings, base, world, args.clients)
+            bench_web.load(base, server, PAGES, coordinators, 3, args.clients)  # warm-up
+            bench_web.report("one coordinator at a time (service time):",
+                             bench_web.load(base, server, PAGES, coordinators[:1], 8, 1), 50)
+            bench_web.report(f"\n{args.clients} coordinators × {args.seconds:g} s, uvicorn workers={args.workers}:",
+                             bench_web.load(base, server, PAGES, coordinators, args.seconds, args.clients), 50)
 
-            progress = Endpoint("GET /api/v1/progress?region=&year=", bench_web.ENDPOINTS[0].path_for)
-            bench_web.ENDPOINTS[:] = [progress]
-            quiet = bench_web.load(base, world, min(args.seconds, 15), args.clients)
-            report(f"\n{args.clients} clients, no index run:", quiet, 100)
+            progress = [bench_web.ENDPOINTS[0]]  # GET /api/v1/progress?region=&year=
+            admin = [bench_web.client_for(base, world)]
+            bench_web.report(f"\n{args.clients} clients, no index run:",
+                             bench_web.load(base, server, progress, admin, min(args.seconds, 15), args.clients), 100)
             api = bench_web.bearer_client(base)
             t = time.perf_counter()
             r = api.post("/api/v1/index/runs", json={"framework": "default", "uncertainty": args.replications})
@@ -184,11 +141,27 @@ def main() -> int:
             run_id = r.json()["id"]
             while api.get(f"/api/v1/index/runs/{run_id}").json()["status"] == "queued":
                 time.sleep(0.1)
-            during = bench_web.load(base, world, args.seconds, args.clients)
+            # measured in 2-second pieces while the run is queued or running, so only requests made while
+            # it was in progress count (the last piece may end up to 2 s after it)
+            pieces = []
             status = api.get(f"/api/v1/index/runs/{run_id}").json()
-            print(f"\nindex run #{run_id}: {args.replications} replications; after {time.perf_counter() - t:.0f} s "
-                  f"of load it is {status['status']} ({status['progress']} %)")
-            report(f"{args.clients} clients while the run is in progress:", during, 100)
+            while status["status"] in ("queued", "running"):
+                pieces.append(bench_web.load(base, server, progress, admin, 2, args.clients))
+                status = api.get(f"/api/v1/index/runs/{run_id}").json()
+            print(f"\nindex run #{run_id}: {args.replications} replications on {UNITS} units, "
+                  f"{time.perf_counter() - t:.0f} s under load; {status['status']}")
+            if pieces:
+                during = pieces[0]
+                for piece in pieces[1:]:
+                    for name, values in piece.times.items():
+                        during.times[name].extend(values)
+                    during.errors += piece.errors
+                    during.seconds += piece.seconds
+                    during.server_cpu += piece.server_cpu
+                    during.client_cpu += piece.client_cpu
+                    during.load_after = piece.load_after
+                bench_web.report(f"{args.clients} clients while the run is in progress "
+                                 f"({len(pieces)} pieces of 2 s):", during, 100)
             while status["status"] in ("queued", "running"):
                 time.sleep(1)
                 status = api.get(f"/api/v1/index/runs/{run_id}").json()
