@@ -193,6 +193,7 @@ def test_errors_on_pages_are_pages_and_htmx_errors_go_to_the_notice_area(client:
     sign_in(client, "coordinator")
     r = client.get("/plans/999999")
     assert r.status_code == 404 and "<h1>未找到" in r.text and "请求编号" in r.text
+    assert "不在您账户的权限范围内" in r.text and "详情：no plan with id 999999" in r.text
     r = client.get("/plans/999999", headers=HX)
-    assert r.headers["hx-retarget"] == "#flash" and "no plan" in r.text
+    assert r.headers["hx-retarget"] == "#flash" and "no plan" in r.text and "要找的记录不存在" in r.text
     assert client.get("/no-such-page").status_code == 404

@@ -89,6 +89,26 @@ HTTP_CODES = {
 }
 
 
+# What happened and what to do, in Chinese, by error code: pages and htmx notices show it above the service's
+# own message (which names the record or field, and may be in English: it is the API's and the CLI's too).
+HINTS = {
+    "not_found": "要找的记录不存在，或不在您账户的权限范围内。",
+    "no_plan": "文件已读取，但其中没有识别出实施方案的内容。",
+    "forbidden": "您的角色无权进行此项操作，如需办理请联系创新办管理员。",
+    "conflict": "该记录已被他人修改，请刷新页面后再试。",
+    "invalid": "提交的内容有误，请按说明修改后重试。",
+    "validation_failed": "数据未通过校验，未保存任何内容。",
+    "unreadable_document": "文件无法读取：请上传 .txt、.html、.docx 或文字版 .pdf 文件。",
+    "unsupported_media_type": "不支持该文件类型：请上传 .txt、.html、.docx 或文字版 .pdf 文件。",
+    "too_large": "文件超过大小上限，请压缩或拆分后再上传。",
+    "locked_out": "连续登录失败次数过多，账户已暂时锁定，请15分钟后再试。",
+    "storage_unavailable": "数据库暂时不可用，请稍后再试或联系管理员。",
+    "malformed_request": "请求格式有误。",
+    "method_not_allowed": "不支持该请求方法。",
+    "internal_error": "服务器处理时出错，已记录日志。",
+}
+
+
 def status_of(exc: InnocityError) -> int:
     for cls, status in STATUS:
         if isinstance(exc, cls):
@@ -130,7 +150,8 @@ def _page(request: Request, status: int, message: str, code: str) -> Response:
 
     try:
         return render(request, "error.html", {"status": status, "message": message, "code": code,
-                                              "request_id": request_id(request)}, status_code=status)
+                                              "hint": HINTS.get(code), "request_id": request_id(request)},
+                      status_code=status)
     except Exception:  # the error page itself failed (no database for the label …): plain text
         log.exception("request %s: the error page failed", request_id(request))
         return HTMLResponse(f"<!doctype html><meta charset=utf-8><p>{escape(message)}</p>", status_code=status)
@@ -143,7 +164,9 @@ def _answer(request: Request, status: int, body: dict[str, Any], headers: dict[s
     err = body["error"]
     if wants_fragment(request):
         # htmx swaps only 2xx answers; the message goes to the page's notice area instead of the target
-        return HTMLResponse(f'<p class="flash-msg error" role="alert">{escape(err["message"])}</p>',
+        hint = HINTS.get(err["code"])
+        text = err["message"] if not hint or hint == err["message"] else f"{hint}（{err['message']}）"
+        return HTMLResponse(f'<p class="flash-msg error" role="alert">{escape(text)}</p>',
                             headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
     return _page(request, status, err["message"], err["code"])
 
