@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent.parent)]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from seed import build, index_data  # noqa: E402
