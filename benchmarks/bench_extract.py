@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python benchmarks/bench_extract.py
 The bulletin is the real bulletins and work reports of tests/fixtures/corpus/bulletins (and
-tests/bulletins/fixtures) joined, cut to 20,000 characters at a line end. Prints CPU seconds (best of 5) for
+tests/parsing/bulletins/fixtures) joined, cut to 20,000 characters at a line end. Prints CPU seconds (best of 5) for
 the extractor alone (``read_bulletin``) and for the whole service (``extract_bytes``: decode, extract,
 match every phrase to the catalogue), the matcher built beforehand as a running process has it.
 """
@@ -18,7 +18,7 @@ from innocity.parsing.bulletin import read_bulletin
 from innocity.services.extract import extract_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "tests" / "fixtures" / "corpus" / "bulletins", ROOT / "tests" / "bulletins" / "fixtures"]
+SOURCES = [ROOT / "tests" / "fixtures" / "corpus" / "bulletins", ROOT / "tests" / "parsing" / "bulletins" / "fixtures"]
 SIZE = 20_000
 BUDGET = 0.2
 

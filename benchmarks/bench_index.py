@@ -31,7 +31,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [str(ROOT / ".venv" / "bin" / "innocity")]
-ASEM = ROOT / "tests" / "index" / "data"
+ASEM = ROOT / "tests" / "domain" / "index" / "data"
 COINR = ROOT / "tests" / "fixtures" / "coinr"
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from innocity.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "src" / "innocity" / "data" / "samples" / "innovative-city-plans-4.txt"
 SCHEMA = json.loads(
     (ROOT / "src" / "innocity" / "data" / "contracts" / "plan.schema.json").read_text("utf-8")

@@ -12,7 +12,7 @@ from innocity.domain.divisions import load_divisions
 from innocity.domain.plan import Region
 from innocity.parsing.region import detect_region
 
-PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+PLANS = Path(__file__).resolve().parents[2] / "fixtures" / "plans"
 
 
 def region_of(text: str) -> Region:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-TESTS = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parents[2]
 PLANS = TESTS / "fixtures" / "plans"
 SAMPLES = TESTS.parent / "src" / "innocity" / "data" / "samples"
 

@@ -162,7 +162,7 @@ def test_a_modern_municipal_plan() -> None:
 
     from innocity.parsing.targets import extract
 
-    text = (Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_modern_plan.txt").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "fixtures" / "plans" / "tg_modern_plan.txt").read_text("utf-8")
     targets, facts = extract(text, (0, len(text)), [], skip=[])
     got = {(t.value, t.unit, t.comparator, t.kind, t.year) for t in targets}
     for want in [(3, "%", "=", "level", 2025), (1.8, "%", "=", "level", 2025), (4, "%", ">=", "level", 2025),
@@ -182,7 +182,7 @@ def test_a_provincial_plan_with_chapters_and_an_indicator_table() -> None:
 
     from innocity.parsing.targets import extract
 
-    path = Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_provincial_plan.txt"
+    path = Path(__file__).resolve().parents[2] / "fixtures" / "plans" / "tg_provincial_plan.txt"
     text = path.read_text("utf-8")
     targets, facts = extract(text, (0, len(text)), [], skip=[])
     table = {(t.indicator, t.value, t.unit, t.year) for t in targets if t.indicator in text.split("专栏1")[1][:400]}
@@ -250,7 +250,7 @@ def test_a_task_decomposition_plan() -> None:
 
     from innocity.parsing.targets import extract
 
-    text = (Path(__file__).resolve().parent.parent / "fixtures" / "plans" / "tg_task_plan.txt").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "fixtures" / "plans" / "tg_task_plan.txt").read_text("utf-8")
     targets, facts = extract(text, (0, len(text)), [], skip=[])
     assert sorted((t.value, t.unit, t.comparator, t.kind, t.year) for t in targets) == [
         (2.5, "%", "=", "level", 2015), (6, "件", "=", "level", 2015), (10, "家", ">=", "level", None),

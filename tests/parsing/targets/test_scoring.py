@@ -12,7 +12,7 @@ from innocity.domain.plan import Duty, ParsedDocument, Plan, Region, SourceInfo,
 from innocity.parsing.scoring import locate, score_document
 from innocity.services.evaluation import evaluate
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "plans"
 
 
 @pytest.fixture(scope="module")

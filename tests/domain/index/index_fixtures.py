@@ -10,7 +10,7 @@ import numpy as np
 from innocity.domain.index.framework import Framework, Node
 from innocity.domain.index.model import Dataset
 
-COINR = Path(__file__).resolve().parent.parent / "fixtures" / "coinr"
+COINR = Path(__file__).resolve().parents[2] / "fixtures" / "coinr"
 
 
 def read_table(name: str) -> tuple[list[str], list[list[str]]]:

@@ -12,7 +12,7 @@ from innocity.parsing.duties import extract_duties, normalise_units, parse_deadl
 from innocity.parsing.outline import build_outline
 from innocity.parsing.region import detect_region
 
-PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+PLANS = Path(__file__).resolve().parents[2] / "fixtures" / "plans"
 CITY = Region("唐山市", "河北省", 0.9, [], adcode="130200", level="city")
 PROVINCE = Region("湖南省", "湖南省", 0.9, [], adcode="430000", level="province")
 COUNTY = Region("长兴县", "浙江省", 0.9, [], adcode="330522", level="county")

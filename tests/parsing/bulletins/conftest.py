@@ -1,6 +1,6 @@
 """Fixtures of the bulletin suite: a short bulletin and a work report written for these tests (their figures
 are illustrative, not real statistics), the same bulletin as .html, .docx and .pdf, and the real documents
-with golds (``../fixtures/corpus/bulletins`` and ``fixtures/``)."""
+with golds (``tests/fixtures/corpus/bulletins`` and ``fixtures/``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from innocity.catalog import Matcher, load_catalog
 
 HERE = Path(__file__).resolve().parent
 OWN_GOLDS = HERE / "fixtures"
-CORPUS_GOLDS = HERE.parent / "fixtures" / "corpus" / "bulletins"
+CORPUS_GOLDS = HERE.parents[1] / "fixtures" / "corpus" / "bulletins"
 GOLD_DIRS = [d for d in (CORPUS_GOLDS, OWN_GOLDS) if d.is_dir() and any(d.glob("*.gold.json"))]
 
 # An illustrative city bulletin in the usual shape (not real figures).

@@ -8,7 +8,7 @@ from pathlib import Path
 from innocity.domain.plan import Plan
 from innocity.parsing.pipeline import parse_text
 
-PLANS = Path(__file__).resolve().parent.parent / "fixtures" / "plans"
+PLANS = Path(__file__).resolve().parents[2] / "fixtures" / "plans"
 
 
 def plan_of(name: str) -> tuple[str, Plan]:
