@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 KEEP = {"regions", "alembic_version"}  # never emptied between tests (``conftest.reset_postgres``)
 
 
@@ -40,15 +45,14 @@ class PgSnapshot:
             engine.dispose()
 
     def restore(self, url: str) -> None:
-        """Put the rows back into ``url``'s tables, emptied by ``reset_postgres`` (foreign keys are checked
-        at the end of the transaction: the tables are loaded in name order)."""
+        """Put the rows back into ``url``'s tables, emptied by ``reset_postgres``. Foreign-key triggers are
+        off while loading (the rows were consistent when taken), so the tables load in name order."""
         from innocity.storage.db import make_engine
 
         engine = make_engine(url)
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
-            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute("SET LOCAL session_replication_role = replica")  # the rows were consistent when taken
             for t in self.tables:
                 if self.rows[t]:
@@ -63,3 +67,18 @@ class PgSnapshot:
         finally:
             raw.close()
             engine.dispose()
+
+
+_SEEDS: dict[tuple[str, str], tuple[PgSnapshot, object]] = {}
+
+
+def seeded_once(url: str, name: str, seed: Callable[[], T]) -> T:
+    """``seed()``'s result in the emptied database ``url``: seeded the first time in this worker (and its rows
+    kept), the same rows put back every later time. ``name`` tells apart the seeds of different suites."""
+    kept = _SEEDS.get((url, name))
+    if kept is not None:
+        kept[0].restore(url)
+        return kept[1]  # type: ignore[return-value]
+    result = seed()
+    _SEEDS[url, name] = (PgSnapshot(url), result)
+    return result

@@ -4,7 +4,8 @@ live uvicorn server with Debian's chromium for the browser tests.
 The seed (``seed_web``): the bundled sample page ingested through the service (four plans: 西宁市, 唐山市,
 济南市, 湘潭市), one account per role scoped to 西宁市 (the evaluator to 青海省) plus a coordinator and a
 department of 唐山市 for the cross-city checks, and one 督办 item per city. On SQLite it is built once per
-session into a template file that each test copies; on PostgreSQL it is built in every test.
+session into a template file that each test copies; on PostgreSQL it is built once per worker and its rows are
+put back in every test (``pg_snapshot.seeded_once``).
 
 Every password is ``<name>-password-1``; there is no default account in the application itself.
 """
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from websupport import ACCOUNTS, SECRET, UPLOAD_LIMIT, LiveServer, Seed, password_of, seed_web
 
-from pg_snapshot import PgSnapshot
+from pg_snapshot import seeded_once
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,20 +61,15 @@ def seeded(settings: Settings, request: pytest.FixtureRequest) -> Seed:
         db = Path(settings.database_url.removeprefix("sqlite:///"))
         shutil.copyfile(template, db)
         return seed
-    kept = _PG_SEEDS.get(settings.database_url)
-    if kept is not None:  # seeded before in this worker's database: put the same rows back
-        kept[0].restore(settings.database_url)
-        return kept[1]
-    ctx = AppContext(settings)
-    try:
-        seed = seed_web(ctx)
-    finally:
-        ctx.dispose()
-    _PG_SEEDS[settings.database_url] = (PgSnapshot(settings.database_url), seed)
-    return seed
 
+    def seed() -> Seed:
+        ctx = AppContext(settings)
+        try:
+            return seed_web(ctx)
+        finally:
+            ctx.dispose()
 
-_PG_SEEDS: dict[str, tuple[PgSnapshot, Seed]] = {}
+    return seeded_once(settings.database_url, "web", seed)
 
 
 @pytest.fixture

@@ -292,6 +292,14 @@ def _prepared(
     )
 
 
+def check_filters(*, statuses: list[str] | None, year: int | None) -> None:
+    """Refuse an unknown status or an evaluation year out of range (before any reading)."""
+    unknown = set(statuses or []) - set(STATUSES)
+    if unknown:
+        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
+    check_year(year)
+
+
 def assess_prepared(
     w: UnitOfWork,
     *,
@@ -307,10 +315,7 @@ def assess_prepared(
     """The progress rows of prepared plans (``prepare_plans``, with the same ``include_draft``) in
     evaluation ``year``: the filters of ``progress``, then one assessment per target."""
     w.require(Permission.READ)
-    unknown = set(statuses or []) - set(STATUSES)
-    if unknown:
-        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
-    check_year(year)
+    check_filters(statuses=statuses, year=year)
     eval_year = year or today_or(as_of).year
     wanted = set(target_ids) if target_ids is not None else None
     dim = dimension.upper() if dimension else None

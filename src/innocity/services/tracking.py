@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from innocity.domain.progress import STATUSES
-from innocity.errors import NotFoundError, UserInputError
+from innocity.errors import NotFoundError
 from innocity.storage.tables import PlanRow, Region, TargetRow
 
 from .context import Permission, UnitOfWork
@@ -39,6 +39,7 @@ from .progress_inputs import (
     PreparedTarget,
     Units,
     assess_prepared,
+    check_filters,
     check_year,
     departments_of_targets,
     prepare_plans,
@@ -192,10 +193,7 @@ def progress(
     ``department`` (lead or supporting), ``dimension`` (GOV … DRV) and ``target_ids`` keep only those rows.
     """
     w.require(Permission.READ)
-    unknown = set(statuses or []) - set(STATUSES)
-    if unknown:
-        raise UserInputError(f"unknown status {sorted(unknown)[0]!r} ({', '.join(STATUSES)})", field="status")
-    check_year(year)
+    check_filters(statuses=statuses, year=year)
     plan_ids = plans_of(w, region=region, plan_id=plan_id, target_ids=target_ids)
     prepared = prepare_plans(w, plan_ids=plan_ids, include_draft=include_draft, as_of=as_of)
     return assess_prepared(w, plans=prepared, year=year, as_of=as_of, include_draft=include_draft, statuses=statuses,

@@ -3,8 +3,9 @@
 The scenario is ``seed.build``: two cities of 安徽省 (芜湖市 with five targets and two tasks, 蚌埠市 with two
 targets), departments assigned, and one account per role of ``ACCOUNTS``. On SQLite it is built once per
 session into a template file that every test copies (argon2 is slow on purpose); on PostgreSQL it is built
-once per worker and its rows are put back in every test (``pg_snapshot.PgSnapshot``). The web suite's fixtures (``web_settings``, the live server, Debian's chromium) are the
-core's, in ``tests/web/conftest.py``; every password is ``<name>-password-1`` as there.
+once per worker and its rows are put back in every test (``pg_snapshot.seeded_once``).
+The web suite's fixtures (``web_settings``, the live server, Debian's chromium) are the core's, in
+``tests/web/conftest.py``; every password is ``<name>-password-1`` as there.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from seed import Scenario, build
 from websupport import LiveServer, password_of
 
-from pg_snapshot import PgSnapshot
+from pg_snapshot import seeded_once
 
 # name → (role, region adcode, department)
 ACCOUNTS: dict[str, tuple[str, str | None, str | None]] = {
@@ -73,16 +74,8 @@ def scenario(settings: Settings, request: pytest.FixtureRequest) -> Scenario:
         shutil.copyfile(template, Path(settings.database_url.removeprefix("sqlite:///")))
         return dataclasses.replace(sc, app=request.getfixturevalue("app"))
     app = request.getfixturevalue("app")
-    kept = _PG_SCENARIOS.get(settings.database_url)
-    if kept is not None:  # seeded before in this worker's database: put the same rows back
-        kept[0].restore(settings.database_url)
-        return dataclasses.replace(kept[1], app=app)
-    sc = seed_loop(app)
-    _PG_SCENARIOS[settings.database_url] = (PgSnapshot(settings.database_url), sc)
-    return sc
-
-
-_PG_SCENARIOS: dict[str, tuple[PgSnapshot, Scenario]] = {}
+    sc = seeded_once(settings.database_url, "loop", lambda: seed_loop(app))
+    return dataclasses.replace(sc, app=app)
 
 
 @pytest.fixture
