@@ -7,7 +7,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from websupport import UPLOAD_LIMIT, Seed, bearer, csrf_of, sign_in
+from websupport import UPLOAD_LIMIT, Seed, bearer, csrf_of, password_of, sign_in
 
 from innocity.app import AppContext
 from innocity.web.app import create_app
@@ -237,3 +237,23 @@ def test_the_csrf_token_is_masked_afresh_on_every_page(client: TestClient, seede
     r = client.post("/login", data={"username": "coordinator", "password": "coordinator-password-1",
                                      "csrf_token": first, "next": "/"}, follow_redirects=False)
     assert r.status_code == 303  # the older page's token is as good as the newer one's
+
+
+def test_a_disabled_account_is_refused_on_its_very_next_request(client: TestClient, seeded: Seed,
+                                                               app: AppContext) -> None:
+    """Signed-in callers are remembered between requests; disabling the account (from the command line,
+    another worker, anywhere) ends both its API token and its page session at once."""
+    from innocity.services import users
+
+    token = client.post("/api/v1/auth/token", data={"username": "leader", "password": password_of("leader")})
+    h = bearer(token.json()["access_token"])
+    assert sign_in(client, "leader").status_code == 303
+    for _ in range(2):  # the second time from what was kept
+        assert client.get("/api/v1/progress?year=2014", headers=h).status_code == 200
+        assert client.get("/", follow_redirects=False).status_code == 200
+    with app.uow() as w:
+        users.disable_user(w, username="leader")
+    r = client.get("/api/v1/progress?year=2014", headers=h)
+    assert r.status_code == 401 and r.json()["error"]["code"]
+    page = client.get("/", follow_redirects=False)
+    assert page.status_code in (302, 303) and page.headers["location"].startswith("/login")

@@ -171,6 +171,25 @@ def test_tokens_expire_and_are_revoked_by_a_reset_or_by_disabling(app: AppContex
     assert isinstance(_sign_in(app, "wang", "a-new-password-2", T0).error, AuthenticationError)
 
 
+def test_a_token_seen_before_still_ages_and_still_needs_its_key(app: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A genuine token is remembered after its first check (every request carries it); its age is
+    checked on every read all the same, and remembering it under one key says nothing under another."""
+    _add(app)
+    token = users.make_token(_sign_in(app, "wang", "correct-horse-1", T0).result(), secret_key=SECRET)
+    assert users.read_token(token, secret_key=SECRET, max_age=60).user_id > 0  # checked and remembered
+    later = users.time.time() + 61
+    monkeypatch.setattr(users.time, "time", lambda: later)
+    with pytest.raises(AuthenticationError, match="过期"):
+        users.read_token(token, secret_key=SECRET, max_age=60)
+    assert users.read_token(token, secret_key=SECRET, max_age=120).user_id > 0
+    with pytest.raises(AuthenticationError, match="无效"):
+        users.read_token(token, secret_key="another-secret-key-of-32-characters!", max_age=120)
+    earlier = later - 3600  # a token that would be signed after "now": not this server's clock
+    monkeypatch.setattr(users.time, "time", lambda: earlier)
+    with pytest.raises(AuthenticationError, match="无效"):
+        users.read_token(token, secret_key=SECRET, max_age=120)
+
+
 def test_the_anonymous_actor_sees_nothing(app: AppContext) -> None:
     from innocity.services import plans
 

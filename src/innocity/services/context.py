@@ -140,8 +140,19 @@ class UnitOfWork:
     catalog: Catalog
     matcher: Matcher
     thresholds: StatusThresholds = field(default_factory=StatusThresholds)
+    # The store's writes stamp (``freshness.writes_stamp``) as read at the start of a unit of work that
+    # will not write (a web GET): read once and reused, instead of once per kept read. Left ``None``
+    # whenever the work may write, so a read after its own write never meets a result kept before it.
+    writes: str | None = None
     _region_ids: frozenset[int] | None = None
     _scope_known: bool = False
+
+    def act_as(self, actor: Actor) -> None:
+        """Continue as ``actor`` (the web authenticates its caller in the request's own transaction,
+        then acts for them in it); the scope is worked out again for the new actor."""
+        self.actor = actor
+        self._region_ids = None
+        self._scope_known = False
 
     @property
     def user(self) -> str:

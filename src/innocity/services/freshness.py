@@ -41,7 +41,12 @@ def writes_stamp(w: UnitOfWork) -> str:
     Whatever does not depend on who asks or on the day (a plan prepared for tracking, a region's subtree)
     may be kept under this stamp alone; read it before what it stands for, in the same or an earlier
     transaction. The stamp names the database too (its URL and engine): a process may hold several (the
-    tests do), whose counters can be equal."""
+    tests do), whose counters can be equal.
+
+    A unit of work that will not write may carry the stamp read at its start (``UnitOfWork.writes``);
+    it is returned as it is."""
+    if w.writes is not None:
+        return w.writes
     conn = w.session.connection()
     row = conn.execute(_WRITES).one()
     return f"{conn.engine.url}#{id(conn.engine)}." + ".".join(str(x) for x in row)

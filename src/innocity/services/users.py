@@ -20,12 +20,15 @@ Functions that run before anyone is signed in (``authenticate``, ``verify_token`
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -337,6 +340,7 @@ def actor_of(signed: SignedIn) -> Actor:
 # ---------------------------------------------------------------------- tokens
 
 
+@lru_cache(maxsize=16)
 def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"innocity.{purpose}")
 
@@ -347,14 +351,28 @@ def make_token(signed: SignedIn, *, secret_key: str, purpose: str = "api") -> st
     return str(_serializer(secret_key, purpose).dumps({"u": signed.user.id, "p": signed.stamp}))
 
 
+@lru_cache(maxsize=4096)
+def _genuine(token: str, secret_key: str, purpose: str) -> tuple[Any, float]:
+    """What a token with a good signature says, and when it was signed (raises ``BadSignature``).
+
+    Every request carries its token, so a genuine one is remembered (a forged one raises and is not):
+    a signature that was good stays good under the same key, and the age is checked by ``read_token``
+    on every call. Checking the signature again each time cost more than the rest of authentication."""
+    data, signed_at = _serializer(secret_key, purpose).loads(token, return_timestamp=True)
+    return data, signed_at.timestamp()
+
+
 def read_token(token: str, *, secret_key: str, max_age: int, purpose: str = "api") -> TokenClaims:
     """What a token that is genuine and younger than ``max_age`` seconds says."""
     try:
-        data = _serializer(secret_key, purpose).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise AuthenticationError("登录已过期，请重新登录") from None
+        data, signed_at = _genuine(token, secret_key, purpose)
     except BadSignature:
         raise AuthenticationError("无效的登录凭据") from None
+    age = time.time() - signed_at
+    if age > max_age:
+        raise AuthenticationError("登录已过期，请重新登录")
+    if age < 0:  # signed in the future: not by this server's clock
+        raise AuthenticationError("无效的登录凭据")
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("p"), str):
         raise AuthenticationError("无效的登录凭据")
     return TokenClaims(user_id=data["u"], stamp=data["p"])

@@ -13,14 +13,16 @@ service, never here.
 Speed: every request is authenticated, so a verified token is kept (``web.cache.SIGNED``) under the store's
 writes stamp: every change to an account (created, disabled, password reset) is audited, which moves the
 stamp, so the next request verifies the token again. The token's signature and age are checked on every
-request all the same. The unit of work authenticates its caller itself (once per request, shared with
-``ApiUser``/``PageUser``), and the dependencies that only read ``app.state`` are ``async``: each ``def``
-dependency is a hop to the thread pool and back.
+request all the same (a signature found good before is remembered: ``users.read_token``). The request's
+one unit of work authenticates its caller in its own transaction and then acts as them; ``ApiUser`` and
+``PageUser`` read the result, and they and the dependencies that only read ``app.state`` are ``async``:
+each ``def`` dependency is a hop to the thread pool and back. A GET reads the writes stamp once, at the
+start, and every kept read of the request uses it (``UnitOfWork.writes``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -52,47 +54,63 @@ WebDep = Annotated[WebSettings, Depends(get_web)]
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def verified(app: AppContext, web: WebSettings, token: str, *, max_age: int, purpose: str) -> SignedIn:
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def authenticate(w: UnitOfWork, web: WebSettings, token: str, *, max_age: int, purpose: str) -> SignedIn:
     """The account of a token (``users.verify_token``), kept while the store's writes stamp holds."""
     users.read_token(token, secret_key=web.secret_key, max_age=max_age, purpose=purpose)  # genuine, not expired
-    with app.uow(users.ANONYMOUS) as w:
-        key = (token, purpose, freshness.writes_stamp(w))
-        signed = SIGNED.get(key)
-        if signed is None:
-            signed = users.verify_token(w, token=token, secret_key=web.secret_key, max_age=max_age,
-                                        purpose=purpose)
-            SIGNED.put(key, signed)
+    key = (token, purpose, freshness.writes_stamp(w))
+    signed = SIGNED.get(key)
+    if signed is None:
+        signed = users.verify_token(w, token=token, secret_key=web.secret_key, max_age=max_age, purpose=purpose)
+        SIGNED.put(key, signed)
     return signed
 
 
-def _api_signed(request: Request, app: AppContext, web: WebSettings, token: str | None) -> SignedIn:
-    signed: SignedIn | None = getattr(request.state, "user", None)
-    if signed is None:
+def verified(app: AppContext, web: WebSettings, token: str, *, max_age: int, purpose: str) -> SignedIn:
+    """``authenticate`` in a transaction of its own (for a page that works signed in or out)."""
+    with app.uow(users.ANONYMOUS) as w:
+        return authenticate(w, web, token, max_age=max_age, purpose=purpose)
+
+
+def _acting(request: Request, app: AppContext, signed_in: Callable[[UnitOfWork], SignedIn]) -> Iterator[UnitOfWork]:
+    """The request's one unit of work: its caller is authenticated in it (``signed_in``), then it acts as
+    them. A GET or HEAD does not write, so the writes stamp read while authenticating stands for the whole
+    request (``UnitOfWork.writes``)."""
+    with app.uow(users.ANONYMOUS) as w:
+        if request.method in SAFE_METHODS:
+            w.writes = freshness.writes_stamp(w)
+        signed = request.state.user = signed_in(w)
+        w.act_as(users.actor_of(signed))
+        yield w
+
+
+def _bearer_signed(request: Request, web: WebSettings, token: str | None) -> Callable[[UnitOfWork], SignedIn]:
+    def signed_in(w: UnitOfWork) -> SignedIn:
         if not token:
             raise AuthenticationError("需要登录：请在 Authorization 头中提供 Bearer 令牌（POST /api/v1/auth/token 获取）")
-        signed = verified(app, web, token, max_age=users.TOKEN_SECONDS, purpose="api")
-        request.state.user = signed
-    return signed
+        return authenticate(w, web, token, max_age=users.TOKEN_SECONDS, purpose="api")
 
-
-def api_user(
-    request: Request, app: AppDep, web: WebDep, token: Annotated[str | None, Depends(bearer)]
-) -> SignedIn:
-    """The account of the bearer token; 401 without a valid one."""
-    return _api_signed(request, app, web, token)
-
-
-ApiUser = Annotated[SignedIn, Depends(api_user)]
+    return signed_in
 
 
 def api_uow(
     request: Request, app: AppDep, web: WebDep, token: Annotated[str | None, Depends(bearer)]
 ) -> Iterator[UnitOfWork]:
-    with app.uow(users.actor_of(_api_signed(request, app, web, token))) as w:
-        yield w
+    """The API caller's unit of work; 401 without a valid bearer token."""
+    yield from _acting(request, app, _bearer_signed(request, web, token))
 
 
 UowDep = Annotated[UnitOfWork, Depends(api_uow, scope="function")]
+
+
+async def api_user(request: Request, w: UowDep) -> SignedIn:
+    """The account of the bearer token (authenticated by ``api_uow``, whose transaction it shares)."""
+    return request.state.user  # type: ignore[no-any-return]
+
+
+ApiUser = Annotated[SignedIn, Depends(api_user)]
 
 
 def session_user(request: Request, app: AppContext, web: WebSettings) -> SignedIn | None:
@@ -111,24 +129,31 @@ def session_user(request: Request, app: AppContext, web: WebSettings) -> SignedI
     return signed
 
 
-def _page_signed(request: Request, app: AppContext, web: WebSettings) -> SignedIn:
-    signed = session_user(request, app, web)
-    if signed is None:
-        raise LoginRequired
-    return signed
+def _session_signed(request: Request, web: WebSettings) -> Callable[[UnitOfWork], SignedIn]:
+    def signed_in(w: UnitOfWork) -> SignedIn:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise LoginRequired
+        try:
+            return authenticate(w, web, cookie, max_age=users.SESSION_SECONDS, purpose="session")
+        except AuthenticationError:
+            raise LoginRequired from None
 
-
-def page_user(request: Request, app: AppDep, web: WebDep) -> SignedIn:
-    """The signed-in account of a page request; signed out, the page redirects to ``/login``."""
-    return _page_signed(request, app, web)
-
-
-PageUser = Annotated[SignedIn, Depends(page_user)]
+    return signed_in
 
 
 def page_uow(request: Request, app: AppDep, web: WebDep) -> Iterator[UnitOfWork]:
-    with app.uow(users.actor_of(_page_signed(request, app, web))) as w:
-        yield w
+    """The signed-in caller's unit of work for a page; signed out, the page redirects to ``/login``."""
+    yield from _acting(request, app, _session_signed(request, web))
 
 
 PageUowDep = Annotated[UnitOfWork, Depends(page_uow, scope="function")]
+
+
+async def page_user(request: Request, w: PageUowDep) -> SignedIn:
+    """The signed-in account of a page request (authenticated by ``page_uow``, whose transaction it
+    shares); signed out, the page redirects to ``/login``."""
+    return request.state.user  # type: ignore[no-any-return]
+
+
+PageUser = Annotated[SignedIn, Depends(page_user)]
