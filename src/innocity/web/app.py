@@ -9,6 +9,7 @@ from the environment, as ``innocity serve`` does.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -79,6 +80,22 @@ class VersionedStatic(StaticFiles):
         return response
 
 
+def settle_garbage_collector() -> None:
+    """Keep Python's cyclic garbage collector from pausing requests.
+
+    Measured under the web benchmark, full collections walked everything the process had built at start
+    (the catalogue, the matcher's dictionaries, templates, the routes) and every result kept between
+    requests, and stopped all requests for up to 300 ms at a time; young collections ran every few
+    hundred allocations. So: what exists once the application has started is moved out of the collector's
+    sight for good (``gc.freeze``: it lives as long as the process), and young collections run every
+    20,000 allocations instead of 700 (the kept results are bounded LRUs, and request garbage is mostly
+    freed by reference counting, not by the collector).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 def create_app(source: Settings | AppContext | None = None, *, web: WebSettings | None = None) -> FastAPI:
     """The FastAPI application on ``source`` (an ``AppContext`` to share, or settings to build one from;
     default: the environment)."""
@@ -90,6 +107,8 @@ def create_app(source: Settings | AppContext | None = None, *, web: WebSettings 
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Open the database (migrating it if needed) and build the matcher before the first request.
         await run_in_threadpool(lambda: (ctx.db, ctx.matcher, ctx.dataset_label))
+        if owns:  # a process of its own (a server), not an application built inside a test or a tool
+            settle_garbage_collector()
         yield
         if owns:
             ctx.dispose()
@@ -112,6 +131,8 @@ def create_app(source: Settings | AppContext | None = None, *, web: WebSettings 
         app.include_router(router, dependencies=[Depends(csrf_protect)], include_in_schema=False)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
     app.add_middleware(errors.CatchAll)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # level 6, not Starlette's 9: a page's compression takes half the time (0.3–0.7 ms instead of
+    # 0.8–1.1 ms for 50–130 kB pages) for 1–3 % more bytes
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityMiddleware, web=web)
     return app

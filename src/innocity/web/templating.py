@@ -7,6 +7,7 @@ the CSRF token, the dataset label (a SIMULATED database says so on every page) a
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,10 @@ env = templates.env
 env.autoescape = True  # every template, whatever its suffix
 env.trim_blocks = True
 env.lstrip_blocks = True
+# Templates ship with the package and do not change under a running server: no stat() of every template
+# (and every template it includes) on every render. INNOCITY_TEMPLATES_RELOAD=1 turns it back on while
+# editing templates.
+env.auto_reload = os.environ.get("INNOCITY_TEMPLATES_RELOAD") == "1"
 
 
 @cache
