@@ -34,7 +34,7 @@ from .models.tracking import StatusCounts
 from .plans import REVIEWED
 from .progress_view import scoped_progress
 from .tasks import list_tasks
-from .tracking import PreparedStore, region_scope, status_counts
+from .tracking import AssessedStore, PreparedStore, region_scope, status_counts
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("7天以内", 0, 7),
@@ -61,13 +61,14 @@ def dashboard(
     horizon_days: int = 90,
     limit: int = 12,
     kept: PreparedStore | None = None,
+    assessed: AssessedStore | None = None,
 ) -> Dashboard:
     """The dashboard's aggregates for the actor's scope (or ``region`` within it) in evaluation ``year``
-    (default: this year); deadlines within ``horizon_days`` of ``today``, the ``limit`` soonest (``kept``:
-    see ``progress_view.scoped_progress``)."""
+    (default: this year); deadlines within ``horizon_days`` of ``today``, the ``limit`` soonest (``kept``,
+    ``assessed``: see ``progress_view.scoped_progress``)."""
     w.require(Permission.READ)
     today = today_or(today)
-    rows = scoped_progress(w, region=region, year=year, kept=kept)
+    rows = scoped_progress(w, region=region, year=year, kept=kept, assessed=assessed, today=today)
     out = Dashboard(region=region, year=year or today.year, today=today, horizon_days=horizon_days)
     out.total_targets = len(rows)
     out.status_counts = status_counts(rows)

@@ -143,6 +143,15 @@ class PreparedPlan:
     targets: tuple[PreparedTarget, ...]
 
 
+class AssessedStore(Protocol):
+    """Where a caller keeps assessed rows between calls (``progress_view.scoped_progress``), under the
+    same freshness as its ``PreparedStore``."""
+
+    def get(self, key: Hashable) -> list[ProgressRow] | None: ...
+
+    def put(self, key: Hashable, value: list[ProgressRow]) -> None: ...
+
+
 class PreparedStore(Protocol):
     """Where a caller keeps prepared plans between calls (the web application: ``web.cache``, keyed on the
     store's freshness stamp, so a write anywhere makes every kept plan unreachable)."""

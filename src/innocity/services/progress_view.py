@@ -4,7 +4,9 @@
 ``scoped_progress`` reads the progress of the targets in the actor's scope in two steps (``tracking``): what
 does not depend on the evaluation year (each plan's targets with their baselines, figures and departments)
 is prepared once per plan, and may be kept by the caller while the store is unchanged (the web application
-keeps it under the freshness stamp); each request then only assesses the targets in its year.
+keeps it under the freshness stamp); each request then only assesses the targets in its year. The
+assessed rows of a set of plans in a year may be kept too (``assessed``), so the table, the dashboard and
+the API, which read the same region and year, assess it once between them.
 
 The chart of a target is in its indicator's canonical unit: the baseline, the expected path to the goal
 (straight for levels, shares and changes, compound for 年均增长), the goal, every reported figure that was
@@ -42,6 +44,7 @@ from .scorecard import build_scorecards
 from .targets import history
 from .tasks import list_tasks
 from .tracking import (
+    AssessedStore,
     PreparedStore,
     assess_prepared,
     check_year,
@@ -75,13 +78,24 @@ def scoped_progress(
     department: str | None = None,
     dimension: str | None = None,
     kept: PreparedStore | None = None,
+    assessed: AssessedStore | None = None,
+    today: date | None = None,
 ) -> list[ProgressRow]:
     """``tracking.progress`` for the actor's scope (or ``region`` or ``plan_id`` within it); with ``kept``,
-    the plans' year-independent preparation is taken from it when it holds them (see the module docstring)."""
-    plan_ids = plans_of(w, region=region, plan_id=plan_id)
-    prepared = prepare_plans(w, plan_ids=plan_ids, include_draft=include_draft, kept=kept)
-    return assess_prepared(w, plans=prepared, year=year, include_draft=include_draft, department=department,
-                           dimension=dimension)
+    the plans' year-independent preparation is taken from it when it holds them, and with ``assessed`` the
+    rows themselves, under the plans in scope, the year and the filters (see the module docstring). The
+    list is the caller's own; the rows in it are shared and are not to be changed."""
+    w.require(Permission.READ)
+    plan_ids = plans_of(w, region=region, plan_id=plan_id)  # the actor's scope, read on every call
+    key = (tuple(plan_ids), year or today_or(today).year, include_draft, department, dimension, w.thresholds)
+    rows = assessed.get(key) if assessed is not None else None
+    if rows is None:
+        prepared = prepare_plans(w, plan_ids=plan_ids, include_draft=include_draft, kept=kept)
+        rows = assess_prepared(w, plans=prepared, year=key[1], include_draft=include_draft,
+                               department=department, dimension=dimension)
+        if assessed is not None:
+            assessed.put(key, rows)
+    return list(rows)
 
 
 def _missing(sort: str, r: ProgressRow) -> bool:
@@ -124,9 +138,11 @@ def progress_table(
     desc: bool = False,
     today: date | None = None,
     kept: PreparedStore | None = None,
+    assessed: AssessedStore | None = None,
 ) -> ProgressTable:
     """The targets in scope that pass the filters, sorted by ``sort`` (one of ``SORTS``), with the
-    counts per status of every target that passes the other filters (``kept``: see ``scoped_progress``)."""
+    counts per status of every target that passes the other filters (``kept``, ``assessed``: see
+    ``scoped_progress``)."""
     w.require(Permission.READ)
     if sort not in SORTS:
         raise UserInputError(f"unknown sort {sort!r} ({', '.join(SORTS)})", field="sort")
@@ -138,7 +154,8 @@ def progress_table(
     check_year(year)
     year = year or today_or(today).year
     base = scoped_progress(w, region=region, plan_id=plan_id, year=year, department=department or None,
-                           dimension=dimension.upper() if dimension else None, kept=kept)
+                           dimension=dimension.upper() if dimension else None, kept=kept, assessed=assessed,
+                           today=today)
     rows = sort_rows([r for r in base if r.status in statuses] if statuses else list(base), sort=sort, desc=desc)
     plans = plans_in_scope(w)
     return ProgressTable(

@@ -34,6 +34,7 @@ from .context import Permission, UnitOfWork
 from .models import ProgressRow, StatusCounts
 from .progress_inputs import (
     YEAR_RANGE,
+    AssessedStore,
     PreparedPlan,
     PreparedStore,
     PreparedTarget,
@@ -47,6 +48,7 @@ from .progress_inputs import (
 
 __all__ = [
     "YEAR_RANGE",
+    "AssessedStore",
     "PreparedPlan",
     "PreparedStore",
     "PreparedTarget",

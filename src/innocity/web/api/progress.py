@@ -10,7 +10,7 @@ from innocity.domain.progress import STATUSES
 from innocity.errors import UserInputError
 from innocity.services import freshness, progress_view
 
-from ..cache import PROGRESS_JSON, Answer, prepared
+from ..cache import PROGRESS_JSON, Answer, assessed, prepared
 from ..deps import UowDep
 from .models import ProgressOut
 
@@ -38,7 +38,8 @@ def progress(
     def answer() -> Answer:
         # the plans' year-independent inputs are shared by every year's answer (web.cache)
         rows = progress_view.scoped_progress(w, region=region, year=year, include_draft=include_draft,
-                                             plan_id=plan, kept=prepared(writes))
+                                             plan_id=plan, kept=prepared(writes),
+                                             assessed=assessed(writes))
         if status:
             rows = [r for r in rows if r.status in status]
         # serialised by pydantic-core straight from the rows (response_model stays for the OpenAPI document)

@@ -19,7 +19,7 @@ from innocity.services import dashboard, freshness
 from innocity.services.context import UnitOfWork
 from innocity.services.models.dashboard import Dashboard
 
-from ..cache import Kept, prepared
+from ..cache import Kept, assessed, prepared
 from ..deps import PageUowDep, PageUser
 from ..templating import fragment, render
 from . import vocab  # noqa: F401  (the templates' words)
@@ -37,7 +37,8 @@ BODIES: Kept[Markup] = Kept(1024)
 def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None, writes: str | None = None) -> Dashboard:
     writes = writes or freshness.writes_stamp(w)
     stamp = freshness.progress_stamp(w, region=region, year=year, writes=writes)
-    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(w, year=year, region=region, kept=prepared(writes)))
+    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(
+        w, year=year, region=region, kept=prepared(writes), assessed=assessed(writes)))
 
 
 @router.get("/")

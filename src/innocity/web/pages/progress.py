@@ -19,7 +19,7 @@ from innocity.services import freshness, progress_view
 from innocity.services.context import UnitOfWork
 from innocity.services.models.progress_view import ProgressFilters, TargetChart, TargetDetail
 
-from ..cache import Kept, prepared
+from ..cache import Kept, assessed, prepared
 from ..deps import PageUowDep, PageUser
 from ..templating import fragment, render
 from . import vocab  # noqa: F401  (the templates' words)
@@ -72,7 +72,7 @@ def progress_page(
     key = (stamp, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
 
     def table() -> Markup:
-        t = progress_view.progress_table(w, **args, kept=prepared(writes))  # type: ignore[arg-type]
+        t = progress_view.progress_table(w, **args, kept=prepared(writes), assessed=assessed(writes))  # type: ignore[arg-type]
         return fragment("progress/_list.html", {"t": t, "f": t.filters, "link": link, "SORT_ZH": SORT_ZH})
 
     return render(request, "progress/list.html", {"content": TABLES.get_or_make(key, table)})
