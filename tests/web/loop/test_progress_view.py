@@ -53,6 +53,37 @@ def test_scoped_progress_equals_progress(figures: Scenario) -> None:
         assert a == b
 
 
+class DictStore(dict):  # type: ignore[type-arg]
+    """A caller's store of assessed rows, as the web application keeps them (web.cache)."""
+
+    def put(self, key: object, value: object) -> None:
+        self[key] = value
+
+
+def test_kept_rows_serve_the_same_reading_and_never_cross_scopes(figures: Scenario) -> None:
+    """Rows kept for one reading are handed out again only for the same plans, year and filters: a
+    coordinator of another city, a department filter or another year gets its own; the list is the
+    caller's own to change."""
+    store, kept = DictStore(), DictStore()
+    with figures.app.uow(figures.actor("admin")) as w:
+        every = progress_view.scoped_progress(w, year=2018, kept=kept, assessed=store)
+        every.clear()  # the caller's list: the kept reading is untouched
+        again = progress_view.scoped_progress(w, year=2018, kept=kept, assessed=store)
+        assert len(again) == len(tracking.progress(w, year=2018)) > 5 and len(store) == 1  # two cities
+    for actor in (figures.actor("coordinator"), figures.department("bengbu")):
+        with figures.app.uow(actor) as w:
+            kept_rows = [r.model_dump() for r in progress_view.scoped_progress(w, year=2018, kept=kept,
+                                                                               assessed=store)]
+            fresh = [r.model_dump() for r in tracking.progress(w, year=2018)]
+        assert kept_rows == fresh
+    with figures.app.uow(figures.actor("admin")) as w:
+        by_dept = progress_view.scoped_progress(w, year=2018, department="市商务局", kept=kept, assessed=store)
+        other_year = progress_view.scoped_progress(w, year=2016, kept=kept, assessed=store)
+        assert [r.indicator_code for r in by_dept] == ["TRA08"]
+        assert {r.evaluated_year for r in other_year} == {2016}
+        assert [r.model_dump() for r in other_year] == [r.model_dump() for r in tracking.progress(w, year=2016)]
+
+
 def test_target_detail_and_chart(figures: Scenario) -> None:
     tid = figures.targets["TEC01"]
     with figures.app.uow(figures.actor("leader")) as w:
