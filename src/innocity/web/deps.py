@@ -86,7 +86,7 @@ def _acting(request: Request, app: AppContext, signed_in: Callable[[UnitOfWork],
         yield w
 
 
-def _bearer_signed(request: Request, web: WebSettings, token: str | None) -> Callable[[UnitOfWork], SignedIn]:
+def _bearer_signed(web: WebSettings, token: str | None) -> Callable[[UnitOfWork], SignedIn]:
     def signed_in(w: UnitOfWork) -> SignedIn:
         if not token:
             raise AuthenticationError("需要登录：请在 Authorization 头中提供 Bearer 令牌（POST /api/v1/auth/token 获取）")
@@ -99,7 +99,7 @@ def api_uow(
     request: Request, app: AppDep, web: WebDep, token: Annotated[str | None, Depends(bearer)]
 ) -> Iterator[UnitOfWork]:
     """The API caller's unit of work; 401 without a valid bearer token."""
-    yield from _acting(request, app, _bearer_signed(request, web, token))
+    yield from _acting(request, app, _bearer_signed(web, token))
 
 
 UowDep = Annotated[UnitOfWork, Depends(api_uow, scope="function")]
