@@ -172,7 +172,8 @@ def start_server(settings: Settings, port: int, workers: int) -> subprocess.Pope
            "INNOCITY_SECRET_KEY": settings.secret_key or "", "INNOCITY_MAX_UPLOAD_MB": "20"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "innocity.web.app:create_app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+         "--http", "httptools", "--loop", "uvloop"],  # as `innocity serve` runs it
         env=env,
     )
     deadline = time.monotonic() + 120

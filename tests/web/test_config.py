@@ -38,3 +38,26 @@ def test_serve_is_a_command_with_help() -> None:
 
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--workers" in result.output and "INNOCITY_SECRET_KEY" in result.output
+
+
+def test_the_server_runs_on_the_c_http_parser_and_uvloop(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``innocity serve`` asks uvicorn for httptools and uvloop (both are dependencies), and uvicorn can
+    load them: without them it would fail to start, not fall back silently to the slower h11."""
+    import uvicorn
+    from typer.testing import CliRunner
+    from uvicorn.config import Config
+
+    from innocity.cli import app
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: seen.update(kw, target=target))
+    monkeypatch.setenv("INNOCITY_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("INNOCITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("INNOCITY_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    result = CliRunner().invoke(app, ["serve", "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert seen["http"] == "httptools" and seen["port"] == 8765 and seen["factory"] is True
+    config = Config(lambda: None, http=seen["http"], loop=seen["loop"])  # type: ignore[arg-type]
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    assert "uvloop" in config.get_loop_factory().__module__  # type: ignore[union-attr]

@@ -7,11 +7,15 @@ and every worker signs with the same one.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from .common import app_context
+
+# uvloop where it installs (not on Windows, where uvicorn's own choice, asyncio, is kept)
+SERVER_LOOP = "auto" if sys.platform == "win32" else "uvloop"
 
 
 def serve(
@@ -38,6 +42,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        http="httptools",  # C parser: about 0.8 ms less CPU per request than h11 (benchmarks/bench_web.py)
+        loop=SERVER_LOOP,
         proxy_headers=True,
         server_header=False,
         log_level="info",
