@@ -9,6 +9,7 @@ application's own home page; ``is_for`` says who gets this one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -52,36 +53,28 @@ def is_for(actor: Actor) -> bool:
     return actor.role in (Role.COORDINATOR, Role.LEADER, Role.ADMIN, Role.SYSTEM)
 
 
-def dashboard(
-    w: UnitOfWork,
-    *,
-    region: str | None = None,
-    year: int | None = None,
-    today: date | None = None,
-    horizon_days: int = 90,
-    limit: int = 12,
-    kept: PreparedStore | None = None,
-    assessed: AssessedStore | None = None,
-) -> Dashboard:
-    """The dashboard's aggregates for the actor's scope (or ``region`` within it) in evaluation ``year``
-    (default: this year); deadlines within ``horizon_days`` of ``today``, the ``limit`` soonest (``kept``,
-    ``assessed``: see ``progress_view.scoped_progress``)."""
+@dataclass(frozen=True, slots=True)
+class DashboardBasis:
+    """What the dashboard reads that does not depend on the evaluation year (``dashboard_basis``): what
+    falls due besides target deadlines, open 督办 items by age, values waiting for approval, plan review.
+    A caller that shows several years of one scope in a day (the web application) can read it once and
+    pass it to ``dashboard`` for each year. Treat it as read-only: dashboards built on it share its parts."""
+
+    scope: tuple[int, ...] | None  # the regions it was read for (None: every region)
+    today: date
+    horizon_days: int
+    deadlines: tuple[Deadline, ...]  # tasks, milestones and 督办 replies due within the horizon
+    overdue_tasks: int
+    supervision: OpenSupervision
+    pending: PendingData
+    plans: list[PlanReview]
+
+
+def dashboard_basis(w: UnitOfWork, *, region: str | None = None, today: date | None = None,
+                    horizon_days: int = 90) -> DashboardBasis:
+    """The year-independent part of ``dashboard`` for the actor's scope (or ``region`` within it)."""
     w.require(Permission.READ)
     today = today_or(today)
-    rows = scoped_progress(w, region=region, year=year, kept=kept, assessed=assessed, today=today)
-    out = Dashboard(region=region, year=year or today.year, today=today, horizon_days=horizon_days)
-    out.total_targets = len(rows)
-    out.status_counts = status_counts(rows)
-    dims: dict[str, DimensionStatus] = {}
-    for r in rows:
-        code = r.dimension or ""
-        d = dims.get(code)
-        if d is None:
-            d = dims[code] = DimensionStatus(dimension=code, name=DIMENSION_NAMES.get(code, UNMATCHED))
-        d.total += 1
-        setattr(d.counts, r.status, getattr(d.counts, r.status) + 1)
-    out.by_dimension = sorted(dims.values(), key=lambda d: _DIM_ORDER.get(d.dimension, 99))
-
     until = today + timedelta(days=horizon_days)
     due: list[Deadline] = []
 
@@ -90,10 +83,6 @@ def dashboard(
             due.append(Deadline(kind=kind, id=id_, title=title, due_on=when, days_left=(when - today).days,
                                 status=status, **kw))  # type: ignore[arg-type]
 
-    for r in rows:
-        if r.target.year and r.status != "achieved":
-            add("target", r.target_id, f"{r.indicator}：{r.goal_text()}", date(r.target.year, 12, 31), r.status,
-                region=r.region, department=r.lead[0] if r.lead else None, plan_id=r.plan_id)
     tasks = list_tasks(w, region=region, today=today)
     for t in tasks:
         dept = t.lead[0] if t.lead else None
@@ -103,7 +92,6 @@ def dashboard(
             if m.done_on is None:
                 add("milestone", m.id, f"{t.task}：{m.name}", m.due_on, "未完成", region=t.region,
                     department=dept, plan_id=t.plan_id, task_id=t.task_id)
-    out.overdue_tasks = sum(1 for t in tasks if t.late and t.status != DONE_TASK)
 
     sup = OpenSupervision(buckets=[AgeBucket(label=lb, min_days=lo, max_days=hi) for lb, lo, hi in AGE_BUCKETS])
     scope = region_scope(w, region=region)
@@ -118,13 +106,75 @@ def dashboard(
         b.by_status[it.status] = b.by_status.get(it.status, 0) + 1
         sup.total += 1
         sup.overdue += overdue
-    out.supervision = sup
-    out.upcoming = sorted(due, key=lambda d: (d.due_on, d.kind, d.id))[:limit]
+    return DashboardBasis(
+        scope=None if scope is None else tuple(sorted(scope)),
+        today=today,
+        horizon_days=horizon_days,
+        deadlines=tuple(due),
+        overdue_tasks=sum(1 for t in tasks if t.late and t.status != DONE_TASK),
+        supervision=sup,
+        pending=_pending(w, scope),
+        plans=_plan_review(w, scope),
+    )
 
-    out.pending = _pending(w, scope)
-    out.plans = _plan_review(w, scope)
+
+def dashboard(
+    w: UnitOfWork,
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    today: date | None = None,
+    horizon_days: int = 90,
+    limit: int = 12,
+    kept: PreparedStore | None = None,
+    assessed: AssessedStore | None = None,
+    basis: DashboardBasis | None = None,
+) -> Dashboard:
+    """The dashboard's aggregates for the actor's scope (or ``region`` within it) in evaluation ``year``
+    (default: this year); deadlines within ``horizon_days`` of ``today``, the ``limit`` soonest (``kept``,
+    ``assessed``: see ``progress_view.scoped_progress``; ``basis``: ``dashboard_basis`` read for the same
+    scope, day and horizon, else it is read here)."""
+    w.require(Permission.READ)
+    today = today_or(today)
+    rows = scoped_progress(w, region=region, year=year, kept=kept, assessed=assessed, today=today)
+    if basis is None:
+        basis = dashboard_basis(w, region=region, today=today, horizon_days=horizon_days)
+    elif (basis.today, basis.horizon_days) != (today, horizon_days) or basis.scope != _scope_key(w, region):
+        raise ValueError("the dashboard basis was read for another scope, day or horizon")
+    out = Dashboard(region=region, year=year or today.year, today=today, horizon_days=horizon_days)
+    out.total_targets = len(rows)
+    out.status_counts = status_counts(rows)
+    dims: dict[str, DimensionStatus] = {}
+    for r in rows:
+        code = r.dimension or ""
+        d = dims.get(code)
+        if d is None:
+            d = dims[code] = DimensionStatus(dimension=code, name=DIMENSION_NAMES.get(code, UNMATCHED))
+        d.total += 1
+        setattr(d.counts, r.status, getattr(d.counts, r.status) + 1)
+    out.by_dimension = sorted(dims.values(), key=lambda d: _DIM_ORDER.get(d.dimension, 99))
+
+    until = today + timedelta(days=horizon_days)
+    due = list(basis.deadlines)
+    for r in rows:
+        if r.target.year and r.status != "achieved":
+            when = date(r.target.year, 12, 31)
+            if today <= when <= until:
+                due.append(Deadline(kind="target", id=r.target_id, title=f"{r.indicator}：{r.goal_text()}",
+                                    due_on=when, days_left=(when - today).days, status=r.status, region=r.region,
+                                    department=r.lead[0] if r.lead else None, plan_id=r.plan_id))
+    out.upcoming = sorted(due, key=lambda d: (d.due_on, d.kind, d.id))[:limit]
+    out.overdue_tasks = basis.overdue_tasks
+    out.supervision = basis.supervision
+    out.pending = basis.pending
+    out.plans = basis.plans
     out.targets_reviewed = sum(p.reviewed for p in out.plans)
     return out
+
+
+def _scope_key(w: UnitOfWork, region: str | None) -> tuple[int, ...] | None:
+    scope = region_scope(w, region=region)
+    return None if scope is None else tuple(sorted(scope))
 
 
 def _plan_review(w: UnitOfWork, scope: set[int] | None) -> list[PlanReview]:
@@ -196,4 +246,4 @@ def _pending(w: UnitOfWork, scope: set[int] | None) -> PendingData:
     return out
 
 
-__all__ = ["AGE_BUCKETS", "StatusCounts", "dashboard", "is_for"]
+__all__ = ["AGE_BUCKETS", "DashboardBasis", "StatusCounts", "dashboard", "dashboard_basis", "is_for"]

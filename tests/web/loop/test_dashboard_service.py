@@ -80,3 +80,32 @@ def test_scope_and_who_gets_the_dashboard(scenario: Scenario) -> None:
         dashboard.dashboard(w, region="蚌埠市", year=2019, today=TODAY)  # outside a 芜湖 coordinator's scope
     assert dashboard.is_for(Actor("a", Role.COORDINATOR, 1)) and dashboard.is_for(Actor("b", Role.LEADER, 1))
     assert not dashboard.is_for(Actor("c", Role.DEPARTMENT, 1, 2)) and not dashboard.is_for(Actor("d", Role.EVALUATOR))
+
+
+def test_one_basis_serves_every_year_and_only_its_own_scope(scenario: Scenario) -> None:
+    """The year-independent part read once gives, for each year, the dashboard read from scratch; a basis
+    read for another scope or day is refused rather than shown."""
+    scenario.observe("TEC01", 2016, 2.3)
+    scenario.observe("TEC01", 2018, 2.5)
+    scenario.observe("TEC06", 2017, 600, status="submitted")
+    coord = scenario.actor("coordinator")
+    with scenario.app.uow(coord) as w:
+        task = next(t for t in tasks.list_tasks(w) if t.task == "实施高新技术企业倍增计划")
+        tasks.add_milestone(w, task_id=task.task_id, name="认定申报", due_on=TODAY + timedelta(days=5))
+        supervise.sync(w, year=2019, today=TODAY)
+    with scenario.app.uow(coord) as w:
+        basis = dashboard.dashboard_basis(w, today=TODAY)
+        for year in (2016, 2018, 2019, 2021):
+            fresh = dashboard.dashboard(w, year=year, today=TODAY)
+            shared = dashboard.dashboard(w, year=year, today=TODAY, basis=basis)
+            assert shared.model_dump() == fresh.model_dump()
+        assert fresh.supervision.total > 0 and fresh.pending.submitted == 1
+        assert {d.kind for d in fresh.upcoming} >= {"milestone", "supervision"}
+        for other_day in (dict(today=TODAY + timedelta(days=1)), dict(today=TODAY, horizon_days=30)):
+            with pytest.raises(ValueError):
+                dashboard.dashboard(w, year=2019, basis=basis, **other_day)  # type: ignore[arg-type]
+    with scenario.app.uow(scenario.actor("admin")) as w:
+        with pytest.raises(ValueError):  # a 芜湖 coordinator's basis shown to the whole country
+            dashboard.dashboard(w, year=2019, today=TODAY, basis=basis)
+        assert dashboard.dashboard(w, year=2019, today=TODAY,
+                                   basis=dashboard.dashboard_basis(w, today=TODAY)).total_targets == 7

@@ -30,6 +30,9 @@ router = APIRouter()
 # results kept while the store's freshness stamp (scope, year, day and the last write) is unchanged
 HOME: Kept[dict[str, Any]] = Kept(128)  # the plans of a scope (home_context)
 DASH: Kept[Dashboard] = Kept(1024)
+# the year-independent part (tasks, 督办, pending values, plan review) per scope and region: every year of
+# one region's dashboard reads it once
+BASES: Kept[dashboard.DashboardBasis] = Kept(256)
 # the page below its heading, rendered: per role (its links), scope, region and year
 BODIES: Kept[Markup] = Kept(1024)
 
@@ -37,8 +40,14 @@ BODIES: Kept[Markup] = Kept(1024)
 def dashboard_of(w: UnitOfWork, *, year: int | None, region: str | None, writes: str | None = None) -> Dashboard:
     writes = writes or freshness.writes_stamp(w)
     stamp = freshness.progress_stamp(w, region=region, year=year, writes=writes)
-    return DASH.get_or_make(stamp, lambda: dashboard.dashboard(
-        w, year=year, region=region, kept=prepared(writes), assessed=assessed(writes)))
+
+    def make() -> Dashboard:
+        basis = BASES.get_or_make(freshness.progress_stamp(w, region=region, writes=writes),
+                                  lambda: dashboard.dashboard_basis(w, region=region))
+        return dashboard.dashboard(w, year=year, region=region, kept=prepared(writes), assessed=assessed(writes),
+                                   basis=basis)
+
+    return DASH.get_or_make(stamp, make)
 
 
 @router.get("/")
