@@ -16,6 +16,7 @@ from the latest figure to the deadline.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -139,10 +140,11 @@ def progress_table(
     today: date | None = None,
     kept: PreparedStore | None = None,
     assessed: AssessedStore | None = None,
+    options: ProgressOptions | None = None,
 ) -> ProgressTable:
     """The targets in scope that pass the filters, sorted by ``sort`` (one of ``SORTS``), with the
     counts per status of every target that passes the other filters (``kept``, ``assessed``: see
-    ``scoped_progress``)."""
+    ``scoped_progress``; ``options``: ``progress_options`` read for the same scope, else read here)."""
     w.require(Permission.READ)
     if sort not in SORTS:
         raise UserInputError(f"unknown sort {sort!r} ({', '.join(SORTS)})", field="sort")
@@ -157,7 +159,10 @@ def progress_table(
                            dimension=dimension.upper() if dimension else None, kept=kept, assessed=assessed,
                            today=today)
     rows = sort_rows([r for r in base if r.status in statuses] if statuses else list(base), sort=sort, desc=desc)
-    plans = plans_in_scope(w)
+    if options is None:
+        options = progress_options(w)
+    elif options.scope != _scope_key(w):
+        raise ValueError("the filter choices were read for another scope")
     return ProgressTable(
         filters=ProgressFilters(region=region, year=year, statuses=list(statuses or []), department=department,
                                 dimension=dimension.upper() if dimension else None, plan_id=plan_id, sort=sort,
@@ -165,11 +170,42 @@ def progress_table(
         rows=rows,
         counts=status_counts(base),
         total=len(base),
+        regions=options.regions,
+        departments=options.departments,
+        plans=options.plans,
+        dimensions=options.dimensions,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressOptions:
+    """The choices of ``/progress``'s filters for the actor's scope (``progress_options``): the same in
+    every year and under every filter, so a caller may read them once a day for a scope and pass them to
+    ``progress_table``. Treat them as read-only: tables built on them share the lists."""
+
+    scope: tuple[int, ...] | None  # the actor's regions (None: every region)
+    regions: list[Option]
+    departments: list[Option]
+    plans: list[Option]
+    dimensions: list[Option]
+
+
+def progress_options(w: UnitOfWork) -> ProgressOptions:
+    """The regions, departments, plans and dimensions the actor may filter ``progress_table`` by."""
+    w.require(Permission.READ)
+    plans = plans_in_scope(w)
+    return ProgressOptions(
+        scope=_scope_key(w),
         regions=[Option(value=n, label=n) for n in sorted({n for _, _, n in plans if n})],
         departments=[Option(value=n, label=n) for n in sorted({d.name for d in list_departments(w)})],
         plans=[Option(value=str(i), label=f"{n or ''} {t or ''}".strip() or f"方案 {i}") for i, t, n in plans],
         dimensions=[Option(value=c, label=n) for c, n in DIMENSION_NAMES.items()],
     )
+
+
+def _scope_key(w: UnitOfWork) -> tuple[int, ...] | None:
+    ids = w.region_ids
+    return None if ids is None else tuple(sorted(ids))
 
 
 def scorecards(

@@ -108,7 +108,18 @@ def goal_text(item: Any) -> str:
     return f"{sign}{value}{unit}" + ("左右" if getattr(item, "approximate", False) else "")
 
 
+def selected(options: Markup, value: object) -> Markup:
+    """Rendered ``<option>`` elements (``_options.html``, kept by the caller) with the one whose value is
+    ``value`` selected. One substitution in the kept HTML instead of rendering every option per request: a
+    scope's regions and plans run to hundreds. The value is escaped exactly as the template escaped it."""
+    if value is None or value == "":
+        return options
+    text = str(value)
+    return options.replace(Markup('<option value="{}">').format(text), Markup('<option value="{}" selected>').format(text), 1)
+
+
 env.filters["when"] = _when
+env.filters["selected"] = selected
 env.filters["num"] = _num
 env.filters["plain"] = _plain
 env.filters["goal"] = goal_text

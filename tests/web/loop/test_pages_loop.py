@@ -113,3 +113,21 @@ def test_a_bulletin_is_reviewed_beside_its_source_and_stored_as_drafts(loop_clie
     assert r.status_code == 303 and "status=draft" in r.headers["location"]
     queue = loop_client.get("/data/review?status=draft").text
     assert "wuhu-2018.txt" in queue and "726" in queue
+
+
+def test_the_progress_filters_keep_what_was_chosen(loop_client: TestClient, scenario: Scenario) -> None:
+    """The filters' choices are rendered once per scope and day and reused in every year: each page still
+    shows its own region, department, dimension and plan chosen, and only those."""
+    signed_in(loop_client, "ah-evaluator")  # the province: two cities, their plans and departments
+    plain = loop_client.get("/progress?year=2019").text
+    assert plain.count(" selected>") == 0
+    options = dict(re.findall(r'<option value="(\d+)">([^<]+)</option>', plain))
+    plan_id = next(k for k, v in options.items() if "蚌埠" in v)
+    for year in (2018, 2019):
+        page = loop_client.get(f"/progress?year={year}&region=蚌埠市&department=市科技局&dimension=tec"
+                               f"&plan={plan_id}").text
+        chosen = re.findall(r'<option value="([^"]*)" selected>', page)
+        assert chosen == ["蚌埠市", "市科技局", "TEC", plan_id], (year, chosen)
+        assert f"评价年度 {year}" in page
+    other = loop_client.get("/progress?year=2019&region=芜湖市").text
+    assert re.findall(r'<option value="([^"]*)" selected>', other) == ["芜湖市"]

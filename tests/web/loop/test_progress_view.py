@@ -110,3 +110,20 @@ def test_growth_path_compounds_and_scope_hides_other_cities(figures: Scenario) -
     assert c.expected[2].value == pytest.approx(144.0)
     with pytest.raises(NotFoundError), figures.app.uow(figures.actor("coordinator", city="bengbu")) as w:
         progress_view.target_detail(w, target_id=figures.targets["TEC01"])
+
+
+def test_filter_choices_are_the_scopes_own(figures: Scenario) -> None:
+    """The choices read once serve every table of the same scope; another scope's are refused."""
+    with figures.app.uow(figures.actor("coordinator")) as w:
+        mine = progress_view.progress_options(w)
+        t = progress_view.progress_table(w, year=2016, options=mine)
+        assert t.model_dump() == progress_view.progress_table(w, year=2016).model_dump()
+        assert [o.value for o in t.regions] == ["芜湖市"] and len(t.plans) == 1
+    with figures.app.uow(figures.actor("admin")) as w:
+        every = progress_view.progress_options(w)
+        assert {o.value for o in every.regions} == {"芜湖市", "蚌埠市"} and len(every.plans) == 2
+        with pytest.raises(ValueError):
+            progress_view.progress_table(w, year=2018, options=mine)
+    with pytest.raises(ValueError), figures.app.uow(figures.actor("coordinator")) as w:
+        progress_view.progress_table(w, year=2018, options=every)  # another scope's plans and departments
+

@@ -29,6 +29,17 @@ router = APIRouter()
 # results kept while the store's freshness stamp (the caller's scope, year, day, last write) is unchanged
 TABLES: Kept[Markup] = Kept(1024)  # the table rendered: the same for everyone who sees this scope
 DETAILS: Kept[TargetDetail] = Kept(256)
+# the filters' choices of a scope, read and rendered once a day: the same in every year and under every
+# filter (an administrator's run to hundreds of regions and plans)
+CHOICES: Kept[tuple[progress_view.ProgressOptions, dict[str, Markup]]] = Kept(64)
+
+
+def choices_of(w: UnitOfWork) -> tuple[progress_view.ProgressOptions, dict[str, Markup]]:
+    """The scope's filter choices, with each list's ``<option>`` elements rendered (``templating.selected``
+    marks the chosen one)."""
+    options = progress_view.progress_options(w)
+    return options, {k: fragment("_options.html", {"options": getattr(options, k)})
+                     for k in ("regions", "departments", "plans", "dimensions")}
 
 
 def detail_of(w: UnitOfWork, target_id: int, year: int | None) -> TargetDetail:
@@ -72,8 +83,11 @@ def progress_page(
     key = (stamp, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
 
     def table() -> Markup:
-        t = progress_view.progress_table(w, **args, kept=prepared(writes), assessed=assessed(writes))  # type: ignore[arg-type]
-        return fragment("progress/_list.html", {"t": t, "f": t.filters, "link": link, "SORT_ZH": SORT_ZH})
+        options, rendered = CHOICES.get_or_make(freshness.progress_stamp(w, writes=writes), lambda: choices_of(w))
+        t = progress_view.progress_table(w, **args, kept=prepared(writes), assessed=assessed(writes),  # type: ignore[arg-type]
+                                         options=options)
+        return fragment("progress/_list.html", {"t": t, "f": t.filters, "link": link, "SORT_ZH": SORT_ZH,
+                                                "choices": rendered})
 
     return render(request, "progress/list.html", {"content": TABLES.get_or_make(key, table)})
 
