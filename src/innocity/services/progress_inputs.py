@@ -117,13 +117,23 @@ def _baseline(
     return None, None, None
 
 
+# the fields of a row that each assessment sets (assess_prepared), as a prepared row holds them until then
+_YEARLY_PLACEHOLDERS: dict[str, Any] = {
+    "goal": None, "expected": None, "actual": None, "ratio": None, "projected": None, "projected_met": None,
+    "status": "needs_input", "direction": None, "reason": None, "lead": [], "support": [], "evaluated_year": 0,
+    "draft_actual": False,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedTarget:
     """What a target's progress needs that does not depend on the evaluation year: its spec (baseline
-    folded in), its figures as one series, and every field of its row that the year does not change."""
+    folded in), its figures as one series, and its row with every field that the year does not change."""
 
     target_id: int
-    static: dict[str, Any]  # ProgressRow fields that do not depend on the evaluation year
+    # the row's fields that do not depend on the evaluation year; each assessment is a copy of it with the
+    # others filled in (``model_copy``: a shallow copy costs a fifth of building the row field by field)
+    row: ProgressRow
     spec: TargetSpec
     series: list[tuple[int, float]]
     readings: list[ReadingTuple]
@@ -263,21 +273,22 @@ def _prepared(
     )
     # model_construct: every value comes from the store's typed columns or from the line above, already of
     # the field's type, so validating them again on every request would only cost time
-    static: dict[str, Any] = {
-        "target_id": t.id,
-        "plan_id": p.id,
-        "region": region.name if region else None,
-        "region_adcode": region.adcode if region else None,
-        "plan_title": p.title,
-        "indicator": t.indicator,
-        "indicator_code": t.indicator_code,
-        "dimension": units.dimension(t.indicator_code),
-        "text": t.text,
-        "span": (t.span_start, t.span_end) if t.span_start is not None and t.span_end is not None else None,
-        "version": t.version,
-        "unit": canon or t.unit,
-        "baseline": BaselineInfo.model_construct(year=by, value=bv, source=bsrc),
-        "target": TargetGoal.model_construct(
+    row = ProgressRow.model_construct(
+        **_YEARLY_PLACEHOLDERS,
+        target_id=t.id,
+        plan_id=p.id,
+        region=region.name if region else None,
+        region_adcode=region.adcode if region else None,
+        plan_title=p.title,
+        indicator=t.indicator,
+        indicator_code=t.indicator_code,
+        dimension=units.dimension(t.indicator_code),
+        text=t.text,
+        span=(t.span_start, t.span_end) if t.span_start is not None and t.span_end is not None else None,
+        version=t.version,
+        unit=canon or t.unit,
+        baseline=BaselineInfo.model_construct(year=by, value=bv, source=bsrc),
+        target=TargetGoal.model_construct(
             year=t.effective_year,
             year_text=t.year_text,
             value=t.value,
@@ -287,10 +298,10 @@ def _prepared(
             kind=t.kind,
             approximate=t.approximate,
         ),
-    }
+    )
     return PreparedTarget(
         target_id=t.id,
-        static=static,
+        row=row,
         spec=spec,
         series=series,
         readings=found,
@@ -334,7 +345,7 @@ def assess_prepared(
         for pt in plan.targets:
             if wanted is not None and pt.target_id not in wanted:
                 continue
-            if dim and pt.static["dimension"] != dim:
+            if dim and pt.row.dimension != dim:
                 continue
             if department and department not in pt.lead and department not in pt.support:
                 continue
@@ -345,21 +356,20 @@ def assess_prepared(
             draft_actual = False
             if include_draft and res.actual_year is not None:
                 draft_actual = not any(r[0] == res.actual_year and r[3] for r in pt.readings)
-            # model_construct: see _prepared; assess returns floats, ints and strings of the fields' types
-            rows.append(ProgressRow.model_construct(
-                **pt.static,
-                goal=res.goal,
-                expected=res.expected,
-                actual=ActualInfo.model_construct(year=res.actual_year, value=res.actual),
-                ratio=res.ratio,
-                projected=res.projected,
-                projected_met=res.projected_met,
-                status=res.status,
-                direction=res.direction,
-                reason=reason or res.reason,
-                lead=list(pt.lead),
-                support=list(pt.support),
-                evaluated_year=eval_year,
-                draft_actual=draft_actual,
-            ))
+            # not validated: see _prepared; assess returns floats, ints and strings of the fields' types
+            rows.append(pt.row.model_copy(update={
+                "goal": res.goal,
+                "expected": res.expected,
+                "actual": ActualInfo.model_construct(year=res.actual_year, value=res.actual),
+                "ratio": res.ratio,
+                "projected": res.projected,
+                "projected_met": res.projected_met,
+                "status": res.status,
+                "direction": res.direction,
+                "reason": reason or res.reason,
+                "lead": list(pt.lead),
+                "support": list(pt.support),
+                "evaluated_year": eval_year,
+                "draft_actual": draft_actual,
+            }))
     return [r for r in rows if r.status in statuses] if statuses else rows

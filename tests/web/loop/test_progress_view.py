@@ -127,3 +127,26 @@ def test_filter_choices_are_the_scopes_own(figures: Scenario) -> None:
     with pytest.raises(ValueError), figures.app.uow(figures.actor("coordinator")) as w:
         progress_view.progress_table(w, year=2018, options=every)  # another scope's plans and departments
 
+
+def test_prepared_rows_are_copies_each_callers_own(figures: Scenario) -> None:
+    """Each assessment of a prepared plan is a new row: changing one (its status, its department lists)
+    changes neither the prepared plan nor the next year's or the next caller's rows, and every field
+    counts as set, as in a row built field by field."""
+    from innocity.services.progress_inputs import assess_prepared, prepare_plans
+
+    with figures.app.uow(figures.actor("coordinator")) as w:
+        plan_id = progress_view.plans_in_scope(w)[0][0]
+        plans = prepare_plans(w, plan_ids=[plan_id])
+        first = assess_prepared(w, plans=plans, year=2018)
+        reference = [r.model_dump() for r in first]
+        for r in first:
+            r.status = "changed"
+            r.lead.append("某局")
+            r.actual.value = -1.0
+        again = assess_prepared(w, plans=plans, year=2018)
+        other = assess_prepared(w, plans=plans, year=2016)
+        fresh = [r.model_dump() for r in tracking.progress(w, year=2018, plan_id=plan_id)]
+    assert [r.model_dump() for r in again] == reference == fresh
+    assert {r.evaluated_year for r in other} == {2016} and {r.evaluated_year for r in again} == {2018}
+    assert all(r.model_fields_set == set(type(r).model_fields) for r in again)
+    assert all(a is not b and a.lead is not b.lead for a, b in zip(again, other, strict=True))
