@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from innocity.app import AppContext
@@ -185,3 +185,25 @@ def test_rejected_targets_are_left_out_by_default(app: AppContext) -> None:
 def test_show_unknown_plan_is_not_found(app: AppContext) -> None:
     with app.uow() as w, pytest.raises(NotFoundError):
         show_plan(w, plan_id=999)
+
+
+def test_show_plan_heads_with_the_summary_without_reading_the_parsed_json(app: AppContext) -> None:
+    """One plan shown carries the same title, region, document and version as its summary in the list, and
+    is built without loading any plan row's parsed JSON (the whole plan again, decoded for nothing)."""
+    r = ingest_document(app, data=TEXT.encode("utf-8"), name="wuxi.txt", doc=make_doc())
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    with app.uow() as w:
+        event.listen(w.session.get_bind(), "before_cursor_execute", seen)
+        try:
+            plan = show_plan(w, plan_id=r.plan_ids[0])
+        finally:
+            event.remove(w.session.get_bind(), "before_cursor_execute", seen)
+        (summary,) = list_plans(w)
+    assert statements and not [q for q in statements if "plans.parsed" in q]
+    head = {"id", "title", "label", "region", "adcode", "version", "document", "sha256", "region_id"}
+    assert plan.model_dump(include=head) == summary.model_dump(include=head)
+    assert plan.document == "wuxi.txt" and plan.document_id is not None and plan.adcode == "320200"

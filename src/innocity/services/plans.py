@@ -14,7 +14,16 @@ from sqlalchemy.orm import defer, selectinload
 from innocity.errors import NotFoundError, UserInputError
 from innocity.parsing.readers import read_document
 from innocity.storage import plans as plan_repo
-from innocity.storage.tables import Document, DutyRow, FactRow, PhaseRow, PlanRow, ProgramRow, TargetRow
+from innocity.storage.tables import (
+    Document,
+    DutyRow,
+    FactRow,
+    PhaseRow,
+    PlanRow,
+    ProgramRow,
+    Region,
+    TargetRow,
+)
 
 from .context import Permission, UnitOfWork
 from .models import (
@@ -119,8 +128,7 @@ def show_plan(w: UnitOfWork, *, plan_id: int, with_text: bool = False) -> PlanDe
     the decoded source text its spans point into)."""
     w.require(Permission.READ)
     s = w.session
-    row = plan_in_scope(w, plan_id=plan_id)
-    summary = summaries(w, plan_ids=[plan_id])[0]
+    head = _plan_head(w, plan_id)
     targets = list(plan_repo.current_items(s, TargetRow, plan_id))
     depts = departments_of_targets(s, [t.id for t in targets])
     target_items = []
@@ -137,9 +145,16 @@ def show_plan(w: UnitOfWork, *, plan_id: int, with_text: bool = False) -> PlanDe
         duty.support = [x.department.name for x in d.departments if x.role == "support"]
         duties.append(duty)
     return PlanDetail(
-        **summary.model_dump(include={"id", "title", "label", "region", "adcode", "version", "document",
-                                      "sha256", "region_id"}),
-        document_id=row.document_id,
+        id=head.id,
+        title=head.title,
+        label=head.label,
+        region=head.region,
+        adcode=head.adcode,
+        version=head.version,
+        document=head.document,
+        sha256=head.sha256,
+        region_id=head.region_id,
+        document_id=head.document_id,
         versions=[
             PlanVersionInfo(version=v.version, reason=v.reason, by=v.created_by, at=v.created_at)
             for v in plan_repo.versions(s, plan_id)
@@ -149,8 +164,24 @@ def show_plan(w: UnitOfWork, *, plan_id: int, with_text: bool = False) -> PlanDe
         duties=duties,
         phases=[PhaseItem.model_validate(p) for p in plan_repo.current_items(s, PhaseRow, plan_id)],
         programs=[ProgramItem.model_validate(p) for p in plan_repo.current_items(s, ProgramRow, plan_id)],
-        text=source_text(w, document_id=row.document_id) if with_text else None,
+        text=source_text(w, document_id=head.document_id) if with_text else None,
     )
+
+
+def _plan_head(w: UnitOfWork, plan_id: int) -> Any:
+    """The plan's own columns with its region and document names, in one statement, if the actor may see
+    it. Not the plan row: it carries the whole parsed JSON, which showing a plan never reads, and a
+    summary's counts, which the detail's lists give."""
+    head = w.session.execute(
+        select(PlanRow.id, PlanRow.title, PlanRow.label, PlanRow.version, PlanRow.region_id, PlanRow.document_id,
+               Region.name.label("region"), Region.adcode, Document.name.label("document"), Document.sha256)
+        .join(Document, Document.id == PlanRow.document_id)
+        .outerjoin(Region, Region.id == PlanRow.region_id)
+        .where(PlanRow.id == plan_id)
+    ).first()
+    if head is None or not w.in_scope(head.region_id):
+        raise NotFoundError(f"no plan with id {plan_id}", field="plan_id")
+    return head
 
 
 def item_history(w: UnitOfWork, *, kind: str, item_id: int) -> list[Any]:
