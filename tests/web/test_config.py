@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from innocity.settings import Settings
 from innocity.web.config import SECRET_FILE, WebSettings, secret_key_file
@@ -61,3 +64,30 @@ def test_the_server_runs_on_the_c_http_parser_and_uvloop(tmp_path: Path, monkeyp
     config.load()
     assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
     assert "uvloop" in config.get_loop_factory().__module__  # type: ignore[union-attr]
+
+
+
+def _routes(router: Any) -> Iterator[Any]:
+    """Every route of a router, through the routers it includes."""
+    for r in router.routes:
+        if hasattr(r, "original_router"):
+            yield from _routes(r.original_router)
+        else:
+            yield r
+
+
+def test_no_page_path_can_take_an_api_request() -> None:
+    """Pages are tried before the API (they are asked for most), which is safe only while no page route
+    matches a path under /api/: checked for every API route's path, parameters filled in, every method."""
+    from starlette.routing import Match
+
+    from innocity.web.app import API_ROUTERS, PAGE_ROUTERS
+
+    api = [(re.sub(r"\{[^}]+\}", "1", r.path), m) for router in API_ROUTERS for r in _routes(router)
+           for m in getattr(r, "methods", None) or {"GET"}]
+    assert len(api) > 30 and all(path.startswith("/api/") for path, _ in api)
+    pages = [r for router in PAGE_ROUTERS for r in _routes(router)]
+    for path, method in api:
+        scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": [], "query_string": b""}
+        taken = [r.path for r in pages if r.matches(scope)[0] != Match.NONE]
+        assert not taken, (method, path, taken)

@@ -125,10 +125,13 @@ def create_app(source: Settings | AppContext | None = None, *, web: WebSettings 
     app.state.ctx = ctx
     app.state.web = web
     errors.install(app)
-    for router in API_ROUTERS:
-        app.include_router(router)
+    # pages before the API: FastAPI tries routes in order at about 2 µs each (twice per request), and pages
+    # are what people ask for most (measured over bench_web's seven paths: 216 µs of matching per request
+    # with the API first, 99 µs with pages first). No page path can match an /api/ path.
     for router in PAGE_ROUTERS:
         app.include_router(router, dependencies=[Depends(csrf_protect)], include_in_schema=False)
+    for router in API_ROUTERS:
+        app.include_router(router)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
     app.add_middleware(errors.CatchAll)
     # level 1, not Starlette's 9: every page is compressed afresh (it carries its own CSRF token), and level 1
