@@ -8,6 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from websupport import Seed, bearer
 
+from innocity.app import AppContext
+
 ITEM_FIELDS = {"id", "version", "text", "span", "indicator", "indicator_code", "value", "value_max", "unit",
                "comparator", "year", "year_text", "review"}
 
@@ -203,3 +205,29 @@ def test_the_openapi_document_lists_the_contract(client: TestClient, seeded: See
     page = client.get("/api/docs")
     assert page.status_code == 200 and "/api/v1/targets/{target_id}" in page.text
     assert "cdn" not in page.text.lower() and "unpkg" not in page.text
+
+
+def test_every_request_ends_its_transaction_before_it_answers(client: TestClient, seeded: Seed, app: AppContext,
+                                                               tokens: dict[str, str]) -> None:
+    """Reads open and end their transaction on the event loop, writes in the thread pool: either way the
+    connection is back in the pool when the answer arrives, after success, an error inside the service, a
+    refused write or a page that redirects, and a refused write has changed nothing."""
+    pool = app.db.engine.pool
+    h = bearer(tokens["coordinator"])
+    tid = seeded.targets["西宁市"][0]
+    before = next(t for t in _plan(client, tokens["coordinator"], seeded.plans["西宁市"])["targets"] if t["id"] == tid)
+    steps = [
+        ("GET", "/api/v1/plans", {}, 200),
+        ("GET", "/api/v1/plans/999999", {}, 404),  # the service raises inside the transaction
+        ("GET", "/api/v1/progress?status=late", {}, 422),  # refused before any read
+        ("GET", "/api/v1/plans", {"headers": bearer("forged")}, 401),  # refused while authenticating
+        ("PATCH", f"/api/v1/targets/{tid}", {"json": {"version": 999, "value": 1.0}}, 409),  # a stale write
+        ("PATCH", f"/api/v1/targets/{tid}", {"json": {"version": before["version"], "value": "x"}}, 422),
+    ]
+    for method, path, kw, status in steps:
+        r = client.request(method, path, **{"headers": h, **kw})
+        assert r.status_code == status, (method, path, r.text)
+        assert pool.checkedout() == 0, (method, path)
+    assert client.get("/plans", follow_redirects=False).status_code == 303 and pool.checkedout() == 0
+    after = next(t for t in _plan(client, tokens["coordinator"], seeded.plans["西宁市"])["targets"] if t["id"] == tid)
+    assert after == before
