@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from websupport import SAMPLE, Seed, csrf_of, sign_in
+from websupport import SAMPLE, Seed, bearer, csrf_of, password_of, sign_in
 
 from innocity.app import AppContext
 from innocity.storage.tables import DATASET_LABEL, set_meta
+from innocity.web import cache
+from innocity.web.pages.review import WORKSPACES
 from innocity.web.templating import NAV
 
 HX = {"HX-Request": "true"}
@@ -197,3 +199,31 @@ def test_errors_on_pages_are_pages_and_htmx_errors_go_to_the_notice_area(client:
     r = client.get("/plans/999999", headers=HX)
     assert r.headers["hx-retarget"] == "#flash" and "no plan" in r.text and "要找的记录不存在" in r.text
     assert client.get("/no-such-page").status_code == 404
+
+
+
+def test_the_review_page_and_the_api_read_a_plan_once_and_both_follow_a_change(client: TestClient,
+                                                                              seeded: Seed) -> None:
+    """The plan behind the review page and ``GET /api/v1/plans/{id}`` is read once between them while it is
+    unchanged; an edit through the API shows on the page at once, and the kept plan is never shown to
+    someone outside its scope."""
+    plan, t = seeded.plans["西宁市"], seeded.targets["西宁市"][3]
+    for kept in (cache.PLAN_DETAIL, cache.PLAN_JSON, cache.PLAN_VIEW, WORKSPACES):
+        kept.clear()
+    sign_in(client, "coordinator")
+    token = client.post("/api/v1/auth/token", data={"username": "coordinator",
+                                                    "password": password_of("coordinator")}).json()["access_token"]
+    misses = cache.PLAN_DETAIL.misses
+    page = client.get(f"/plans/{plan}").text
+    api = client.get(f"/api/v1/plans/{plan}", headers=bearer(token)).json()
+    assert cache.PLAN_DETAIL.misses == misses + 1  # one reading served both
+    assert f'id="item-targets-{t}"' in page and any(x["id"] == t for x in api["targets"])
+    version = next(x["version"] for x in api["targets"] if x["id"] == t)
+    r = client.patch(f"/api/v1/targets/{t}", headers=bearer(token), json={"version": version, "value": 97531.0})
+    assert r.status_code == 200, r.text
+    assert "97,531" not in page and "97,531" in client.get(f"/plans/{plan}").text
+    again = client.get(f"/api/v1/plans/{plan}", headers=bearer(token)).json()
+    assert next(x for x in again["targets"] if x["id"] == t)["value"] == 97531.0
+    client.cookies.clear()
+    sign_in(client, "ts-coordinator")
+    assert client.get(f"/plans/{plan}").status_code == 404

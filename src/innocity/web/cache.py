@@ -32,7 +32,9 @@ from typing import Generic, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from innocity.services.models import ProgressRow
+from innocity.services import plans
+from innocity.services.context import UnitOfWork
+from innocity.services.models import PlanDetail, ProgressRow
 from innocity.services.models.users import SignedIn
 from innocity.services.tracking import PreparedPlan
 
@@ -118,6 +120,16 @@ PREPARED: Kept[PreparedPlan] = Kept(1024)  # tracking.prepare_plans, per plan an
 # one region's plan in one year is about 60 rows, 225 kB measured (tracemalloc): 256 of them, some 60 MB
 ASSESSED: Kept[list[ProgressRow]] = Kept(256)
 SIGNED: Kept[SignedIn] = Kept(4096)  # a verified token or session under the writes stamp (web.deps)
+# one plan with its items and source text (plans.show_plan), under its freshness stamp: the review page and
+# GET /api/v1/plans/{id} read it once between them
+PLAN_DETAIL: Kept[PlanDetail] = Kept(256)
+
+
+def plan_detail(w: UnitOfWork, plan_id: int, stamp: str) -> PlanDetail:
+    """``plans.show_plan`` with the text, kept under ``stamp`` (``freshness.plan_stamp``, which the caller
+    has read: it checks the caller may see the plan, so a kept plan is never shown outside its scope).
+    Shared: read it, do not change it."""
+    return PLAN_DETAIL.get_or_make(stamp, lambda: plans.show_plan(w, plan_id=plan_id, with_text=True))
 
 
 def prepared(writes: str) -> Stamped[PreparedPlan]:

@@ -13,7 +13,7 @@ from innocity.services.models import AuditEntryOut, Model, PlanItem
 from innocity.services.plans import BulkReview, CompareRow, SharedIndicator
 from innocity.services.targets import TargetPatch
 
-from ..cache import PLAN_JSON, Answer
+from ..cache import PLAN_JSON, Answer, plan_detail
 from ..deps import UowDep, WebDep
 from ..uploads import check_type, read_limited
 from .models import PlanList, PlanListItem, PlanOut, UploadedPlan, UploadOut
@@ -54,8 +54,7 @@ def show_plan(request: Request, plan_id: int, w: UowDep) -> Response:
     """One plan: its decoded source text and every current item, each with its span into the text."""
     stamp = freshness.plan_stamp(w, plan_id=plan_id)  # checks the scope too
     body = PLAN_JSON.get_or_make(
-        stamp, lambda: Answer.of(PlanOut.of(plans.show_plan(w, plan_id=plan_id, with_text=True)).model_dump_json()
-                                 .encode())
+        stamp, lambda: Answer.of(PlanOut.of(plan_detail(w, plan_id, stamp)).model_dump_json().encode())
     )
     return body.response(request)
 

@@ -27,7 +27,7 @@ from innocity.services.models import PlanDetail, PlanItem
 from innocity.services.plans import REVIEWED, BulkReview
 from innocity.services.targets import TargetPatch
 
-from ..cache import PLAN_VIEW, Kept
+from ..cache import PLAN_VIEW, Kept, plan_detail
 from ..deps import PageUowDep, PageUser
 from ..errors import wants_fragment
 from ..highlight import KINDS, Span, highlight, window
@@ -65,8 +65,10 @@ class PlanView:
     counts: dict[str, int]
 
 
-def plan_view(w: UnitOfWork, plan_id: int, *, full: bool) -> PlanView:
-    detail = plans.show_plan(w, plan_id=plan_id, with_text=True)
+def plan_view(w: UnitOfWork, plan_id: int, *, full: bool, stamp: str) -> PlanView:
+    """What the workspace shows of the plan (``stamp``: its freshness stamp, read by the caller; the plan
+    itself is shared with the API's answer under it)."""
+    detail = plan_detail(w, plan_id, stamp)
     text = detail.text or ""
     spans = spans_of(detail)
     start, end = (0, len(text)) if full else window(text, spans)
@@ -84,7 +86,7 @@ def workspace(request: Request, w: UnitOfWork, plan_id: int, *, error: str | Non
     stamp = freshness.plan_stamp(w, plan_id=plan_id)  # checks the scope too
 
     def parts() -> tuple[Markup, Markup, str | None]:
-        view = PLAN_VIEW.get_or_make((stamp, full), lambda: plan_view(w, plan_id, full=full))
+        view = PLAN_VIEW.get_or_make((stamp, full), lambda: plan_view(w, plan_id, full=full, stamp=stamp))
         assert isinstance(view, PlanView)
         region_id = view.plan.region_id
         ctx = {
