@@ -187,6 +187,11 @@ def prepare_plans(
     missing = []
     for pid in plan_ids:
         hit = kept.get((pid, include_draft, as_of)) if kept is not None else None
+        if hit is None and kept is not None:
+            other = kept.get((pid, not include_draft, as_of))
+            if other is not None and _all_approved(other):
+                hit = other  # no figure of the plan awaits approval: both readings are the same
+                kept.put((pid, include_draft, as_of), hit)
         if hit is None:
             missing.append(pid)
         else:
@@ -200,6 +205,12 @@ def prepare_plans(
         if not w.in_scope(found[pid].region_id):
             raise NotFoundError(f"no plan with id {pid}", field="plan_id")
     return [found[pid] for pid in plan_ids]
+
+
+def _all_approved(plan: PreparedPlan) -> bool:
+    """Every figure the plan's targets read is approved, so counting drafts changes nothing: the target
+    page, which shows both readings, then prepares the plan once instead of twice."""
+    return all(r[3] for t in plan.targets for r in t.readings)
 
 
 def _prepare(w: UnitOfWork, plan_ids: list[int], *, include_draft: bool, as_of: date | None) -> list[PreparedPlan]:

@@ -150,3 +150,30 @@ def test_prepared_rows_are_copies_each_callers_own(figures: Scenario) -> None:
     assert {r.evaluated_year for r in other} == {2016} and {r.evaluated_year for r in again} == {2018}
     assert all(r.model_fields_set == set(type(r).model_fields) for r in again)
     assert all(a is not b and a.lead is not b.lead for a, b in zip(again, other, strict=True))
+
+
+def test_a_plan_without_drafts_is_prepared_once_for_both_readings(scenario: Scenario) -> None:
+    """Counting drafts changes nothing while every figure of a plan is approved, so the kept approved
+    reading serves as the draft reading too (and the other way round); one figure awaiting approval and
+    the two are prepared apart, each as a fresh preparation would be."""
+    from innocity.services.progress_inputs import prepare_plans
+
+    scenario.observe("TEC01", 2016, 2.3)
+    scenario.observe("TEC01", 2017, 2.4)
+    with scenario.app.uow(scenario.actor("coordinator")) as w:
+        plan_id = progress_view.plans_in_scope(w)[0][0]
+        for first in (False, True):
+            kept = DictStore()
+            (a,) = prepare_plans(w, plan_ids=[plan_id], include_draft=first, kept=kept)
+            (b,) = prepare_plans(w, plan_ids=[plan_id], include_draft=not first, kept=kept)
+            assert b is a and len(kept) == 2
+            assert b == prepare_plans(w, plan_ids=[plan_id], include_draft=not first)[0]
+    scenario.observe("TEC01", 2018, 2.9, status="submitted")
+    with scenario.app.uow(scenario.actor("coordinator")) as w:
+        kept = DictStore()
+        (approved,) = prepare_plans(w, plan_ids=[plan_id], kept=kept)
+        (drafts,) = prepare_plans(w, plan_ids=[plan_id], include_draft=True, kept=kept)
+        assert drafts is not approved and drafts == prepare_plans(w, plan_ids=[plan_id], include_draft=True)[0]
+        tec01 = next(t for t in drafts.targets if t.row.indicator_code == "TEC01")
+        assert tec01.series[-1] == (2018, 2.9)
+        assert all(y != 2018 for y, _ in next(t for t in approved.targets if t.row.indicator_code == "TEC01").series)
