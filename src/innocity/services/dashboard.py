@@ -35,7 +35,7 @@ from .models.tracking import StatusCounts
 from .plans import REVIEWED
 from .progress_view import scoped_progress
 from .tasks import list_tasks
-from .tracking import AssessedStore, PreparedStore, region_scope, status_counts
+from .tracking import AssessedStore, PreparedStore, region_scope, scope_key, status_counts
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("7天以内", 0, 7),
@@ -75,13 +75,10 @@ def dashboard_basis(w: UnitOfWork, *, region: str | None = None, today: date | N
     """The year-independent part of ``dashboard`` for the actor's scope (or ``region`` within it)."""
     w.require(Permission.READ)
     today = today_or(today)
-    until = today + timedelta(days=horizon_days)
     due: list[Deadline] = []
 
     def add(kind: str, id_: int, title: str, when: date | None, status: str, **kw: object) -> None:
-        if when is not None and today <= when <= until:
-            due.append(Deadline(kind=kind, id=id_, title=title, due_on=when, days_left=(when - today).days,
-                                status=status, **kw))  # type: ignore[arg-type]
+        _due_within(due, today, horizon_days, kind, id_, title, when, status, **kw)
 
     tasks = list_tasks(w, region=region, today=today)
     for t in tasks:
@@ -107,7 +104,7 @@ def dashboard_basis(w: UnitOfWork, *, region: str | None = None, today: date | N
         sup.total += 1
         sup.overdue += overdue
     return DashboardBasis(
-        scope=None if scope is None else tuple(sorted(scope)),
+        scope=scope_key(scope),
         today=today,
         horizon_days=horizon_days,
         deadlines=tuple(due),
@@ -139,7 +136,8 @@ def dashboard(
     rows = scoped_progress(w, region=region, year=year, kept=kept, assessed=assessed, today=today)
     if basis is None:
         basis = dashboard_basis(w, region=region, today=today, horizon_days=horizon_days)
-    elif (basis.today, basis.horizon_days) != (today, horizon_days) or basis.scope != _scope_key(w, region):
+    elif (basis.today, basis.horizon_days) != (today, horizon_days) or basis.scope != scope_key(
+            region_scope(w, region=region)):
         raise ValueError("the dashboard basis was read for another scope, day or horizon")
     out = Dashboard(region=region, year=year or today.year, today=today, horizon_days=horizon_days)
     out.total_targets = len(rows)
@@ -154,15 +152,12 @@ def dashboard(
         setattr(d.counts, r.status, getattr(d.counts, r.status) + 1)
     out.by_dimension = sorted(dims.values(), key=lambda d: _DIM_ORDER.get(d.dimension, 99))
 
-    until = today + timedelta(days=horizon_days)
     due = list(basis.deadlines)
     for r in rows:
         if r.target.year and r.status != "achieved":
-            when = date(r.target.year, 12, 31)
-            if today <= when <= until:
-                due.append(Deadline(kind="target", id=r.target_id, title=f"{r.indicator}：{r.goal_text()}",
-                                    due_on=when, days_left=(when - today).days, status=r.status, region=r.region,
-                                    department=r.lead[0] if r.lead else None, plan_id=r.plan_id))
+            _due_within(due, today, horizon_days, "target", r.target_id, f"{r.indicator}：{r.goal_text()}",
+                        date(r.target.year, 12, 31), r.status, region=r.region,
+                        department=r.lead[0] if r.lead else None, plan_id=r.plan_id)
     out.upcoming = sorted(due, key=lambda d: (d.due_on, d.kind, d.id))[:limit]
     out.overdue_tasks = basis.overdue_tasks
     out.supervision = basis.supervision
@@ -172,9 +167,12 @@ def dashboard(
     return out
 
 
-def _scope_key(w: UnitOfWork, region: str | None) -> tuple[int, ...] | None:
-    scope = region_scope(w, region=region)
-    return None if scope is None else tuple(sorted(scope))
+def _due_within(due: list[Deadline], today: date, horizon_days: int, kind: str, id_: int, title: str,
+                when: date | None, status: str, **kw: object) -> None:
+    """Add what falls due between ``today`` and ``horizon_days`` later to ``due``."""
+    if when is not None and today <= when <= today + timedelta(days=horizon_days):
+        due.append(Deadline(kind=kind, id=id_, title=title, due_on=when, days_left=(when - today).days,
+                            status=status, **kw))  # type: ignore[arg-type]
 
 
 def _plan_review(w: UnitOfWork, scope: set[int] | None) -> list[PlanReview]:

@@ -132,7 +132,7 @@ class PreparedTarget:
 
     target_id: int
     # the row's fields that do not depend on the evaluation year; each assessment is a copy of it with the
-    # others filled in (``model_copy``: a shallow copy costs a fifth of building the row field by field)
+    # others filled in (``model_copy``: a shallow copy costs half of building the row field by field)
     row: ProgressRow
     spec: TargetSpec
     series: list[tuple[int, float]]

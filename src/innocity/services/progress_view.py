@@ -52,6 +52,7 @@ from .tracking import (
     plans_of,
     prepare_plans,
     region_scope,
+    scope_key,
     status_counts,
 )
 
@@ -161,7 +162,7 @@ def progress_table(
     rows = sort_rows([r for r in base if r.status in statuses] if statuses else list(base), sort=sort, desc=desc)
     if options is None:
         options = progress_options(w)
-    elif options.scope != _scope_key(w):
+    elif options.scope != scope_key(region_scope(w, region=None)):
         raise ValueError("the filter choices were read for another scope")
     return ProgressTable(
         filters=ProgressFilters(region=region, year=year, statuses=list(statuses or []), department=department,
@@ -195,17 +196,12 @@ def progress_options(w: UnitOfWork) -> ProgressOptions:
     w.require(Permission.READ)
     plans = plans_in_scope(w)
     return ProgressOptions(
-        scope=_scope_key(w),
+        scope=scope_key(region_scope(w, region=None)),
         regions=[Option(value=n, label=n) for n in sorted({n for _, _, n in plans if n})],
         departments=[Option(value=n, label=n) for n in sorted({d.name for d in list_departments(w)})],
         plans=[Option(value=str(i), label=f"{n or ''} {t or ''}".strip() or f"方案 {i}") for i, t, n in plans],
         dimensions=[Option(value=c, label=n) for c, n in DIMENSION_NAMES.items()],
     )
-
-
-def _scope_key(w: UnitOfWork) -> tuple[int, ...] | None:
-    ids = w.region_ids
-    return None if ids is None else tuple(sorted(ids))
 
 
 def scorecards(

@@ -61,6 +61,7 @@ __all__ = [
     "prepare_plans",
     "progress",
     "region_scope",
+    "scope_key",
     "status_counts",
     "subtree",
 ]
@@ -157,6 +158,11 @@ def subtree(s: Session, root: int) -> set[int]:
         frontier = set(s.scalars(select(Region.id).where(Region.parent_id.in_(frontier)))) - scope
         scope |= frontier
     return scope
+
+
+def scope_key(scope: set[int] | None) -> tuple[int, ...] | None:
+    """A ``region_scope`` as a value to compare and keep: the regions in order (None: every region)."""
+    return None if scope is None else tuple(sorted(scope))
 
 
 def region_scope(w: UnitOfWork, *, region: str | None) -> set[int] | None:
